@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { entityNameSchema } from './entities.ts';
+import type { QueueName } from './queues.ts';
+
+/** Options every job of a kind starts with; a subset of BullMQ's JobsOptions, so core does not import BullMQ. */
+export interface DefaultJobOptions {
+  readonly attempts: number;
+  readonly backoff: { readonly type: 'exponential' | 'fixed'; readonly delay: number };
+  readonly removeOnComplete: boolean | { readonly count: number };
+  readonly removeOnFail: boolean | { readonly count: number };
+}
+
+interface JobDefinition<Q extends QueueName, S extends z.ZodType> {
+  readonly queue: Q;
+  readonly payload: S;
+  readonly options: DefaultJobOptions;
+}
+
+function job<Q extends QueueName, S extends z.ZodType>(
+  queue: Q,
+  payload: S,
+  options: DefaultJobOptions,
+): JobDefinition<Q, S> {
+  return { queue, payload, options };
+}
+
+const uuid = z.uuid();
+
+// Finished jobs are removed (or bounded), or a kept job with a deterministic id would swallow a later re-enqueue.
+const syncOptions: DefaultJobOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 5_000 },
+  removeOnComplete: true,
+  removeOnFail: { count: 1_000 },
+};
+
+/**
+ * The job catalogue: every job name with its queue, payload schema and default options. Payloads carry ids only;
+ * the rows they name are written to Postgres first.
+ */
+export const JOBS = {
+  'sync.entity': job(
+    'sync',
+    z.object({ connectionId: uuid, entity: entityNameSchema, full: z.boolean().optional() }).strict(),
+    syncOptions,
+  ),
+  'sync.deleted': job('sync', z.object({ connectionId: uuid }).strict(), syncOptions),
+  'order.submit': job('orders', z.object({ orderId: uuid }).strict(), {
+    attempts: 12,
+    backoff: { type: 'exponential', delay: 2_000 },
+    removeOnComplete: true,
+    removeOnFail: true,
+  }),
+} as const;
+
+export type JobName = keyof typeof JOBS;
+export type JobPayload<K extends JobName> = z.infer<(typeof JOBS)[K]['payload']>;
+export const JOB_NAMES = Object.keys(JOBS) as JobName[];
+
+export function jobsOfQueue(queue: QueueName): JobName[] {
+  return JOB_NAMES.filter((name) => JOBS[name].queue === queue);
+}
+
+/** Validates a payload for a job name; throws a zod error naming the bad fields. */
+export function parsePayload<K extends JobName>(name: K, data: unknown): JobPayload<K> {
+  return JOBS[name].payload.parse(data) as JobPayload<K>;
+}
+
+export function isJobName(name: string): name is JobName {
+  return Object.hasOwn(JOBS, name);
+}

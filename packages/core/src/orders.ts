@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+/** A storefront channel: each has its own API keys, YourRef prefix and settings. */
+export const CHANNELS = ['b2b', 'b2c'] as const;
+export type Channel = (typeof CHANNELS)[number];
+export const channelSchema = z.enum(CHANNELS);
+
+export const ORDER_STATUSES = ['accepted', 'submitting', 'submitted', 'rejected', 'failed'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+export const orderStatusSchema = z.enum(ORDER_STATUSES);
+
+/**
+ * Allowed transitions of the order state machine. `failed` is for causes outside the order (connection needs
+ * re-authorization, Exact down for hours) and goes back to `accepted` when an operator or the reconciler retries.
+ */
+export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
+  accepted: ['submitting', 'rejected', 'failed'],
+  submitting: ['submitted', 'rejected', 'failed', 'accepted'],
+  submitted: [],
+  rejected: [],
+  failed: ['accepted'],
+};
+
+export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
+  return ORDER_TRANSITIONS[from].includes(to);
+}
+
+/** Exact's YourRef holds 30 characters; the channel prefix and a dash come first. */
+export const YOUR_REF_MAX = 30;
+const prefixes: Readonly<Record<Channel, string>> = { b2b: 'B2B', b2c: 'B2C' };
+
+/** Order references are short and plain so that `{prefix}-{reference}` fits Exact's YourRef. */
+export const orderReferenceSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(YOUR_REF_MAX - 4, `must be at most ${YOUR_REF_MAX - 4} characters`)
+  .regex(/^[A-Za-z0-9._/-]+$/, 'may only contain letters, digits, "-", "_", "." and "/"');
+
+/** The YourRef this service posts and looks orders up by: unique within a division per channel and reference. */
+export function yourRefFor(channel: Channel, reference: string): string {
+  return `${prefixes[channel]}-${reference}`;
+}

@@ -1,0 +1,69 @@
+import { sql } from 'drizzle-orm';
+import { boolean, check, integer, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { tstz } from './columns.ts';
+
+export interface ChannelSettings {
+  /** Account code that B2C orders are booked on. */
+  defaultAccountCode?: string;
+  /** Where order state changes are posted, signed. */
+  callbackUrl?: string;
+}
+export type ChannelsSettings = Partial<Record<'b2b' | 'b2c', ChannelSettings>>;
+
+/** One Exact division that this service syncs and submits orders to. */
+export const connections = pgTable(
+  'connections',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    exactBaseUrl: text('exact_base_url').notNull(),
+    division: integer('division'),
+    status: text('status', { enum: ['pending', 'active', 'needs_reauth'] })
+      .notNull()
+      .default('pending'),
+    statusReason: text('status_reason'),
+    paused: boolean('paused').notNull().default(false),
+    channels: jsonb('channels').$type<ChannelsSettings>().notNull().default({}),
+    // Tokens are AES-256-GCM ciphertexts (see the token manager); never plain text.
+    accessTokenEnc: text('access_token_enc'),
+    refreshTokenEnc: text('refresh_token_enc'),
+    accessTokenExpiresAt: tstz('access_token_expires_at'),
+    /** When Exact issued the current access token: refreshing earlier than 570 s after this is refused. */
+    tokenIssuedAt: tstz('token_issued_at'),
+    /** When the current refresh token was issued: it dies 30 days after, unused. */
+    refreshTokenIssuedAt: tstz('refresh_token_issued_at'),
+    divisionMoveDate: tstz('division_move_date'),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [check('connections_name_not_blank', sql`length(trim(${t.name})) > 0`)],
+);
+
+/** Storefront API keys: the key fixes connection and channel. Only a SHA-256 hash is stored. */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    connectionId: uuid('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    channel: text('channel', { enum: ['b2b', 'b2c'] }).notNull(),
+    keyHash: text('key_hash').notNull().unique(),
+    /** The first characters of the key, so operators can tell keys apart. */
+    keyPrefix: text('key_prefix').notNull(),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+    revokedAt: tstz('revoked_at'),
+  },
+  (t) => [check('api_keys_channel', sql`${t.channel} in ('b2b', 'b2c')`)],
+);
+
+/** Webhook subscriptions made in Exact for a connection, so they can be removed when it goes. */
+export const webhookSubscriptions = pgTable('webhook_subscriptions', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  connectionId: uuid('connection_id')
+    .notNull()
+    .references(() => connections.id, { onDelete: 'cascade' }),
+  topic: text('topic').notNull(),
+  exactId: uuid('exact_id'),
+  createdAt: tstz('created_at').notNull().defaultNow(),
+});

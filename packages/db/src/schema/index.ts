@@ -1,0 +1,11 @@
+export { rateBudgets } from './budgets.ts';
+export {
+  apiKeys,
+  type ChannelSettings,
+  type ChannelsSettings,
+  connections,
+  webhookSubscriptions,
+} from './connections.ts';
+export { type OrderCustomer, orderCallbacks, orderLines, orders } from './orders.ts';
+export { syncState } from './sync-state.ts';
+export { accounts, items, salesItemPrices, stockPositions } from './synced.ts';

@@ -1,0 +1,104 @@
+import { sql } from 'drizzle-orm';
+import {
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { tstz } from './columns.ts';
+import { connections } from './connections.ts';
+
+/** What the storefront said about the customer, as it said it. */
+export type OrderCustomer =
+  | { code: string }
+  | { exactId: string }
+  | { name: string; email?: string; address?: Record<string, string> };
+
+/**
+ * A storefront order. Unique per (connection, channel, reference): a replay finds the existing order. Each state
+ * change has its own timestamp; `status_reason` carries Exact's rejection message or the outside cause of `failed`.
+ */
+export const orders = pgTable(
+  'orders',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    connectionId: uuid('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    channel: text('channel', { enum: ['b2b', 'b2c'] }).notNull(),
+    reference: text('reference').notNull(),
+    yourRef: text('your_ref').notNull(),
+    /** Hash of the normalized request body: the same reference with another body is a conflict. */
+    payloadHash: text('payload_hash').notNull(),
+    customer: jsonb('customer').$type<OrderCustomer>().notNull(),
+    orderDate: date('order_date'),
+    deliveryDate: date('delivery_date'),
+    note: text('note'),
+    status: text('status', { enum: ['accepted', 'submitting', 'submitted', 'rejected', 'failed'] })
+      .notNull()
+      .default('accepted'),
+    statusReason: text('status_reason'),
+    exactAccountId: uuid('exact_account_id'),
+    exactOrderId: uuid('exact_order_id'),
+    exactOrderNumber: integer('exact_order_number'),
+    /** How many times the order was posted to Exact; the exactly-once guarantee keeps this at one. */
+    postAttempts: integer('post_attempts').notNull().default(0),
+    acceptedAt: tstz('accepted_at').notNull().defaultNow(),
+    submittingAt: tstz('submitting_at'),
+    submittedAt: tstz('submitted_at'),
+    rejectedAt: tstz('rejected_at'),
+    failedAt: tstz('failed_at'),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    unique('orders_connection_channel_reference').on(t.connectionId, t.channel, t.reference),
+    index('orders_updated').on(t.connectionId, t.updatedAt, t.id),
+    index('orders_open').on(t.status).where(sql`${t.status} in ('accepted', 'submitting', 'failed')`),
+    check('orders_status', sql`${t.status} in ('accepted', 'submitting', 'submitted', 'rejected', 'failed')`),
+    check('orders_channel', sql`${t.channel} in ('b2b', 'b2c')`),
+    check('orders_submitted_has_exact_id', sql`${t.status} <> 'submitted' or ${t.exactOrderId} is not null`),
+  ],
+);
+
+export const orderLines = pgTable(
+  'order_lines',
+  {
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => orders.id, { onDelete: 'cascade' }),
+    lineNo: integer('line_no').notNull(),
+    sku: text('sku').notNull(),
+    quantity: numeric('quantity').notNull(),
+    unitPrice: numeric('unit_price'),
+    exactItemId: uuid('exact_item_id'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orderId, t.lineNo] }),
+    check('order_lines_quantity_positive', sql`${t.quantity} > 0`),
+  ],
+);
+
+/** Outbox of signed callbacks to a channel's URL, one per state change, delivered with retries. */
+export const orderCallbacks = pgTable(
+  'order_callbacks',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => orders.id, { onDelete: 'cascade' }),
+    status: text('status').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: tstz('next_attempt_at').notNull().defaultNow(),
+    deliveredAt: tstz('delivered_at'),
+    lastError: text('last_error'),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('order_callbacks_due').on(t.nextAttemptAt).where(sql`${t.deliveredAt} is null`)],
+);

@@ -1,0 +1,3 @@
+export { createTestDatabase, type TestDatabase } from './database.ts';
+export { type RunningProcess, repoRoot, startEntry, startSimulator } from './processes.ts';
+export { testDatabaseUrl, testRedisUrl, uniqueName } from './services.ts';
