@@ -1,3 +1,4 @@
+export { ConfigError, parseEnv, type ServiceEnv, serviceEnvSchema } from './config.ts';
 export { CONNECTION_STATUSES, type ConnectionStatus, connectionStatusSchema } from './connections.ts';
 export {
   ENTITY_NAMES,

@@ -1,3 +1,4 @@
 export { createTestDatabase, type TestDatabase } from './database.ts';
 export { type RunningProcess, repoRoot, startEntry, startSimulator } from './processes.ts';
+export { deleteRedisKeys } from './redis.ts';
 export { testDatabaseUrl, testRedisUrl, uniqueName } from './services.ts';

@@ -1,0 +1,16 @@
+/** An error the API answers with a 4xx and a stable code; anything else becomes a 500 without details. */
+export class HttpError extends Error {
+  override readonly name = 'HttpError';
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} not found`);
+export const unauthorized = (message = 'missing or invalid credentials') =>
+  new HttpError(401, 'unauthorized', message);

@@ -1,0 +1,46 @@
+import Fastify from 'fastify';
+import { app } from './app.ts';
+import { loadConfig } from './config.ts';
+import { loggerOptions } from './logger.ts';
+
+const BODY_LIMIT = 1024 * 1024;
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const server = Fastify({
+    logger: loggerOptions(config.LOG_LEVEL),
+    bodyLimit: BODY_LIMIT,
+    connectionTimeout: 30_000,
+    requestTimeout: 30_000,
+    keepAliveTimeout: 72_000,
+    forceCloseConnections: 'idle',
+  });
+  await server.register(app, { config });
+
+  let closing = false;
+  const shutdown = (signal: string): void => {
+    if (closing) return;
+    closing = true;
+    server.log.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => process.exit(1), 15_000);
+    timer.unref();
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        server.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+
+  const address = await server.listen({ port: config.API_PORT, host: '0.0.0.0' });
+  server.log.info({ address }, 'api listening');
+  console.log(`api listening on ${address.replace('0.0.0.0', '127.0.0.1')}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,35 @@
+import { QUEUE_NAMES, type QueueName } from '@exact-sync/core';
+import { bullPrefix } from '@exact-sync/queues';
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { processorFor } from './jobs/dispatch.ts';
+import type { HandlerMap } from './jobs/handler.ts';
+
+// Orders are short and must never queue behind each other for long; sync jobs hold a connection's cursor lock, so a
+// few in parallel spread the work over connections without racing on one.
+const CONCURRENCY: Readonly<Record<QueueName, number>> = { orders: 8, sync: 4 };
+
+export interface ConsumerOptions {
+  connection: Redis;
+  redisPrefix: string;
+  handlers: HandlerMap;
+  log: Logger;
+}
+
+/** Starts one BullMQ worker per queue. Closing them waits for jobs in flight to finish. */
+export function startConsumers(options: ConsumerOptions): Worker[] {
+  return QUEUE_NAMES.map((queue) => {
+    const worker = new Worker(queue, processorFor(queue, options.handlers, options.log), {
+      connection: options.connection,
+      prefix: bullPrefix(options.redisPrefix),
+      concurrency: CONCURRENCY[queue],
+      autorun: true,
+    });
+    worker.on('failed', (job, error) => {
+      options.log.warn({ queue, job: job?.name, jobId: job?.id, err: error.message }, 'job failed');
+    });
+    worker.on('error', (error) => options.log.error({ queue, err: error.message }, 'worker error'));
+    return worker;
+  });
+}

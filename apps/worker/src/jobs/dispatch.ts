@@ -1,0 +1,47 @@
+import {
+  isJobName,
+  JOB_NAMES,
+  type JobName,
+  jobsOfQueue,
+  parsePayload,
+  type QueueName,
+} from '@exact-sync/core';
+import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
+import type { Logger } from 'pino';
+import type { Handler, HandlerMap, JobContext } from './handler.ts';
+
+/** Refuses to start when a job name of the catalogue has no handler (the type already demands one). */
+export function assertHandlersComplete(handlers: Partial<Record<string, unknown>>): void {
+  const missing = JOB_NAMES.filter((name) => typeof handlers[name] !== 'function');
+  if (missing.length > 0) throw new Error(`no handler for job(s): ${missing.join(', ')}`);
+}
+
+/**
+ * Builds the BullMQ processor of one queue: it refuses job names that do not belong there, validates the payload
+ * again (Redis is not trusted to hold what was enqueued), and runs the handler.
+ */
+export function processorFor(queue: QueueName, handlers: HandlerMap, log: Logger) {
+  const allowed = new Set<JobName>(jobsOfQueue(queue));
+  return async (job: Job, token?: string): Promise<void> => {
+    if (!isJobName(job.name) || !allowed.has(job.name)) {
+      throw new UnrecoverableError(`job ${job.name} does not belong to queue ${queue}`);
+    }
+    const name: JobName = job.name;
+    let payload: unknown;
+    try {
+      payload = parsePayload(name, job.data);
+    } catch (error) {
+      throw new UnrecoverableError(`invalid payload for ${name}: ${(error as Error).message}`);
+    }
+    const context: JobContext = {
+      jobId: job.id ?? '',
+      attempt: job.attemptsMade + 1,
+      log: log.child({ job: name, jobId: job.id }),
+      async delayUntil(until: number): Promise<never> {
+        await job.moveToDelayed(until, token);
+        throw new DelayedError();
+      },
+    };
+    await (handlers[name] as Handler<typeof name>)(payload as never, context);
+  };
+}

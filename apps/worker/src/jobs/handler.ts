@@ -1,0 +1,16 @@
+import type { JobName, JobPayload } from '@exact-sync/core';
+import type { Logger } from 'pino';
+
+/** What a handler gets besides its payload: the BullMQ job's identity and a logger bound to it. */
+export interface JobContext {
+  readonly jobId: string;
+  readonly attempt: number;
+  readonly log: Logger;
+  /** Puts the job back into the delayed set until `until` without using an attempt (budget waits). */
+  delayUntil(until: number): Promise<never>;
+}
+
+export type Handler<K extends JobName> = (payload: JobPayload<K>, context: JobContext) => Promise<void>;
+
+/** One handler for every job of the catalogue: a missing one fails to compile. */
+export type HandlerMap = { readonly [K in JobName]: Handler<K> };
