@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { ApiConfig } from './config.ts';
+import authPlugin from './plugins/auth.plugin.ts';
 import databasePlugin from './plugins/database.plugin.ts';
 import errorsPlugin from './plugins/errors.plugin.ts';
+import queuesPlugin from './plugins/queues.plugin.ts';
 import { healthRoutes } from './routes/health.route.ts';
 
 export interface AppOptions {
@@ -15,5 +17,10 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
   instance.setSerializerCompiler(serializerCompiler);
   await instance.register(errorsPlugin);
   await instance.register(databasePlugin, { url: options.config.DATABASE_URL });
+  await instance.register(queuesPlugin, {
+    redisUrl: options.config.REDIS_URL,
+    redisPrefix: options.config.REDIS_PREFIX,
+  });
+  await instance.register(authPlugin, { adminToken: options.config.ADMIN_TOKEN });
   await instance.register(healthRoutes);
 }

@@ -1,0 +1,46 @@
+import type { JobName, JobPayload } from '@exact-sync/core';
+import { closeQueues, createQueues, enqueue, producerRedis, type Queues } from '@exact-sync/queues';
+import type { JobsOptions } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Redis } from 'ioredis';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    queues: Queues;
+    redis: Redis;
+    /**
+     * Enqueues a job of the catalogue. Answers false instead of throwing when Redis is unreachable: Postgres holds
+     * the truth and the worker's reconciler enqueues what is missing.
+     */
+    tryEnqueue<K extends JobName>(name: K, payload: JobPayload<K>, options?: JobsOptions): Promise<boolean>;
+  }
+}
+
+async function queuesPlugin(
+  app: FastifyInstance,
+  options: { redisUrl: string; redisPrefix: string },
+): Promise<void> {
+  const redis = producerRedis(options.redisUrl);
+  // ioredis reports reconnect attempts as errors; readiness does not depend on Redis, so these are only logged.
+  redis.on('error', (error) => app.log.debug({ err: error.message }, 'redis unavailable'));
+  const queues = createQueues(redis, options.redisPrefix);
+  for (const queue of Object.values(queues)) queue.on('error', () => {});
+  app.decorate('queues', queues);
+  app.decorate('redis', redis);
+  app.decorate('tryEnqueue', async (name, payload, jobOptions) => {
+    try {
+      await enqueue(queues, name, payload, jobOptions);
+      return true;
+    } catch (error) {
+      app.log.warn({ job: name, err: (error as Error).message }, 'could not enqueue; the reconciler will');
+      return false;
+    }
+  });
+  app.addHook('onClose', async () => {
+    await closeQueues(queues);
+    redis.disconnect();
+  });
+}
+
+export default fp(queuesPlugin, { name: 'queues' });
