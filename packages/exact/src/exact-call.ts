@@ -1,0 +1,164 @@
+import { type Clock, sleep } from './clock.ts';
+import { errorForResponse, parseJsonBody } from './error-mapping.ts';
+import {
+  BudgetExhaustedError,
+  EndpointGuardedError,
+  ExactNetworkError,
+  ExactRateLimitedError,
+  ExactServerError,
+} from './errors.ts';
+import type { Governor, Lane } from './rate-governor.ts';
+import { normalizeEndpoint } from './rate-governor.ts';
+import { parseRateHeaders, type RateHeaders } from './rate-headers.ts';
+import type { TokenProvider } from './token-provider.ts';
+import type { Transport, TransportRequest } from './transport.ts';
+
+/** A pino-like logger; the client logs method, endpoint, status and timing, never tokens. */
+export interface Logger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** How long a call may sleep for a grant. */
+export interface CallOptions {
+  /** Default 2,000 ms on the order lane, 0 on the sync lane (a sync job is delayed instead of sleeping). */
+  maxWaitMs?: number;
+}
+
+export interface CallDeps {
+  governor: Governor;
+  tokens: TokenProvider;
+  clock: Clock;
+  transport: Transport;
+  logger?: Logger;
+}
+
+export interface CallTarget {
+  /** Base URL without trailing slash. */
+  baseUrl: string;
+  budgetKey: string;
+}
+
+export interface ExactRequest {
+  method: TransportRequest['method'];
+  url: string;
+  /** `service/Entity`, the unit of Exact's error budget. */
+  endpoint: string;
+  body?: unknown;
+  /** False only for URLs without a division (`current/Me`): not counted, no headers. */
+  governed: boolean;
+  lane: Lane;
+  options?: CallOptions;
+}
+
+/** Performs one Exact request: returns the parsed JSON of a 2xx (undefined when empty). */
+export type ExactCall = (req: ExactRequest) => Promise<unknown>;
+
+const DEFAULT_ORDER_WAIT_MS = 2000;
+// Bounds the loop if a clock or a misbehaving server keeps answering "now".
+const MAX_ATTEMPTS = 12;
+
+function untilFrom429(headers: RateHeaders, now: number): number {
+  const resets = [headers.minuteReset, headers.dayReset].filter(
+    (r): r is number => r !== undefined && r > now,
+  );
+  return resets.length > 0 ? Math.max(...resets) : now + 60_000;
+}
+
+/**
+ * The pipeline every governed call goes through: error guard → budget grant (sleeping within the caller's wait) →
+ * request with the bearer token → headers recorded → errors mapped. A 401 refreshes the token once and retries;
+ * a 429 goes back to the governor, so it surfaces as BudgetExhaustedError, never as a failure.
+ */
+export function createExactCall(deps: CallDeps, target: CallTarget): ExactCall {
+  const { governor, clock, logger } = deps;
+  const key = target.budgetKey;
+
+  async function grant(req: ExactRequest, deadline: number): Promise<void> {
+    for (let i = 0; i < MAX_ATTEMPTS; i += 1) {
+      const guard = await governor.guardCheck(key, req.endpoint);
+      if (!guard.ok) throw new EndpointGuardedError(req.endpoint, guard.until);
+      const result = await governor.acquire(key, req.lane);
+      if (result.granted) return;
+      if (result.until > deadline) throw new BudgetExhaustedError(result.until, result.reason);
+      await sleep(result.until - clock.now());
+    }
+    throw new BudgetExhaustedError(clock.now() + 1000, 'pacing');
+  }
+
+  return async function call(req) {
+    const endpoint = normalizeEndpoint(req.endpoint);
+    const request: ExactRequest = { ...req, endpoint };
+    const maxWait = req.options?.maxWaitMs ?? (req.lane === 'order' ? DEFAULT_ORDER_WAIT_MS : 0);
+    const deadline = clock.now() + maxWait;
+    let refreshed = false;
+    let token = await deps.tokens.accessToken();
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+      if (req.governed) await grant(request, deadline);
+      const started = clock.now();
+      const headers: Record<string, string> = {
+        Accept: 'application/json',
+        Authorization: `Bearer ${token}`,
+      };
+      let body: string | undefined;
+      if (req.body !== undefined) {
+        headers['Content-Type'] = 'application/json';
+        headers.Prefer = 'return=representation';
+        body = JSON.stringify(req.body);
+      }
+      let res: Awaited<ReturnType<Transport['request']>>;
+      try {
+        res = await deps.transport.request({ method: req.method, url: req.url, headers, body });
+      } catch (err) {
+        const what =
+          err instanceof Error ? `${err.name}${'code' in err ? ` ${String(err.code)}` : ''}` : 'error';
+        logger?.warn({ method: req.method, endpoint, lane: req.lane, err: what }, 'exact request failed');
+        throw new ExactNetworkError(`no answer from Exact to ${req.method} ${endpoint} (${what})`, endpoint, {
+          cause: err,
+        });
+      }
+      const rate = parseRateHeaders(res.headers);
+      logger?.debug(
+        { method: req.method, endpoint, lane: req.lane, status: res.status, ms: clock.now() - started },
+        'exact call',
+      );
+      if (req.governed) {
+        await governor
+          .record(key, req.lane, { status: res.status, headers: rate, endpoint })
+          .catch((err: unknown) =>
+            logger?.warn({ err: String(err), endpoint }, 'could not record rate headers'),
+          );
+      }
+      if (res.status === 401 && !refreshed) {
+        refreshed = true;
+        token = await deps.tokens.refreshAfterUnauthorized(token);
+        continue;
+      }
+      if (res.status === 429) {
+        logger?.warn({ method: req.method, endpoint, lane: req.lane, headers: rate }, 'exact answered 429');
+        // The governor now holds the window shut; its next answer says until when (and whether we may wait).
+        if (req.governed) continue;
+        throw new ExactRateLimitedError(
+          `Exact rate limit reached (${endpoint})`,
+          endpoint,
+          untilFrom429(rate, clock.now()),
+        );
+      }
+      if (res.status >= 200 && res.status < 300) {
+        const parsed = parseJsonBody(res.body);
+        if (parsed === undefined && res.body.trim() !== '') {
+          throw new ExactServerError(
+            `unreadable ${res.status} body from Exact (${req.method} ${endpoint})`,
+            res.status,
+            endpoint,
+          );
+        }
+        return parsed;
+      }
+      throw errorForResponse(res.status, res.body, req.method, endpoint);
+    }
+    throw new BudgetExhaustedError(clock.now() + 1000, 'minute');
+  };
+}

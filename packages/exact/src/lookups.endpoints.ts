@@ -1,0 +1,66 @@
+import type { EndpointContext } from './endpoint-context.ts';
+import type { CallOptions } from './exact-call.ts';
+import { queryString, stringLiteral, unwrapResults } from './odata.ts';
+import type { Lane } from './rate-governor.ts';
+
+/** Default fields of a targeted item lookup. */
+export const ITEM_LOOKUP_FIELDS = ['ID', 'Code', 'Description', 'Unit', 'IsSalesItem', 'Timestamp'] as const;
+/** Default fields of a targeted account lookup. */
+export const ACCOUNT_LOOKUP_FIELDS = [
+  'ID',
+  'Code',
+  'Name',
+  'Email',
+  'Status',
+  'Blocked',
+  'Timestamp',
+] as const;
+
+/** Exact stores account codes right-aligned in 18 characters; an equality filter must use that form. */
+const ACCOUNT_CODE_WIDTH = 18;
+
+export interface LookupArgs {
+  select?: readonly string[];
+  lane?: Lane;
+  options?: CallOptions;
+}
+
+export function lookupEndpoints(ctx: EndpointContext) {
+  async function firstByCode(
+    path: string,
+    code: string,
+    select: readonly string[],
+    args: LookupArgs,
+  ): Promise<Record<string, unknown> | null> {
+    const query = queryString({
+      $filter: `Code eq ${stringLiteral(code)}`,
+      $select: select.join(','),
+      $top: '1',
+    });
+    const url = ctx.divisionUrl(path, query);
+    const body = await ctx.call({
+      method: 'GET',
+      url,
+      endpoint: path,
+      governed: true,
+      lane: args.lane ?? 'order',
+      options: args.options,
+    });
+    return unwrapResults(body).records[0] ?? null;
+  }
+
+  return {
+    /** The item with this code (a targeted lookup for the order lane), or null. */
+    itemByCode(code: string, args: LookupArgs = {}) {
+      return firstByCode('logistics/Items', code.trim(), args.select ?? ITEM_LOOKUP_FIELDS, args);
+    },
+
+    /** The account with this code, or null. The code is matched in Exact's padded form; `Code` comes back trimmed. */
+    async accountByCode(code: string, args: LookupArgs = {}) {
+      const padded = code.trim().padStart(ACCOUNT_CODE_WIDTH, ' ');
+      const record = await firstByCode('crm/Accounts', padded, args.select ?? ACCOUNT_LOOKUP_FIELDS, args);
+      if (record && typeof record.Code === 'string') record.Code = record.Code.trim();
+      return record;
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { errorForResponse } from '../src/error-mapping.ts';
+import {
+  BudgetExhaustedError,
+  ExactAuthError,
+  ExactForbiddenError,
+  ExactNetworkError,
+  ExactNotFoundError,
+  ExactServerError,
+  ExactValidationError,
+  isAmbiguous,
+  isPermanent,
+  UnexpectedBodyError,
+} from '../src/errors.ts';
+
+const exactBody = (value: string) => JSON.stringify({ error: { code: '', message: { lang: '', value } } });
+
+describe('errorForResponse', () => {
+  it("maps 400 to a validation error carrying Exact's message", () => {
+    const err = errorForResponse(400, exactBody('OrderedBy: Mandatory'), 'POST', 'salesorder/salesorders');
+    expect(err).toBeInstanceOf(ExactValidationError);
+    expect(err.name).toBe('ExactValidationError');
+    expect(err.message).toBe('OrderedBy: Mandatory');
+    expect(isPermanent(err)).toBe(true);
+    expect(isAmbiguous(err)).toBe(false);
+  });
+
+  it('maps 401, 403, 404 and other 4xx to their classes', () => {
+    expect(errorForResponse(401, '', 'GET', 'crm/accounts')).toBeInstanceOf(ExactAuthError);
+    expect(errorForResponse(403, exactBody('Forbidden'), 'GET', 'crm/accounts')).toBeInstanceOf(
+      ExactForbiddenError,
+    );
+    expect(errorForResponse(404, '', 'GET', 'crm/accounts')).toBeInstanceOf(ExactNotFoundError);
+    expect(errorForResponse(422, exactBody('bad'), 'POST', 'x/y')).toBeInstanceOf(ExactValidationError);
+    expect(isPermanent(errorForResponse(401, '', 'GET', 'crm/accounts'))).toBe(false);
+  });
+
+  it('maps 5xx to an ambiguous server error with a short excerpt of a non-JSON body', () => {
+    const err = errorForResponse(503, `<html>${'x'.repeat(1000)}</html>`, 'POST', 'salesorder/salesorders');
+    expect(err).toBeInstanceOf(ExactServerError);
+    expect(err.message.length).toBeLessThan(300);
+    expect(isAmbiguous(err)).toBe(true);
+    expect(isPermanent(err)).toBe(false);
+  });
+});
+
+describe('isAmbiguous / isPermanent', () => {
+  it('counts network failures and unreadable success bodies as ambiguous, budget waits as neither', () => {
+    expect(isAmbiguous(new ExactNetworkError('reset', 'x/y'))).toBe(true);
+    expect(isAmbiguous(new UnexpectedBodyError('no d'))).toBe(true);
+    const wait = new BudgetExhaustedError(1, 'minute');
+    expect(isAmbiguous(wait) || isPermanent(wait)).toBe(false);
+    expect(isPermanent(new Error('x'))).toBe(false);
+  });
+});
