@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { type ControlRoute, ok, parseBody } from './control-types.ts';
+import {
+  type ChangeSet,
+  deleteIds,
+  emptyChangeSet,
+  MutationError,
+  mergeChangeSets,
+} from './dataset/changes.ts';
+import type { DivisionStore } from './dataset/division-store.ts';
+import { ENTITY_NAMES, isEntityName } from './dataset/entities.ts';
+import { mutateRandom } from './dataset/mutate-random.ts';
+import type { EntityName } from './dataset/types.ts';
+import { upsertRecords } from './dataset/upsert.ts';
+import { controlError, type Reply } from './http.ts';
+import type { SimState } from './state.ts';
+
+const count = z.number().int().min(0).max(1_000_000).optional();
+const mutateSchema = z.strictObject({
+  entity: z.enum(ENTITY_NAMES as [EntityName, ...EntityName[]]),
+  create: count,
+  update: count,
+  delete: count,
+  records: z.array(z.unknown()).max(1_000_000).optional(),
+  deleteIds: z.array(z.string()).max(1_000_000).optional(),
+});
+
+function withStore(state: SimState, param: string | undefined, run: (store: DivisionStore) => Reply): Reply {
+  const store = state.divisions.get(Number(param));
+  return store ? run(store) : controlError(404, 'unknown_division', `No division '${param}'.`);
+}
+
+function mutate(state: SimState, store: DivisionStore, body: unknown): Reply {
+  const parsed = parseBody(mutateSchema, body);
+  if (!parsed.ok) return parsed.reply;
+  const { entity, records, deleteIds: ids } = parsed.value;
+  const now = state.clock.now();
+  let changes: ChangeSet = emptyChangeSet();
+  try {
+    if (records) changes = upsertRecords(store, entity, records, now);
+    const counts = {
+      create: parsed.value.create ?? 0,
+      update: parsed.value.update ?? 0,
+      delete: parsed.value.delete ?? 0,
+    };
+    if (counts.create + counts.update + counts.delete > 0) {
+      changes = mergeChangeSets(changes, mutateRandom(store, entity, counts, now));
+    }
+    if (ids) changes = mergeChangeSets(changes, deleteIds(store, entity, ids, now));
+  } catch (error) {
+    if (error instanceof MutationError) return controlError(400, 'invalid_mutation', error.message);
+    throw error;
+  }
+  state.notifyChanges(store.division, changes);
+  return ok({ created: changes.created, updated: changes.updated, deleted: changes.deleted });
+}
+
+/** The live dataset, mutations, division moves and the orders received. */
+export const controlDataRoutes: ControlRoute[] = [
+  {
+    method: 'GET',
+    pattern: /^\/_sim\/divisions\/([^/]+)\/entities\/([^/]+)$/,
+    handler: (state, req) =>
+      withStore(state, req.params[0], (store) => {
+        const entity = req.params[1] ?? '';
+        if (!isEntityName(entity))
+          return controlError(404, 'unknown_entity', `Entities: ${ENTITY_NAMES.join(', ')}.`);
+        return ok({ data: [...store.tables[entity].values()] });
+      }),
+  },
+  {
+    method: 'POST',
+    pattern: /^\/_sim\/divisions\/([^/]+)\/mutate$/,
+    handler: (state, req) => withStore(state, req.params[0], (store) => mutate(state, store, req.body)),
+  },
+  {
+    method: 'POST',
+    pattern: /^\/_sim\/divisions\/([^/]+)\/move$/,
+    handler: (state, req) =>
+      withStore(state, req.params[0], (store) => {
+        store.move(state.clock.now());
+        return ok({ division: store.division, moveDate: store.moveDate, lastTimestamp: store.lastTimestamp });
+      }),
+  },
+  {
+    method: 'GET',
+    pattern: /^\/_sim\/orders$/,
+    handler: (state, req) => {
+      const param = req.query.get('division');
+      const division = param === null || param === '' ? undefined : Number(param);
+      const data = state.orders.list(division).map((o) => ({
+        OrderID: o.OrderID,
+        OrderNumber: o.OrderNumber,
+        Division: o.Division,
+        YourRef: o.YourRef,
+        OrderedBy: o.OrderedBy,
+        Description: o.Description,
+        OrderDate: new Date(o.OrderDate).toISOString(),
+        lines: o.lines.map((l) => ({
+          Item: l.Item,
+          Quantity: l.Quantity,
+          NetPrice: l.NetPrice,
+          UnitPrice: l.UnitPrice,
+        })),
+        receivedAt: new Date(o.receivedAt).toISOString(),
+      }));
+      return ok({ data, postsByYourRef: state.orders.postsByYourRef(division) });
+    },
+  },
+];

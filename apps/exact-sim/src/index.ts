@@ -1,0 +1,49 @@
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { DEFAULT_CONFIG, mergeConfig, type SimConfig, simConfigPatchSchema } from './config.ts';
+import { createSimServer } from './server.ts';
+import { SimState } from './state.ts';
+
+export type { SimClient, SimConfig } from './config.ts';
+
+/** Options of {@link startSimulator}: any SimConfig field plus where to listen and how much to log. */
+export type StartOptions = Partial<SimConfig> & {
+  /** Port on 127.0.0.1; 0 (the default here) picks a free one. */
+  port?: number;
+  /** pino level; default `warn`. */
+  logLevel?: string;
+};
+
+/** A running simulator. */
+export interface RunningSimulator {
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the Exact Online simulator on 127.0.0.1. Options are validated like `PATCH /_sim/config` bodies;
+ * anything not given keeps its default (see DEFAULT_CONFIG).
+ */
+export async function startSimulator(options: StartOptions = {}): Promise<RunningSimulator> {
+  const { port = 0, logLevel = 'warn', ...patch } = options;
+  const config = mergeConfig(DEFAULT_CONFIG, simConfigPatchSchema.parse(patch));
+  const logger = pino({ level: logLevel, name: 'exact-sim' });
+  const state = new SimState(config, logger);
+  const server = createSimServer(state);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  state.baseUrl = url;
+  return {
+    url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        state.webhooks.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

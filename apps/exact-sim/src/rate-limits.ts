@@ -1,0 +1,69 @@
+import { alignedWindow } from './clock.ts';
+import type { SimConfig } from './config.ts';
+
+interface Window {
+  end: number;
+  limit: number;
+  used: number;
+}
+
+interface Budget {
+  minute: Window;
+  day: Window;
+}
+
+export type RateDecision = { allowed: boolean; headers: Record<string, string> };
+
+/** Opens the current window; limits and lengths are read when a window opens, so changes apply from the next one. */
+function roll(window: Window | undefined, now: number, lengthMs: number, limit: number): Window {
+  if (window && now < window.end) return window;
+  return { end: alignedWindow(now, lengthMs).end, limit, used: 0 };
+}
+
+const dailyHeaders = (w: Window): Record<string, string> => ({
+  'X-RateLimit-Limit': String(w.limit),
+  'X-RateLimit-Remaining': String(Math.max(0, w.limit - w.used)),
+  'X-RateLimit-Reset': String(w.end),
+});
+
+const minutelyHeaders = (w: Window): Record<string, string> => ({
+  'X-RateLimit-Minutely-Limit': String(w.limit),
+  'X-RateLimit-Minutely-Remaining': String(Math.max(0, w.limit - w.used)),
+  'X-RateLimit-Minutely-Reset': String(w.end),
+});
+
+/** Exact's fixed minutely and daily windows per (client, division). */
+export class RateLimiter {
+  private readonly budgets = new Map<string, Budget>();
+
+  /**
+   * Takes one call. Refused: only the exhausted window's headers (the daily one first, as it lasts longer).
+   * `countDaily` false (order POSTs when so configured) spends only the minutely window.
+   */
+  take(
+    clientId: string,
+    division: number,
+    countDaily: boolean,
+    now: number,
+    config: SimConfig,
+  ): RateDecision {
+    const key = `${clientId}\u0000${division}`;
+    const previous = this.budgets.get(key);
+    const budget: Budget = {
+      minute: roll(previous?.minute, now, config.minuteMs, config.minuteLimit),
+      day: roll(previous?.day, now, config.dayMs, config.dayLimit),
+    };
+    this.budgets.set(key, budget);
+    if (countDaily && budget.day.used >= budget.day.limit)
+      return { allowed: false, headers: dailyHeaders(budget.day) };
+    if (budget.minute.used >= budget.minute.limit)
+      return { allowed: false, headers: minutelyHeaders(budget.minute) };
+    budget.minute.used++;
+    if (countDaily) budget.day.used++;
+    return { allowed: true, headers: { ...dailyHeaders(budget.day), ...minutelyHeaders(budget.minute) } };
+  }
+
+  clear(): void {
+    this.budgets.clear();
+  }
+}

@@ -1,0 +1,78 @@
+import type { Logger } from 'pino';
+import { SimClock } from './clock.ts';
+import { mergeConfig, type SimConfig, type SimConfigPatch } from './config.ts';
+import type { ChangeSet } from './dataset/changes.ts';
+import { generateDataset } from './dataset/dataset.ts';
+import type { DivisionStore } from './dataset/division-store.ts';
+import { ENTITIES } from './dataset/entities.ts';
+import type { EntityName, EntityRecords } from './dataset/types.ts';
+import { ErrorBudget } from './error-budget.ts';
+import { FaultInjector, NO_FAULTS } from './faults.ts';
+import { OrderStore } from './orders-store.ts';
+import { RateLimiter } from './rate-limits.ts';
+import { CallStats } from './stats.ts';
+import { TokenStore } from './tokens.ts';
+import { WebhookHub } from './webhooks.ts';
+
+/** CRUD paths the webhook `ExactOnlineEndpoint` points at. */
+const ENDPOINT_PATHS: Record<EntityName, string> = {
+  items: 'logistics/Items',
+  stock: 'inventory/StockPositions',
+  prices: 'logistics/Items',
+  accounts: 'crm/Accounts',
+};
+
+/** Everything the simulator knows; routes read and change it, the control API resets it. */
+export class SimState {
+  config: SimConfig;
+  divisions: Map<number, DivisionStore>;
+  readonly clock = new SimClock();
+  readonly tokens: TokenStore;
+  readonly limiter = new RateLimiter();
+  readonly errors = new ErrorBudget();
+  readonly stats = new CallStats();
+  readonly orders = new OrderStore();
+  readonly faults = new FaultInjector();
+  readonly webhooks: WebhookHub;
+  /** `http://127.0.0.1:PORT`, known once the server listens. */
+  baseUrl = '';
+
+  constructor(
+    config: SimConfig,
+    readonly logger: Logger,
+  ) {
+    this.config = config;
+    this.divisions = generateDataset(config);
+    this.tokens = new TokenStore(this.clock, () => this.config);
+    this.webhooks = new WebhookHub(this.clock, () => this.config, logger);
+  }
+
+  /** Back to a fresh start: new dataset, no tokens, stats, orders, faults, subscriptions or clock offset. */
+  reset(patch: SimConfigPatch): void {
+    this.config = mergeConfig(this.config, patch);
+    this.divisions = generateDataset(this.config);
+    this.clock.reset();
+    this.tokens.reset();
+    this.limiter.clear();
+    this.errors.clear();
+    this.stats.clear();
+    this.orders.clear();
+    this.faults.set(NO_FAULTS, this.config.seed);
+    this.webhooks.clear();
+  }
+
+  /** Fires webhooks for a mutation: one per topic, key and action (a price change notifies its item). */
+  notifyChanges(division: number, changes: ChangeSet): void {
+    const seen = new Set<string>();
+    for (const event of changes.events) {
+      const key =
+        event.entity === 'prices' ? (event.record as EntityRecords['prices']).Item : event.record.ID;
+      const topic = ENTITIES[event.entity].topic;
+      const dedupe = `${topic}|${key}|${event.action}`;
+      if (seen.has(dedupe)) continue;
+      seen.add(dedupe);
+      const endpoint = `${this.baseUrl}/api/v1/${division}/${ENDPOINT_PATHS[event.entity]}(guid'${key}')`;
+      this.webhooks.notify(division, topic, event.action, key, endpoint);
+    }
+  }
+}
