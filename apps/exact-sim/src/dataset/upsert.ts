@@ -15,55 +15,63 @@ const common = { ID: guid, Modified: edm, Timestamp: z.number() };
 
 /** Fields a control upsert may set per entity (all optional: missing ones keep or get generated values). */
 const SCHEMAS = {
-  items: z.strictObject({
-    ...common,
-    Code: text.min(1),
-    Description: text,
-    IsSalesItem: z.boolean(),
-    SalesVatCode: text.nullable(),
-    Unit: text.min(1),
-    UnitDescription: text.nullable(),
-    CostPriceStandard: z.number(),
-    Barcode: text.nullable(),
-    IsWebshopItem: z.number().int().min(0).max(1),
-  }),
-  stock: z.strictObject({
-    ...common,
-    ItemId: guid,
-    ItemCode: text,
-    Warehouse: guid,
-    WarehouseCode: text,
-    WarehouseDescription: text,
-    CurrentStock: z.number(),
-    FreeStock: z.number(),
-    PlanningIn: z.number(),
-    PlanningOut: z.number(),
-    ProjectedStock: z.number(),
-    ReservedStock: z.number(),
-  }),
-  prices: z.strictObject({
-    ...common,
-    Item: guid,
-    ItemCode: text,
-    Account: guid.nullable(),
-    Currency: z.string().length(3),
-    Price: z.number(),
-    Quantity: z.number().nonnegative(),
-    Unit: text,
-    StartDate: edm.nullable(),
-    EndDate: edm.nullable(),
-  }),
-  accounts: z.strictObject({
-    ...common,
-    Code: text.min(1).max(18),
-    Name: text,
-    Email: text.nullable(),
-    City: text.nullable(),
-    Country: text,
-    Status: text,
-    IsSales: z.boolean(),
-    Blocked: z.boolean(),
-  }),
+  items: z
+    .strictObject({
+      ...common,
+      Code: text.min(1),
+      Description: text,
+      IsSalesItem: z.boolean(),
+      SalesVatCode: text.nullable(),
+      Unit: text.min(1),
+      UnitDescription: text.nullable(),
+      CostPriceStandard: z.number(),
+      Barcode: text.nullable(),
+      IsWebshopItem: z.number().int().min(0).max(1),
+    })
+    .partial(),
+  stock: z
+    .strictObject({
+      ...common,
+      ItemId: guid,
+      ItemCode: text,
+      Warehouse: guid,
+      WarehouseCode: text,
+      WarehouseDescription: text,
+      CurrentStock: z.number(),
+      FreeStock: z.number(),
+      PlanningIn: z.number(),
+      PlanningOut: z.number(),
+      ProjectedStock: z.number(),
+      ReservedStock: z.number(),
+    })
+    .partial(),
+  prices: z
+    .strictObject({
+      ...common,
+      Item: guid,
+      ItemCode: text,
+      Account: guid.nullable(),
+      Currency: z.string().length(3),
+      Price: z.number(),
+      Quantity: z.number().nonnegative(),
+      Unit: text,
+      StartDate: edm.nullable(),
+      EndDate: edm.nullable(),
+    })
+    .partial(),
+  accounts: z
+    .strictObject({
+      ...common,
+      Code: text.min(1).max(18),
+      Name: text,
+      Email: text.nullable(),
+      City: text.nullable(),
+      Country: text,
+      Status: text,
+      IsSales: z.boolean(),
+      Blocked: z.boolean(),
+    })
+    .partial(),
 };
 
 type Input = Record<string, unknown>;
