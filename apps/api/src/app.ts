@@ -6,6 +6,7 @@ import databasePlugin from './plugins/database.plugin.ts';
 import errorsPlugin from './plugins/errors.plugin.ts';
 import queuesPlugin from './plugins/queues.plugin.ts';
 import { healthRoutes } from './routes/health.route.ts';
+import { orderRoutes } from './routes/orders.route.ts';
 
 export interface AppOptions {
   config: ApiConfig;
@@ -23,4 +24,5 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
   });
   await instance.register(authPlugin, { adminToken: options.config.ADMIN_TOKEN });
   await instance.register(healthRoutes);
+  await instance.register(orderRoutes);
 }

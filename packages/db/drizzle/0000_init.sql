@@ -2,10 +2,10 @@ CREATE TABLE "accounts" (
 	"connection_id" uuid NOT NULL,
 	"exact_id" uuid NOT NULL,
 	"timestamp" bigint NOT NULL,
-	"modified" timestamp with time zone,
-	"deleted_at" timestamp with time zone,
-	"seen_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"modified" timestamp (3) with time zone,
+	"deleted_at" timestamp (3) with time zone,
+	"seen_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	"code" text NOT NULL,
 	"name" text,
 	"email" text,
@@ -22,8 +22,8 @@ CREATE TABLE "api_keys" (
 	"channel" text NOT NULL,
 	"key_hash" text NOT NULL,
 	"key_prefix" text NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"revoked_at" timestamp with time zone,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"revoked_at" timestamp (3) with time zone,
 	CONSTRAINT "api_keys_key_hash_unique" UNIQUE("key_hash"),
 	CONSTRAINT "api_keys_channel" CHECK ("api_keys"."channel" in ('b2b', 'b2c'))
 );
@@ -39,12 +39,12 @@ CREATE TABLE "connections" (
 	"channels" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"access_token_enc" text,
 	"refresh_token_enc" text,
-	"access_token_expires_at" timestamp with time zone,
-	"token_issued_at" timestamp with time zone,
-	"refresh_token_issued_at" timestamp with time zone,
-	"division_move_date" timestamp with time zone,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"access_token_expires_at" timestamp (3) with time zone,
+	"token_issued_at" timestamp (3) with time zone,
+	"refresh_token_issued_at" timestamp (3) with time zone,
+	"division_move_date" timestamp (3) with time zone,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "connections_name_not_blank" CHECK (length(trim("connections"."name")) > 0)
 );
 --> statement-breakpoint
@@ -52,10 +52,10 @@ CREATE TABLE "items" (
 	"connection_id" uuid NOT NULL,
 	"exact_id" uuid NOT NULL,
 	"timestamp" bigint NOT NULL,
-	"modified" timestamp with time zone,
-	"deleted_at" timestamp with time zone,
-	"seen_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"modified" timestamp (3) with time zone,
+	"deleted_at" timestamp (3) with time zone,
+	"seen_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	"code" text NOT NULL,
 	"description" text,
 	"unit" text,
@@ -71,10 +71,10 @@ CREATE TABLE "order_callbacks" (
 	"order_id" uuid NOT NULL,
 	"status" text NOT NULL,
 	"attempts" integer DEFAULT 0 NOT NULL,
-	"next_attempt_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"delivered_at" timestamp with time zone,
+	"next_attempt_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"delivered_at" timestamp (3) with time zone,
 	"last_error" text,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "order_lines" (
@@ -105,12 +105,12 @@ CREATE TABLE "orders" (
 	"exact_order_id" uuid,
 	"exact_order_number" integer,
 	"post_attempts" integer DEFAULT 0 NOT NULL,
-	"accepted_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"submitting_at" timestamp with time zone,
-	"submitted_at" timestamp with time zone,
-	"rejected_at" timestamp with time zone,
-	"failed_at" timestamp with time zone,
-	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"accepted_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"submitting_at" timestamp (3) with time zone,
+	"submitted_at" timestamp (3) with time zone,
+	"rejected_at" timestamp (3) with time zone,
+	"failed_at" timestamp (3) with time zone,
+	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "orders_connection_channel_reference" UNIQUE("connection_id","channel","reference"),
 	CONSTRAINT "orders_status" CHECK ("orders"."status" in ('accepted', 'submitting', 'submitted', 'rejected', 'failed')),
 	CONSTRAINT "orders_channel" CHECK ("orders"."channel" in ('b2b', 'b2c')),
@@ -122,18 +122,18 @@ CREATE TABLE "rate_budgets" (
 	"minute_limit" integer,
 	"day_limit" integer,
 	"day_remaining" integer,
-	"day_reset_at" timestamp with time zone,
-	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+	"day_reset_at" timestamp (3) with time zone,
+	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "sales_item_prices" (
 	"connection_id" uuid NOT NULL,
 	"exact_id" uuid NOT NULL,
 	"timestamp" bigint NOT NULL,
-	"modified" timestamp with time zone,
-	"deleted_at" timestamp with time zone,
-	"seen_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"modified" timestamp (3) with time zone,
+	"deleted_at" timestamp (3) with time zone,
+	"seen_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	"item_id" uuid NOT NULL,
 	"item_code" text,
 	"account_id" uuid,
@@ -141,8 +141,8 @@ CREATE TABLE "sales_item_prices" (
 	"price" numeric,
 	"quantity" numeric,
 	"unit" text,
-	"start_date" timestamp with time zone,
-	"end_date" timestamp with time zone,
+	"start_date" timestamp (3) with time zone,
+	"end_date" timestamp (3) with time zone,
 	CONSTRAINT "sales_item_prices_connection_id_exact_id_pk" PRIMARY KEY("connection_id","exact_id")
 );
 --> statement-breakpoint
@@ -150,10 +150,10 @@ CREATE TABLE "stock_positions" (
 	"connection_id" uuid NOT NULL,
 	"exact_id" uuid NOT NULL,
 	"timestamp" bigint NOT NULL,
-	"modified" timestamp with time zone,
-	"deleted_at" timestamp with time zone,
-	"seen_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"modified" timestamp (3) with time zone,
+	"deleted_at" timestamp (3) with time zone,
+	"seen_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	"item_id" uuid NOT NULL,
 	"item_code" text,
 	"warehouse_id" uuid,
@@ -173,14 +173,14 @@ CREATE TABLE "sync_state" (
 	"phase" text DEFAULT 'initial' NOT NULL,
 	"cursor" bigint DEFAULT 0 NOT NULL,
 	"next_url" text,
-	"full_run_started_at" timestamp with time zone,
+	"full_run_started_at" timestamp (3) with time zone,
 	"full_resync_requested" integer DEFAULT 0 NOT NULL,
 	"records" integer DEFAULT 0 NOT NULL,
 	"last_run_records" integer DEFAULT 0 NOT NULL,
-	"last_success_at" timestamp with time zone,
+	"last_success_at" timestamp (3) with time zone,
 	"last_error" text,
-	"last_error_at" timestamp with time zone,
-	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"last_error_at" timestamp (3) with time zone,
+	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "sync_state_connection_id_entity_pk" PRIMARY KEY("connection_id","entity"),
 	CONSTRAINT "sync_state_entity" CHECK ("sync_state"."entity" in ('items', 'stock', 'prices', 'accounts', 'deleted')),
 	CONSTRAINT "sync_state_phase" CHECK ("sync_state"."phase" in ('initial', 'incremental'))
@@ -191,7 +191,7 @@ CREATE TABLE "webhook_subscriptions" (
 	"connection_id" uuid NOT NULL,
 	"topic" text NOT NULL,
 	"exact_id" uuid,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 ALTER TABLE "accounts" ADD CONSTRAINT "accounts_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

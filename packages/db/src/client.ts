@@ -3,6 +3,9 @@ import postgres from 'postgres';
 import * as schema from './schema/index.ts';
 
 export type Database = ReturnType<typeof drizzle<typeof schema>>;
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+/** The database or a transaction of it: repository functions accept either. */
+export type Executor = Database | Transaction;
 
 export interface DatabaseHandle {
   readonly db: Database;

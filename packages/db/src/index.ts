@@ -6,4 +6,19 @@ export {
   pingDatabase,
 } from './client.ts';
 export { migrateDatabase } from './migrate.ts';
+export { decodeCursor, encodeCursor, type FeedPosition } from './repositories/keyset.ts';
+export {
+  findOrder,
+  findOrderByReference,
+  InvalidCursorError,
+  insertOrder,
+  listOrders,
+  type NewOrder,
+  type OrderFeedQuery,
+  type OrderLineRow,
+  type OrderRow,
+  type OrderWithLines,
+  openOrderIds,
+  transitionOrder,
+} from './repositories/orders.repository.ts';
 export * from './schema/index.ts';

@@ -17,6 +17,8 @@ declare module 'fastify' {
   }
 }
 
+const ENQUEUE_TIMEOUT_MS = 1_500;
+
 async function queuesPlugin(
   app: FastifyInstance,
   options: { redisUrl: string; redisPrefix: string },
@@ -29,12 +31,22 @@ async function queuesPlugin(
   app.decorate('queues', queues);
   app.decorate('redis', redis);
   app.decorate('tryEnqueue', async (name, payload, jobOptions) => {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await enqueue(queues, name, payload, jobOptions);
+      // BullMQ waits for a connection that may never come; the request must not.
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`Redis did not answer within ${ENQUEUE_TIMEOUT_MS} ms`)),
+          ENQUEUE_TIMEOUT_MS,
+        );
+      });
+      await Promise.race([enqueue(queues, name, payload, jobOptions), timeout]);
       return true;
     } catch (error) {
       app.log.warn({ job: name, err: (error as Error).message }, 'could not enqueue; the reconciler will');
       return false;
+    } finally {
+      clearTimeout(timer);
     }
   });
   app.addHook('onClose', async () => {

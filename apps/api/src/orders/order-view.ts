@@ -1,0 +1,32 @@
+import type { OrderWithLines } from '@exact-sync/db';
+import type { OrderView } from './order.schemas.ts';
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+/** The JSON face of an order: camelCase, ISO times, numbers as numbers. */
+export function toOrderView(order: OrderWithLines): OrderView {
+  return {
+    id: order.id,
+    connectionId: order.connectionId,
+    channel: order.channel,
+    reference: order.reference,
+    status: order.status,
+    statusReason: order.statusReason,
+    exactOrderId: order.exactOrderId,
+    exactOrderNumber: order.exactOrderNumber,
+    customer: order.customer,
+    lines: order.lines.map((l) => ({
+      sku: l.sku,
+      quantity: Number(l.quantity),
+      unitPrice: l.unitPrice === null ? null : Number(l.unitPrice),
+    })),
+    orderDate: order.orderDate,
+    deliveryDate: order.deliveryDate,
+    note: order.note,
+    acceptedAt: order.acceptedAt.toISOString(),
+    submittedAt: iso(order.submittedAt),
+    rejectedAt: iso(order.rejectedAt),
+    failedAt: iso(order.failedAt),
+    updatedAt: order.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,85 @@
+import { ORDER_STATUSES, orderReferenceSchema } from '@exact-sync/core';
+import { z } from 'zod';
+
+const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+
+const addressSchema = z
+  .object({
+    line1: text(100),
+    line2: text(100).optional(),
+    postcode: text(20).optional(),
+    city: text(60),
+    country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code'),
+  })
+  .strict();
+
+/** B2B orders name their Exact customer by code or ID; B2C orders name a consumer, booked on the default account. */
+export const customerSchema = z.union(
+  [
+    z.object({ code: text(18) }).strict(),
+    z.object({ exactId: z.uuid('must be a GUID') }).strict(),
+    z.object({ name: text(100), email: z.email().optional(), address: addressSchema.optional() }).strict(),
+  ],
+  { error: 'must be {code}, {exactId} or {name, email?, address?}' },
+);
+
+const amount = z.number().finite().max(1e9, 'is too large');
+
+export const orderLineSchema = z
+  .object({
+    sku: text(30),
+    quantity: amount.positive('must be greater than 0'),
+    unitPrice: amount.nonnegative('must not be negative').optional(),
+  })
+  .strict();
+
+export const orderBodySchema = z
+  .object({
+    reference: orderReferenceSchema,
+    customer: customerSchema,
+    lines: z
+      .array(orderLineSchema)
+      .min(1, 'must hold at least one line')
+      .max(500, 'must hold at most 500 lines'),
+    orderDate: z.iso.date('must be a date (YYYY-MM-DD)').optional(),
+    deliveryDate: z.iso.date('must be a date (YYYY-MM-DD)').optional(),
+    note: z.string().max(1_000, 'must be at most 1000 characters').optional(),
+  })
+  .strict();
+export type OrderBody = z.infer<typeof orderBodySchema>;
+
+export const orderViewSchema = z.object({
+  id: z.uuid(),
+  connectionId: z.uuid(),
+  channel: z.enum(['b2b', 'b2c']),
+  reference: z.string(),
+  status: z.enum(ORDER_STATUSES),
+  statusReason: z.string().nullable(),
+  exactOrderId: z.string().nullable(),
+  exactOrderNumber: z.number().nullable(),
+  customer: z.record(z.string(), z.unknown()),
+  lines: z.array(z.object({ sku: z.string(), quantity: z.number(), unitPrice: z.number().nullable() })),
+  orderDate: z.string().nullable(),
+  deliveryDate: z.string().nullable(),
+  note: z.string().nullable(),
+  acceptedAt: z.string(),
+  submittedAt: z.string().nullable(),
+  rejectedAt: z.string().nullable(),
+  failedAt: z.string().nullable(),
+  updatedAt: z.string(),
+});
+export type OrderView = z.infer<typeof orderViewSchema>;
+
+export const orderFeedQuerySchema = z
+  .object({
+    status: z.enum(ORDER_STATUSES).optional(),
+    updated_since: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).optional(),
+    cursor: z.string().max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(1_000).default(100),
+  })
+  .strict();
+
+export const errorSchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+});

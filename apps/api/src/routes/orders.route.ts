@@ -1,0 +1,188 @@
+import { yourRefFor } from '@exact-sync/core';
+import {
+  connections,
+  findOrder,
+  InvalidCursorError,
+  insertOrder,
+  listOrders,
+  transitionOrder,
+} from '@exact-sync/db';
+import { eq } from 'drizzle-orm';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { HttpError, notFound } from '../errors.ts';
+import {
+  errorSchema,
+  type OrderBody,
+  orderBodySchema,
+  orderFeedQuerySchema,
+  orderViewSchema,
+} from '../orders/order.schemas.ts';
+import { toOrderView } from '../orders/order-view.ts';
+import { payloadHash } from '../orders/payload-hash.ts';
+import type { Storefront } from '../plugins/auth.plugin.ts';
+
+const ORDER_BODY_LIMIT = 256 * 1024;
+const idParams = z.object({ id: z.uuid('must be a UUID') });
+const listSchema = z.object({ data: z.array(orderViewSchema), nextCursor: z.string().nullable() });
+
+function storefrontOf(request: FastifyRequest): Storefront {
+  if (!request.storefront) throw new HttpError(401, 'unauthorized', 'a storefront API key is required');
+  return request.storefront;
+}
+
+/** B2B customers are Exact accounts; a B2C consumer is booked on the channel's default account, which must exist. */
+async function checkCustomer(app: FastifyInstance, storefront: Storefront, body: OrderBody): Promise<void> {
+  if (!('name' in body.customer)) return;
+  if (storefront.channel === 'b2b') {
+    const message = 'b2b orders name an Exact customer by code or exactId';
+    throw new HttpError(400, 'validation_failed', `body.customer: ${message}`, [
+      { field: 'body.customer', message },
+    ]);
+  }
+  const [connection] = await app.database.db
+    .select({ channels: connections.channels })
+    .from(connections)
+    .where(eq(connections.id, storefront.connectionId));
+  if (!connection?.channels.b2c?.defaultAccountCode) {
+    throw new HttpError(
+      422,
+      'channel_not_configured',
+      'the b2c channel has no defaultAccountCode to book consumer orders on; an operator sets it with PATCH /v1/connections/:id',
+    );
+  }
+}
+
+/** Storefront orders: accepted into Postgres at once, submitted to Exact by the worker's order lane. */
+export async function orderRoutes(instance: FastifyInstance): Promise<void> {
+  const app = instance.withTypeProvider<ZodTypeProvider>();
+
+  /** The admin token sees every order; a storefront key only its own connection and channel. */
+  async function scope(request: FastifyRequest): Promise<Storefront | 'admin'> {
+    try {
+      await app.requireAdmin(request);
+      return 'admin';
+    } catch {
+      await app.requireStorefront(request);
+      return storefrontOf(request);
+    }
+  }
+
+  app.post(
+    '/v1/orders',
+    {
+      preHandler: app.requireStorefront,
+      bodyLimit: ORDER_BODY_LIMIT,
+      schema: {
+        tags: ['orders'],
+        summary: 'Place an order (idempotent per reference)',
+        body: orderBodySchema,
+        response: { 200: orderViewSchema, 202: orderViewSchema, 409: errorSchema, 422: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const storefront = storefrontOf(request);
+      const body = request.body;
+      await checkCustomer(instance, storefront, body);
+      const hash = payloadHash(body);
+      const { created, order } = await insertOrder(app.database.db, {
+        connectionId: storefront.connectionId,
+        channel: storefront.channel,
+        reference: body.reference,
+        yourRef: yourRefFor(storefront.channel, body.reference),
+        payloadHash: hash,
+        customer: body.customer,
+        orderDate: body.orderDate,
+        deliveryDate: body.deliveryDate,
+        note: body.note,
+        lines: body.lines.map((l) => ({
+          sku: l.sku,
+          quantity: String(l.quantity),
+          unitPrice: l.unitPrice === undefined ? undefined : String(l.unitPrice),
+        })),
+      });
+      if (!created) {
+        if (order.payloadHash !== hash) {
+          throw new HttpError(
+            409,
+            'order_conflict',
+            `order ${body.reference} exists with a different payload`,
+            {
+              id: order.id,
+            },
+          );
+        }
+        return reply.code(200).send(toOrderView(order));
+      }
+      await app.tryEnqueue('order.submit', { orderId: order.id }, { jobId: order.id });
+      return reply.code(202).send(toOrderView(order));
+    },
+  );
+
+  app.get(
+    '/v1/orders/:id',
+    { schema: { tags: ['orders'], params: idParams, response: { 200: orderViewSchema } } },
+    async (request) => {
+      const who = await scope(request);
+      const order = await findOrder(app.database.db, request.params.id);
+      const visible =
+        order &&
+        (who === 'admin' || (order.connectionId === who.connectionId && order.channel === who.channel));
+      if (!visible) throw notFound('order');
+      return toOrderView(order);
+    },
+  );
+
+  app.get(
+    '/v1/orders',
+    { schema: { tags: ['orders'], querystring: orderFeedQuerySchema, response: { 200: listSchema } } },
+    async (request) => {
+      const who = await scope(request);
+      const q = request.query;
+      try {
+        const page = await listOrders(app.database.db, {
+          connectionId: who === 'admin' ? undefined : who.connectionId,
+          channel: who === 'admin' ? undefined : who.channel,
+          status: q.status,
+          updatedSince: q.updated_since ? new Date(q.updated_since) : undefined,
+          cursor: q.cursor,
+          limit: q.limit,
+        });
+        return { data: page.data.map(toOrderView), nextCursor: page.nextCursor };
+      } catch (error) {
+        if (error instanceof InvalidCursorError) {
+          throw new HttpError(400, 'validation_failed', `querystring.cursor: ${error.message}`);
+        }
+        throw error;
+      }
+    },
+  );
+
+  app.post(
+    '/v1/orders/:id/retry',
+    {
+      preHandler: app.requireAdmin,
+      schema: { tags: ['orders'], params: idParams, response: { 202: orderViewSchema, 409: errorSchema } },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const order = await findOrder(app.database.db, id);
+      if (!order) throw notFound('order');
+      if (order.status === 'submitted' || order.status === 'rejected') {
+        throw new HttpError(
+          409,
+          'not_retriable',
+          `order is ${order.status}; only open or failed orders are retried`,
+        );
+      }
+      if (order.status === 'failed') await transitionOrder(app.database.db, id, ['failed'], 'accepted');
+      // A failed BullMQ job of the same id would swallow the new one: clear it first.
+      await app.queues.orders.remove(id).catch(() => 0);
+      await app.tryEnqueue('order.submit', { orderId: id }, { jobId: id });
+      const updated = await findOrder(app.database.db, id);
+      if (!updated) throw notFound('order');
+      return reply.code(202).send(toOrderView(updated));
+    },
+  );
+}

@@ -1,0 +1,247 @@
+import { orderLines, orders } from '@exact-sync/db';
+import {
+  createTestDatabase,
+  deleteRedisKeys,
+  type TestDatabase,
+  testRedisUrl,
+  uniqueName,
+} from '@exact-sync/testkit';
+import { eq, sql } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, seedConnection, testConfig } from './helpers.ts';
+
+let db: TestDatabase;
+let api: FastifyInstance;
+let keys: Awaited<ReturnType<typeof seedConnection>>;
+const prefix = uniqueName('orders');
+const ADMIN = 'test-admin-token-0123456789';
+
+const validOrder = (reference: string) => ({
+  reference,
+  customer: { code: 'C0001' },
+  lines: [
+    { sku: 'SKU-1', quantity: 2, unitPrice: 9.95 },
+    { sku: 'SKU-2', quantity: 1 },
+  ],
+  orderDate: '2026-11-29',
+});
+
+const post = (key: string, body: unknown) =>
+  api.inject({
+    method: 'POST',
+    url: '/v1/orders',
+    headers: { authorization: `Bearer ${key}` },
+    payload: body as object,
+  });
+
+async function counts(): Promise<{ orders: number; lines: number; jobs: number }> {
+  const [row] = await api.database.db.execute<{ orders: number; lines: number }>(
+    sql`select (select count(*) from ${orders})::int as orders, (select count(*) from ${orderLines})::int as lines`,
+  );
+  const jobs = await api.queues.orders.getJobCountByTypes('waiting', 'delayed', 'active', 'prioritized');
+  return { orders: row?.orders ?? -1, lines: row?.lines ?? -1, jobs };
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase('api_orders');
+  api = await buildApp(testConfig({ DATABASE_URL: db.url, REDIS_URL: testRedisUrl(), REDIS_PREFIX: prefix }));
+  keys = await seedConnection(api);
+});
+
+afterAll(async () => {
+  await api?.close();
+  await deleteRedisKeys(`{${prefix}}`);
+  await db?.drop();
+});
+
+describe('POST /v1/orders', () => {
+  it('accepts an order: rows written, job queued under the order id, 202 with id and status', async () => {
+    const res = await post(keys.keys.b2b, validOrder('A-1'));
+    expect(res.statusCode).toBe(202);
+    const body = res.json();
+    expect(body).toMatchObject({
+      status: 'accepted',
+      channel: 'b2b',
+      reference: 'A-1',
+      exactOrderNumber: null,
+    });
+    expect(body.lines).toEqual([
+      { sku: 'SKU-1', quantity: 2, unitPrice: 9.95 },
+      { sku: 'SKU-2', quantity: 1, unitPrice: null },
+    ]);
+    const job = await api.queues.orders.getJob(body.id);
+    expect(job?.name).toBe('order.submit');
+    expect(job?.data).toEqual({ orderId: body.id });
+    const [row] = await api.database.db.select().from(orders).where(eq(orders.id, body.id));
+    expect(row?.yourRef).toBe('B2B-A-1');
+  });
+
+  it('answers a replay with the existing order and a changed payload with 409, writing nothing', async () => {
+    const first = await post(keys.keys.b2b, validOrder('A-2'));
+    const before = await counts();
+    const again = await post(keys.keys.b2b, { ...validOrder('A-2'), orderDate: '2026-11-29' });
+    expect(again.statusCode).toBe(200);
+    expect(again.json().id).toBe(first.json().id);
+    const changed = await post(keys.keys.b2b, {
+      ...validOrder('A-2'),
+      lines: [{ sku: 'SKU-1', quantity: 3 }],
+    });
+    expect(changed.statusCode).toBe(409);
+    expect(changed.json().error.code).toBe('order_conflict');
+    expect(await counts()).toEqual(before);
+  });
+
+  it('keeps the same reference of two channels apart', async () => {
+    const b2b = await post(keys.keys.b2b, validOrder('SAME-1'));
+    const b2c = await post(keys.keys.b2c, validOrder('SAME-1'));
+    expect(b2b.statusCode).toBe(202);
+    expect(b2c.statusCode).toBe(202);
+    expect(b2b.json().id).not.toBe(b2c.json().id);
+  });
+
+  it('accepts many replays at once as one order', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => post(keys.keys.b2c, validOrder('RACE-1'))),
+    );
+    expect(new Set(results.map((r) => r.json().id)).size).toBe(1);
+    expect(results.map((r) => r.statusCode).sort()).toEqual([
+      200, 200, 200, 200, 200, 200, 200, 200, 200, 202,
+    ]);
+  });
+
+  it('names every bad field and writes nothing', async () => {
+    const before = await counts();
+    const res = await post(keys.keys.b2b, {
+      reference: 'bad ref!',
+      customer: { code: 'C1' },
+      lines: [{ sku: '', quantity: 0 }],
+      orderDate: '29-11-2026',
+    });
+    expect(res.statusCode).toBe(400);
+    const fields = res.json().error.details.map((d: { field: string }) => d.field);
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        'body.reference',
+        'body.lines.0.sku',
+        'body.lines.0.quantity',
+        'body.orderDate',
+      ]),
+    );
+    expect(res.json().error.code).toBe('validation_failed');
+    expect(await counts()).toEqual(before);
+  });
+
+  it('refuses consumer customers on b2b, and b2c orders when the channel has no default account', async () => {
+    const consumer = { ...validOrder('C-1'), customer: { name: 'Ann Smith', email: 'ann@example.com' } };
+    const b2b = await post(keys.keys.b2b, consumer);
+    expect(b2b.statusCode).toBe(400);
+    expect(b2b.json().error.message).toContain('body.customer');
+    const bare = await seedConnection(api, {});
+    const b2c = await post(bare.keys.b2c, consumer);
+    expect(b2c.statusCode).toBe(422);
+    expect(b2c.json().error.code).toBe('channel_not_configured');
+    expect((await post(keys.keys.b2c, consumer)).statusCode).toBe(202);
+  });
+
+  it('answers 401 without a key, with an unknown key and at once after revocation; 413 for huge bodies', async () => {
+    expect(
+      (await api.inject({ method: 'POST', url: '/v1/orders', payload: validOrder('K-1') })).statusCode,
+    ).toBe(401);
+    expect((await post('exs_unknown', validOrder('K-1'))).statusCode).toBe(401);
+    const other = await seedConnection(api);
+    await api.database.db.execute(sql`update api_keys set revoked_at = now() where id = ${other.keyIds.b2b}`);
+    const revoked = await post(other.keys.b2b, validOrder('K-1'));
+    expect(revoked.statusCode).toBe(401);
+    expect(revoked.json().error.code).toBe('unauthorized');
+    const huge = { ...validOrder('K-2'), note: 'x'.repeat(300 * 1024) };
+    expect((await post(keys.keys.b2b, huge)).statusCode).toBe(413);
+  });
+
+  it('accepts orders while Redis is unreachable: the order is stored, to be queued by the reconciler', async () => {
+    const down = await buildApp(
+      testConfig({ DATABASE_URL: db.url, REDIS_URL: 'redis://127.0.0.1:1', REDIS_PREFIX: prefix }),
+    );
+    try {
+      const res = await down.inject({
+        method: 'POST',
+        url: '/v1/orders',
+        headers: { authorization: `Bearer ${keys.keys.b2b}` },
+        payload: validOrder('NO-REDIS-1'),
+      });
+      expect(res.statusCode).toBe(202);
+      const [row] = await api.database.db.select().from(orders).where(eq(orders.id, res.json().id));
+      expect(row?.status).toBe('accepted');
+    } finally {
+      await down.close();
+    }
+  });
+});
+
+describe('order feed', () => {
+  it('shows a storefront only its own channel, and the operator everything', async () => {
+    const mine = (await post(keys.keys.b2b, validOrder('F-1'))).json();
+    const get = (id: string, key: string) =>
+      api.inject({ url: `/v1/orders/${id}`, headers: { authorization: `Bearer ${key}` } });
+    expect((await get(mine.id, keys.keys.b2b)).json().reference).toBe('F-1');
+    expect((await get(mine.id, keys.keys.b2c)).statusCode).toBe(404);
+    expect((await get(mine.id, ADMIN)).statusCode).toBe(200);
+  });
+
+  it('pages by cursor and filters by updated_since and status', async () => {
+    const since = new Date().toISOString();
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await post(keys.keys.b2b, validOrder(`P-${i}`))).json().id);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = `updated_since=${encodeURIComponent(since)}&limit=2${cursor ? `&cursor=${cursor}` : ''}`;
+      const page = await api.inject({
+        url: `/v1/orders?${query}`,
+        headers: { authorization: `Bearer ${keys.keys.b2b}` },
+      });
+      expect(page.statusCode).toBe(200);
+      seen.push(...page.json().data.map((o: { id: string }) => o.id));
+      cursor = page.json().nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(ids);
+    const bad = await api.inject({
+      url: '/v1/orders?cursor=zzz',
+      headers: { authorization: `Bearer ${ADMIN}` },
+    });
+    expect(bad.statusCode).toBe(400);
+    const rejected = await api.inject({
+      url: '/v1/orders?status=rejected',
+      headers: { authorization: `Bearer ${ADMIN}` },
+    });
+    expect(rejected.json().data).toEqual([]);
+  });
+
+  it('lets the operator retry a failed order, and refuses to retry a submitted one', async () => {
+    const order = (await post(keys.keys.b2b, validOrder('R-1'))).json();
+    await api.queues.orders.remove(order.id);
+    await api.database.db.execute(
+      sql`update orders set status = 'failed', failed_at = now() where id = ${order.id}`,
+    );
+    const retry = () =>
+      api.inject({
+        method: 'POST',
+        url: `/v1/orders/${order.id}/retry`,
+        headers: { authorization: `Bearer ${ADMIN}` },
+      });
+    const res = await retry();
+    expect(res.statusCode).toBe(202);
+    expect(res.json().status).toBe('accepted');
+    expect(await api.queues.orders.getJob(order.id)).toBeDefined();
+    await api.database.db.execute(
+      sql`update orders set status = 'submitted', exact_order_id = gen_random_uuid() where id = ${order.id}`,
+    );
+    expect((await retry()).statusCode).toBe(409);
+    const storefront = await api.inject({
+      method: 'POST',
+      url: `/v1/orders/${order.id}/retry`,
+      headers: { authorization: `Bearer ${keys.keys.b2b}` },
+    });
+    expect(storefront.statusCode).toBe(401);
+  });
+});
