@@ -57,6 +57,7 @@ export {
   type SyncPageArgs,
 } from './sync.endpoints.ts';
 export type { TokenProvider } from './token-provider.ts';
+export * from './tokens/index.ts';
 export {
   createUndiciTransport,
   type Transport,

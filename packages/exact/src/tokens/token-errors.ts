@@ -1,0 +1,74 @@
+/**
+ * Errors of the token manager and the OAuth calls. Each has a stable `name`; none carries a token or secret.
+ * Lanes map `ConnectionNeedsReauthError` to "wait for a person", `TokenRefreshTooEarlyError` to a delay until
+ * `until`, and `TokenRefreshFailedError` to an ordinary retry.
+ */
+
+/** The connection has no usable tokens (never authorized, or its refresh token expired or was spent). */
+export class ConnectionNeedsReauthError extends Error {
+  override readonly name = 'ConnectionNeedsReauthError';
+  constructor(
+    readonly connectionId: string,
+    /** `pending`: never authorized; `needs_reauth`: it was, and lost its tokens. */
+    readonly status: 'pending' | 'needs_reauth',
+    readonly reason: string,
+  ) {
+    super(`connection ${connectionId} needs authorization in Exact: ${reason}`);
+  }
+}
+
+/** The connection id names no connection (deleted, or never existed). */
+export class ConnectionNotFoundError extends Error {
+  override readonly name = 'ConnectionNotFoundError';
+  constructor(readonly connectionId: string) {
+    super(`connection ${connectionId} not found`);
+  }
+}
+
+/** Exact would refuse a refresh before 570 s after the last issue; ask again at `until` (epoch ms). */
+export class TokenRefreshTooEarlyError extends Error {
+  override readonly name = 'TokenRefreshTooEarlyError';
+  constructor(
+    readonly connectionId: string,
+    readonly until: number,
+  ) {
+    super(
+      `connection ${connectionId}: access token cannot be refreshed before ${new Date(until).toISOString()}`,
+    );
+  }
+}
+
+/** A refresh or exchange that may succeed later (network, 5xx, the token endpoint's daily limit). */
+export class TokenRefreshFailedError extends Error {
+  override readonly name = 'TokenRefreshFailedError';
+}
+
+/** Exact refused an OAuth request; `error` and `description` are Exact's RFC 6749 fields. */
+export class OAuthRequestError extends Error {
+  override readonly name = 'OAuthRequestError';
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    readonly description: string,
+    /** Exact's `Reason` header, e.g. `TooEarlyToRefreshTokens`. */
+    readonly reason: string | undefined,
+  ) {
+    super(`Exact refused the OAuth request (${status} ${error}${description ? `: ${description}` : ''})`);
+  }
+}
+
+/** TOKEN_ENCRYPTION_KEY is not 32 bytes (64 hex characters or base64). */
+export class InvalidEncryptionKeyError extends Error {
+  override readonly name = 'InvalidEncryptionKeyError';
+  constructor() {
+    super('TOKEN_ENCRYPTION_KEY must be 32 bytes: 64 hex characters or base64 of 32 bytes');
+  }
+}
+
+/** A stored token does not decrypt: TOKEN_ENCRYPTION_KEY changed, or the value was altered. */
+export class TokenDecryptionError extends Error {
+  override readonly name = 'TokenDecryptionError';
+  constructor(context: string) {
+    super(`stored ${context} cannot be decrypted with TOKEN_ENCRYPTION_KEY (was the key changed?)`);
+  }
+}

@@ -1,0 +1,237 @@
+import type { Database } from '@exact-sync/db';
+import type { Clock } from '../clock.ts';
+import type { Logger } from '../exact-call.ts';
+import type { TokenProvider } from '../token-provider.ts';
+import {
+  classifyOAuthFailure,
+  exchangeAuthorizationCode,
+  fetchCurrentDivision,
+  type OAuthClient,
+  type OAuthTokens,
+  refreshAccessToken,
+} from './oauth.ts';
+import { createTokenCipher } from './token-crypto.ts';
+import {
+  ConnectionNeedsReauthError,
+  ConnectionNotFoundError,
+  OAuthRequestError,
+  TokenRefreshFailedError,
+  TokenRefreshTooEarlyError,
+} from './token-errors.ts';
+import {
+  DEFAULT_TOKEN_POLICY,
+  earliestRefreshAt,
+  refreshTokenExpired,
+  shouldRefresh,
+  type TokenPolicy,
+  type TokenRequest,
+  type TokenTimes,
+} from './token-policy.ts';
+import {
+  connectionsIssuedBefore,
+  markNeedsReauth,
+  readTokenRow,
+  saveTokens,
+  type TokenRow,
+  withLockedRow,
+} from './token-store.ts';
+
+export interface TokenManagerDeps {
+  db: Database;
+  /** Issue and expiry times come from here, so tests can use the simulator's clock. */
+  clock: Clock;
+  /** TOKEN_ENCRYPTION_KEY: 64 hex characters, base64 of 32 bytes, or the bytes. */
+  encryptionKey: string | Buffer;
+  clientId: string;
+  clientSecret: string;
+  logger?: Logger;
+}
+
+export interface TokenManagerOptions extends Partial<TokenPolicy> {
+  /** Longest wait for another process's refresh (the row lock); default 30 s. */
+  lockTimeoutMs?: number;
+  /** Per OAuth request; default 15 s. */
+  requestTimeoutMs?: number;
+}
+
+/** What one run of the idle refresh did. */
+export interface IdleRefreshSummary {
+  refreshed: number;
+  /** Already fresh when their turn came (another process refreshed them). */
+  skipped: number;
+  needsReauth: string[];
+  failed: string[];
+}
+
+/** Tokens of every connection, stored encrypted in Postgres and refreshed under a lock all processes share. */
+export interface TokenManager {
+  /** The client's token source for one connection (see `TokenProvider`). */
+  providerFor(connectionId: string): TokenProvider;
+  /**
+   * Finishes an OAuth authorization: exchanges `code`, resolves the division through `current/Me` when the
+   * connection has none, stores the tokens and marks the connection active.
+   */
+  completeAuthorization(input: { connectionId: string; code: string; redirectUri: string }): Promise<{
+    division: number;
+  }>;
+  /** Refreshes every active connection whose refresh token was issued more than `olderThanMs` ago. */
+  refreshIdle(input: { olderThanMs: number }): Promise<IdleRefreshSummary>;
+}
+
+type Fresh = { token: string; refreshed: boolean };
+type Outcome = Fresh | { reauth: string };
+
+/**
+ * Creates the token manager. Refreshes take the connection's row lock and re-read the row inside it, refresh only
+ * when Exact would accept it (570 s after the last issue), store the rotated pair in the same transaction, and turn
+ * a refused refresh token into `needs_reauth` instead of a loop.
+ */
+export function createTokenManager(deps: TokenManagerDeps, options: TokenManagerOptions = {}): TokenManager {
+  const policy: TokenPolicy = { ...DEFAULT_TOKEN_POLICY, ...definedOnly(options) };
+  const lockTimeoutMs = options.lockTimeoutMs ?? 30_000;
+  const cipher = createTokenCipher(deps.encryptionKey);
+  const { clock, db, logger } = deps;
+  const oauthClient = (baseUrl: string): OAuthClient => ({
+    baseUrl,
+    clientId: deps.clientId,
+    clientSecret: deps.clientSecret,
+    timeoutMs: options.requestTimeoutMs,
+  });
+  const accessContext = (id: string) => `connection:${id}:access_token`;
+  const refreshContext = (id: string) => `connection:${id}:refresh_token`;
+
+  function encrypt(id: string, tokens: OAuthTokens, requestedAt: number) {
+    return {
+      accessTokenEnc: cipher.encrypt(tokens.accessToken, accessContext(id)),
+      refreshTokenEnc: cipher.encrypt(tokens.refreshToken, refreshContext(id)),
+      // Issue time after the answer, expiry from before the request: both err on the safe side.
+      issuedAt: new Date(clock.now()),
+      expiresAt: new Date(requestedAt + tokens.expiresInMs),
+    };
+  }
+
+  /** The row's tokens, or the reason a person must authorize first. */
+  function usable(id: string, row: TokenRow | undefined) {
+    if (!row) throw new ConnectionNotFoundError(id);
+    if (row.status !== 'active' || !row.accessTokenEnc || !row.refreshTokenEnc || !row.tokenIssuedAt) {
+      const status = row.status === 'pending' ? 'pending' : 'needs_reauth';
+      const reason = row.statusReason ?? (status === 'pending' ? 'not authorized yet' : 'tokens missing');
+      throw new ConnectionNeedsReauthError(id, status, reason);
+    }
+    const issuedAt = row.tokenIssuedAt.getTime();
+    const times: TokenTimes = {
+      issuedAt,
+      expiresAt: row.accessTokenExpiresAt?.getTime() ?? issuedAt,
+      refreshIssuedAt: row.refreshTokenIssuedAt?.getTime() ?? issuedAt,
+    };
+    return { times, accessTokenEnc: row.accessTokenEnc, refreshTokenEnc: row.refreshTokenEnc };
+  }
+
+  async function refreshLocked(id: string, request: TokenRequest): Promise<Fresh> {
+    const outcome = await withLockedRow(db, id, lockTimeoutMs, async (tx, row): Promise<Outcome> => {
+      const current = usable(id, row);
+      const stored = cipher.decrypt(current.accessTokenEnc, accessContext(id));
+      const now = clock.now();
+      if (!shouldRefresh(current.times, stored, now, request, policy))
+        return { token: stored, refreshed: false };
+      if (refreshTokenExpired(current.times, now, policy)) {
+        const reason = 'refresh token expired (unused for 30 days); authorize again';
+        await markNeedsReauth(tx, id, reason);
+        return { reauth: reason };
+      }
+      const earliest = earliestRefreshAt(current.times, policy);
+      if (now < earliest) throw new TokenRefreshTooEarlyError(id, earliest);
+      const refreshToken = cipher.decrypt(current.refreshTokenEnc, refreshContext(id));
+      const baseUrl = row?.exactBaseUrl ?? '';
+      let tokens: OAuthTokens;
+      try {
+        tokens = await refreshAccessToken(oauthClient(baseUrl), refreshToken);
+      } catch (error) {
+        if (!(error instanceof OAuthRequestError)) throw error;
+        const kind = classifyOAuthFailure(error);
+        if (kind === 'too_early') throw new TokenRefreshTooEarlyError(id, Math.max(earliest, now + 60_000));
+        if (kind === 'other') throw new TokenRefreshFailedError(`connection ${id}: ${error.message}`);
+        const reason = `Exact refused the refresh token (${error.error}: ${error.description || 'no description'}); authorize again`;
+        await markNeedsReauth(tx, id, reason);
+        return { reauth: reason };
+      }
+      await saveTokens(tx, id, encrypt(id, tokens, now));
+      return { token: tokens.accessToken, refreshed: true };
+    });
+    if ('reauth' in outcome) {
+      logger?.warn({ connectionId: id, reason: outcome.reauth }, 'connection needs re-authorization');
+      throw new ConnectionNeedsReauthError(id, 'needs_reauth', outcome.reauth);
+    }
+    if (outcome.refreshed)
+      logger?.info({ connectionId: id, trigger: request.kind }, 'exact tokens refreshed');
+    return outcome;
+  }
+
+  return {
+    providerFor(connectionId) {
+      return {
+        async accessToken() {
+          const current = usable(connectionId, await readTokenRow(db, connectionId));
+          const stored = cipher.decrypt(current.accessTokenEnc, accessContext(connectionId));
+          if (!shouldRefresh(current.times, stored, clock.now(), { kind: 'current' }, policy)) return stored;
+          return (await refreshLocked(connectionId, { kind: 'current' })).token;
+        },
+        async refreshAfterUnauthorized(rejected) {
+          return (await refreshLocked(connectionId, { kind: 'rejected', rejected })).token;
+        },
+      };
+    },
+
+    async completeAuthorization({ connectionId, code, redirectUri }) {
+      const row = await readTokenRow(db, connectionId);
+      if (!row) throw new ConnectionNotFoundError(connectionId);
+      const requestedAt = clock.now();
+      const tokens = await exchangeAuthorizationCode(oauthClient(row.exactBaseUrl), { code, redirectUri });
+      const division =
+        row.division ??
+        (await fetchCurrentDivision({
+          baseUrl: row.exactBaseUrl,
+          accessToken: tokens.accessToken,
+          timeoutMs: options.requestTimeoutMs,
+        }));
+      await withLockedRow(db, connectionId, lockTimeoutMs, async (tx, locked) => {
+        if (!locked) throw new ConnectionNotFoundError(connectionId);
+        const extra =
+          locked.division === null ? { status: 'active' as const, division } : { status: 'active' as const };
+        await saveTokens(tx, connectionId, encrypt(connectionId, tokens, requestedAt), extra);
+      });
+      logger?.info({ connectionId, division }, 'connection authorized');
+      return { division: row.division ?? division };
+    },
+
+    async refreshIdle({ olderThanMs }) {
+      const before = clock.now() - olderThanMs;
+      const ids = await connectionsIssuedBefore(db, new Date(before));
+      const summary: IdleRefreshSummary = { refreshed: 0, skipped: 0, needsReauth: [], failed: [] };
+      for (const id of ids) {
+        try {
+          const outcome = await refreshLocked(id, { kind: 'idle', refreshIssuedBefore: before });
+          if (outcome.refreshed) summary.refreshed += 1;
+          else summary.skipped += 1;
+        } catch (error) {
+          if (error instanceof ConnectionNeedsReauthError) summary.needsReauth.push(id);
+          else if (error instanceof ConnectionNotFoundError) summary.skipped += 1;
+          else {
+            summary.failed.push(id);
+            logger?.warn({ connectionId: id, err: (error as Error).message }, 'idle token refresh failed');
+          }
+        }
+      }
+      return summary;
+    },
+  };
+}
+
+function definedOnly(options: TokenManagerOptions): Partial<TokenPolicy> {
+  const { refreshMinAgeMs, expiryMarginMs, refreshTokenLifeMs } = options;
+  return Object.fromEntries(
+    Object.entries({ refreshMinAgeMs, expiryMarginMs, refreshTokenLifeMs }).filter(
+      ([, v]) => v !== undefined,
+    ),
+  );
+}
