@@ -1,15 +1,15 @@
 -- The rate-budget governor: one atomic script for every operation on one budget key (Exact host + division).
 --
 -- KEYS[1]  budget state hash          exs:{<budgetKey>}:budget
--- KEYS[2]  "orders waiting" marker    exs:{<budgetKey>}:orders-waiting   (its PTTL is how long sync yields)
--- KEYS[3]  error log of one endpoint  exs:{<budgetKey>}:errors:<endpoint> (sorted set, score = time)
+-- KEYS[2]  error log of one endpoint  exs:{<budgetKey>}:errors:<endpoint> (sorted set, score = time)
 -- ARGV     op, now, lane, default minute limit, default day limit, default minute length, default day length,
 --          sync reserve per minute, sync reserve per day, then the op's own arguments.
 --
 -- State fields, prefix m = minute window, d = day window:
 --   l limit, len window length, r end of the current window (reset), hr last reset a header confirmed,
 --   s / o calls granted to sync / order in the current window, hu calls Exact reported used (limit - remaining),
---   b exhausted (after a 429) until; mn = earliest next sync grant (pacing); seq = error member counter.
+--   b exhausted (after a 429) until; mn = earliest next sync grant (pacing); ow = a refused order waits until
+--   then (sync yields meanwhile); seq = error member counter. Every time is the caller's clock, never Redis's.
 
 local op = ARGV[1]
 local now = tonumber(ARGV[2])
@@ -20,7 +20,7 @@ local reserve = { m = tonumber(ARGV[8]), d = tonumber(ARGV[9]) }
 -- A learned window shorter than this is taken for header noise.
 local MIN_WINDOW = 100
 
-local FIELDS = { 'ml', 'mlen', 'mr', 'mhr', 'ms', 'mo', 'mhu', 'mb', 'mn', 'dl', 'dlen', 'dr', 'dhr', 'ds', 'do', 'dhu', 'db' }
+local FIELDS = { 'ml', 'mlen', 'mr', 'mhr', 'ms', 'mo', 'mhu', 'mb', 'mn', 'dl', 'dlen', 'dr', 'dhr', 'ds', 'do', 'dhu', 'db', 'ow' }
 local raw = redis.call('HMGET', KEYS[1], unpack(FIELDS))
 local s = {}
 for i, f in ipairs(FIELDS) do
@@ -98,8 +98,7 @@ local function refuseOrder(untilT, reason)
   -- Register the waiting order so sync yields until it had its turn (a little after `untilT`).
   -- Capped at one minute window: an order refused for longer is delayed by its job, not waiting for a slot.
   local grace = math.min(1000, math.max(50, math.floor(s.mlen / 10)))
-  local ttl = math.min(untilT - now, s.mlen) + grace
-  if redis.call('PTTL', KEYS[2]) < ttl then redis.call('SET', KEYS[2], '1', 'PX', ttl) end
+  s.ow = math.max(s.ow, now + math.min(untilT - now, s.mlen) + grace)
   return { 0, untilT, reason }
 end
 
@@ -119,17 +118,16 @@ if op == 'acquire' then
     else
       s.mo = s.mo + 1
       s['do'] = s['do'] + 1
-      redis.call('DEL', KEYS[2])
+      s.ow = 0
       result = { 1 }
     end
   else
-    local waiting = redis.call('PTTL', KEYS[2])
     if used('d') >= syncShare('d') then
       result = { 0, s.dr, 'day' }
     elseif used('m') >= syncShare('m') then
       result = { 0, s.mr, 'minute' }
-    elseif waiting > 0 then
-      result = { 0, now + waiting, 'orders-waiting' }
+    elseif s.ow > now then
+      result = { 0, s.ow, 'orders-waiting' }
     elseif s.mn > now then
       result = { 0, s.mn, 'pacing' }
     else
@@ -172,9 +170,9 @@ if op == 'record' then
   local guardWindow = tonumber(ARGV[18])
   if ARGV[17] == '1' and (status == 400 or status == 401 or status == 403 or status == 404) then
     local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
-    redis.call('ZADD', KEYS[3], now, now .. ':' .. seq)
-    redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - guardWindow)
-    redis.call('PEXPIRE', KEYS[3], guardWindow)
+    redis.call('ZADD', KEYS[2], now, now .. ':' .. seq)
+    redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - guardWindow)
+    redis.call('PEXPIRE', KEYS[2], guardWindow)
   end
   save()
   return { 1 }
@@ -183,20 +181,19 @@ end
 if op == 'guard' then
   local guardLimit = tonumber(ARGV[10])
   local guardWindow = tonumber(ARGV[11])
-  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - guardWindow)
-  local count = redis.call('ZCARD', KEYS[3])
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - guardWindow)
+  local count = redis.call('ZCARD', KEYS[2])
   if count < guardLimit then return { 1 } end
   -- Free again once enough of the errors have aged out of the window to bring the count below the limit.
-  local oldest = redis.call('ZRANGE', KEYS[3], count - guardLimit, count - guardLimit, 'WITHSCORES')
+  local oldest = redis.call('ZRANGE', KEYS[2], count - guardLimit, count - guardLimit, 'WITHSCORES')
   return { 0, tonumber(oldest[2]) + guardWindow }
 end
 
 if op == 'snapshot' then
   roll('m')
   roll('d')
-  local waiting = redis.call('PTTL', KEYS[2])
   return { s.ml, s.mlen, s.mr, s.ms, s.mo, s.mhu, s.mb, s.mn,
-           s.dl, s.dlen, s.dr, s.ds, s['do'], s.dhu, s.db, math.max(waiting, 0) }
+           s.dl, s.dlen, s.dr, s.ds, s['do'], s.dhu, s.db, math.max(s.ow - now, 0) }
 end
 
 return redis.error_reply('unknown governor op ' .. tostring(op))

@@ -120,11 +120,7 @@ export function createGovernor(deps: GovernorDeps, options: GovernorOptions): Go
   ];
   const keys = (budgetKey: string, endpoint?: string): string[] => {
     const base = `${prefix}:{${budgetKey}}`;
-    return [
-      `${base}:budget`,
-      `${base}:orders-waiting`,
-      `${base}:errors:${normalizeEndpoint(endpoint ?? '-')}`,
-    ];
+    return [`${base}:budget`, `${base}:errors:${normalizeEndpoint(endpoint ?? '-')}`];
   };
   const run = (op: string, budgetKey: string, lane: Lane, extra: (string | number)[], endpoint?: string) =>
     script.run(deps.redis, keys(budgetKey, endpoint), [op, deps.clock.now(), ...common(lane), ...extra]);

@@ -1,0 +1,183 @@
+import { deleteRedisKeys, startSimulator, testRedisUrl, uniqueName } from '@exact-sync/testkit';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sleep, systemClock } from '../src/clock.ts';
+import { BudgetExhaustedError, EndpointGuardedError, ExactValidationError } from '../src/errors.ts';
+import { createExactClient, type ExactClient } from '../src/exact-client.ts';
+import { createGovernor, type Governor } from '../src/rate-governor.ts';
+import { createUndiciTransport, type Transport } from '../src/transport.ts';
+import {
+  control,
+  hammerSync,
+  pastPacing,
+  perWindow,
+  type SeenCall,
+  type Sim,
+  simStats,
+  simTokens,
+  watching,
+} from './sim-helpers.ts';
+
+// Short windows (1.5 s "minutes" of 30 calls): several windows pass within a test. Each test takes its own
+// division so budgets never mix; faults and limits are simulator-wide, which is why the tests run in sequence.
+const MINUTE_MS = 1500;
+const LIMIT = 30;
+const RESERVE = 10;
+const DIVISIONS = [100001, 100002, 100003, 100004, 100005];
+
+const prefix = uniqueName('gov-client');
+const redisConnections: Redis[] = [];
+const transports: Transport[] = [];
+let sim: Sim;
+
+function newGovernor(): Governor {
+  const redis = new Redis(testRedisUrl());
+  redisConnections.push(redis);
+  return createGovernor(
+    { redis, clock: systemClock, keyPrefix: prefix },
+    { syncReservePerMinute: RESERVE, syncReservePerDay: 300 },
+  );
+}
+
+/** A connection as a separate worker would hold it: its own token, Redis connection and HTTP pool. */
+function connect(division: number, seen: SeenCall[], governor = newGovernor()): ExactClient {
+  const transport = watching(createUndiciTransport(), seen);
+  transports.push(transport);
+  return createExactClient(
+    { governor, tokens: simTokens(sim, division), clock: systemClock, transport },
+    { baseUrl: sim.url, division },
+  );
+}
+
+beforeAll(async () => {
+  sim = await startSimulator({
+    SIM_MINUTE_MS: String(MINUTE_MS),
+    SIM_MINUTE_LIMIT: String(LIMIT),
+    SIM_DIVISIONS: DIVISIONS.join(','),
+    SIM_ITEMS: '200',
+    SIM_CONFIG: JSON.stringify({ syncPageSize: 20 }),
+  });
+});
+
+afterAll(async () => {
+  await Promise.all(transports.map((t) => t.close()));
+  await sim?.stop();
+  await deleteRedisKeys(prefix);
+  for (const redis of redisConnections) redis.disconnect();
+});
+
+describe('against the simulator', () => {
+  it('shares one budget between two connections to a division, keeps a second division apart, never meets a 429', async () => {
+    const [a, b] = [DIVISIONS[0] ?? 0, DIVISIONS[1] ?? 0];
+    const seen: SeenCall[] = [];
+    const first = connect(a, seen);
+    const second = connect(a, seen);
+    const other = connect(b, seen);
+    expect(first.budgetKey).toBe(second.budgetKey);
+
+    const accounts = await first.syncPage('CRM/Accounts', { select: ['ID'] }, 'order');
+    const items = await first.syncPage('Logistics/Items', { select: ['ID'] }, 'order');
+    const order = {
+      OrderedBy: String(accounts.records[0]?.ID),
+      SalesOrderLines: [{ Item: String(items.records[0]?.ID), Quantity: 1 }],
+    };
+    const end = Date.now() + 3 * MINUTE_MS;
+    const placeOrders = async (): Promise<number> => {
+      let placed = 0;
+      while (Date.now() < end) {
+        await (placed % 2 === 0 ? first : second).createSalesOrder({ ...order, YourRef: `T-${placed}` });
+        placed += 1;
+        await sleep(300);
+      }
+      return placed;
+    };
+    const [placed] = await Promise.all([
+      placeOrders(),
+      hammerSync(first, end),
+      hammerSync(first, end),
+      hammerSync(second, end),
+      hammerSync(second, end),
+      hammerSync(other, end),
+    ]);
+
+    expect(placed).toBeGreaterThan(5);
+    expect((await simStats(sim, a)).rateLimited).toBe(0);
+    expect((await simStats(sim, b)).rateLimited).toBe(0);
+    for (const count of perWindow(seen, a).values()) expect(count).toBeLessThanOrEqual(LIMIT);
+    const syncOnly = seen.filter((c) => c.endpoint.startsWith('sync/') && c.division === a);
+    for (const count of perWindow(syncOnly, a).values())
+      expect(count).toBeLessThanOrEqual(LIMIT - RESERVE + 1);
+    // The second division had its own windows: it was granted calls in every window the first one was.
+    const otherWindows = perWindow(seen, b);
+    for (const window of perWindow(syncOnly, a).keys())
+      expect(otherWindows.get(window) ?? 0).toBeGreaterThan(0);
+  });
+
+  it('after a 429 without headers, waits for the next minute boundary instead of failing', async () => {
+    const division = DIVISIONS[2] ?? 0;
+    const governor = newGovernor();
+    const client = connect(division, [], governor);
+    // Two windows of answers teach the governor how long Exact's "minute" is.
+    await hammerSync(client, Date.now() + 2 * MINUTE_MS);
+    expect((await governor.snapshot(client.budgetKey)).minute.lengthMs).toBe(MINUTE_MS);
+    await control(sim, 'PUT', '/_sim/faults', { headerless429Rate: 1, only: 'sync' });
+    try {
+      const err = await pastPacing(() => client.syncPage('Logistics/Items', { select: ['ID'] })).catch(
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(BudgetExhaustedError);
+      const { until, reason } = err as BudgetExhaustedError;
+      expect(reason).toBe('minute');
+      expect(until % MINUTE_MS).toBe(0);
+      expect(until).toBeGreaterThan(Date.now());
+      expect(until).toBeLessThanOrEqual(Date.now() + MINUTE_MS);
+      // Orders wait for the same boundary (the window is shut for everyone) and then go through.
+      expect(
+        await client.findSalesOrdersByYourRef('NONE', undefined, 'order', { maxWaitMs: 2 * MINUTE_MS }),
+      ).toEqual([]);
+    } finally {
+      await control(sim, 'PUT', '/_sim/faults', {});
+    }
+    await hammerSync(client, Date.now() + MINUTE_MS);
+    expect((await simStats(sim, division)).calls.filter((c) => c.status === 429)).toEqual([
+      expect.objectContaining({ count: 1 }),
+    ]);
+  });
+
+  it('follows limits that change through the headers', async () => {
+    const division = DIVISIONS[3] ?? 0;
+    const governor = newGovernor();
+    const client = connect(division, [], governor);
+    await control(sim, 'PATCH', '/_sim/config', { minuteLimit: 16 });
+    try {
+      await hammerSync(client, Date.now() + 3 * MINUTE_MS);
+      expect((await governor.snapshot(client.budgetKey)).minute.limit).toBe(16);
+    } finally {
+      await control(sim, 'PATCH', '/_sim/config', { minuteLimit: LIMIT });
+    }
+    await hammerSync(client, Date.now() + 2 * MINUTE_MS);
+    expect((await governor.snapshot(client.budgetKey)).minute.limit).toBe(LIMIT);
+    expect((await simStats(sim, division)).rateLimited).toBe(0);
+  });
+
+  it('holds an endpoint that keeps failing below the error block, and only that endpoint', async () => {
+    const division = DIVISIONS[4] ?? 0;
+    const client = connect(division, []);
+    const missingAccount = '00000000-0000-4000-8000-000000000001';
+    const outcomes: string[] = [];
+    for (let i = 0; i < 12; i += 1) {
+      const err = await client
+        .createSalesOrder({
+          OrderedBy: missingAccount,
+          SalesOrderLines: [{ Item: missingAccount, Quantity: 1 }],
+        })
+        .catch((e: unknown) => e);
+      outcomes.push(err instanceof Error ? err.name : 'created');
+    }
+    expect(outcomes.filter((o) => o === ExactValidationError.name)).toHaveLength(8);
+    expect(outcomes.slice(8)).toEqual(Array(4).fill(EndpointGuardedError.name));
+    const statuses = (await simStats(sim, division)).calls.map((c) => c.status);
+    expect(statuses).not.toContain(403);
+    expect(await client.itemByCode('NO-SUCH-ITEM')).toBeNull();
+  });
+});

@@ -1,0 +1,237 @@
+import { deleteRedisKeys, testRedisUrl, uniqueName } from '@exact-sync/testkit';
+import { Redis } from 'ioredis';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { createGovernor, type Governor, type Lane } from '../src/rate-governor.ts';
+
+// The governor against real Redis with a clock the test moves: windows of 60 s and a day, both aligned.
+const prefix = uniqueName('gov');
+const redis = new Redis(testRedisUrl());
+const START = Date.UTC(2026, 5, 25, 10, 0, 0);
+let now = START;
+const clock = { now: () => now };
+let key: string;
+
+function governor(extra: { keyPrefix?: string; errorGuardLimit?: number } = {}): Governor {
+  return createGovernor(
+    { redis, clock, keyPrefix: extra.keyPrefix ?? prefix },
+    { syncReservePerMinute: 10, syncReservePerDay: 300, errorGuardLimit: extra.errorGuardLimit ?? 8 },
+  );
+}
+
+/** Acquires without pacing in the way: jumps the clock to each pacing time, staying inside the window. */
+async function drain(gov: Governor, lane: Lane, max = 1000): Promise<{ granted: number; last: unknown }> {
+  let granted = 0;
+  for (let i = 0; i < max; i += 1) {
+    const r = await gov.acquire(key, lane);
+    if (r.granted) granted += 1;
+    else if (r.reason === 'pacing') now = r.until;
+    else return { granted, last: r };
+  }
+  return { granted, last: null };
+}
+
+beforeEach(() => {
+  now = START;
+  key = uniqueName('division');
+});
+
+afterAll(async () => {
+  await deleteRedisKeys(prefix);
+  redis.disconnect();
+});
+
+describe('lanes and reserves', () => {
+  it('caps sync at limit minus reserve per minute; orders get the rest, then wait for the next minute', async () => {
+    const gov = governor();
+    const sync = await drain(gov, 'sync');
+    expect(sync.granted).toBe(50);
+    expect(sync.last).toEqual({ granted: false, until: START + 60_000, reason: 'minute' });
+    const orders = await drain(gov, 'order');
+    expect(orders.granted).toBe(10);
+    expect(orders.last).toEqual({ granted: false, until: START + 60_000, reason: 'minute' });
+
+    now = START + 60_000;
+    expect(await gov.acquire(key, 'order')).toEqual({ granted: true });
+    const snap = await gov.snapshot(key);
+    expect(snap.minute).toMatchObject({ limit: 60, resetAt: START + 120_000, used: { sync: 0, order: 1 } });
+    expect(snap.day.used).toMatchObject({ sync: 50, order: 11 });
+  });
+
+  it('spreads sync calls over the window instead of bursting', async () => {
+    const gov = governor();
+    expect(await gov.acquire(key, 'sync')).toEqual({ granted: true });
+    const second = await gov.acquire(key, 'sync');
+    expect(second).toMatchObject({ granted: false, reason: 'pacing' });
+    const until = second.granted ? 0 : second.until;
+    expect(until).toBeGreaterThan(now);
+    expect(until).toBeLessThan(START + 60_000 / 10);
+    expect(await gov.acquire(key, 'order')).toEqual({ granted: true });
+  });
+
+  it('makes sync yield while a refused order waits, and lets it go once the order had its call', async () => {
+    const gov = governor();
+    await drain(gov, 'order');
+    const refused = await gov.acquire(key, 'order');
+    expect(refused).toMatchObject({ granted: false, reason: 'minute' });
+
+    now = START + 60_000;
+    const sync = await gov.acquire(key, 'sync');
+    expect(sync).toMatchObject({ granted: false, reason: 'orders-waiting' });
+    expect(await gov.acquire(key, 'order')).toEqual({ granted: true });
+    expect(await gov.acquire(key, 'sync')).toEqual({ granted: true });
+  });
+
+  it('keeps budget keys apart', async () => {
+    const gov = governor();
+    await drain(gov, 'order');
+    expect(await gov.acquire(`${key}-other`, 'sync')).toEqual({ granted: true });
+  });
+
+  it('never grants more than the share to concurrent callers on separate connections', async () => {
+    const other = new Redis(testRedisUrl());
+    const govs = [
+      governor(),
+      createGovernor(
+        { redis: other, clock, keyPrefix: prefix },
+        { syncReservePerMinute: 10, syncReservePerDay: 300 },
+      ),
+    ];
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => (govs[i % 2] as Governor).acquire(key, 'order')),
+    );
+    other.disconnect();
+    expect(answers.filter((a) => a.granted)).toHaveLength(60);
+  });
+});
+
+describe('headers', () => {
+  it('learns limits from headers, in both directions', async () => {
+    const gov = governor();
+    expect(await gov.acquire(key, 'sync')).toEqual({ granted: true });
+    await gov.record(key, 'sync', {
+      status: 200,
+      headers: { minuteLimit: 20, minuteRemaining: 19, dayLimit: 9000 },
+    });
+    now += 1000;
+    expect((await drain(gov, 'sync')).granted).toBe(9); // a share of 20 - 10 reserve, one of it used
+    const snap = await gov.snapshot(key);
+    expect(snap.minute).toMatchObject({ limit: 20, syncShare: 10, remaining: 10 });
+    expect(snap.day.limit).toBe(9000);
+
+    now = START + 60_000;
+    await gov.record(key, 'sync', { status: 200, headers: { minuteLimit: 100, minuteRemaining: 100 } });
+    expect((await drain(gov, 'sync')).granted).toBe(90);
+  });
+
+  it('takes remaining as the smaller of its own count and the header', async () => {
+    const gov = governor();
+    await gov.acquire(key, 'order');
+    await gov.record(key, 'order', {
+      status: 200,
+      headers: { minuteRemaining: 20, minuteReset: START + 60_000 },
+    });
+    expect((await gov.snapshot(key)).minute).toMatchObject({
+      remaining: 20,
+      used: { order: 1, unattributed: 39 },
+    });
+    await gov.record(key, 'order', {
+      status: 200,
+      headers: { minuteRemaining: 55, minuteReset: START + 60_000 },
+    });
+    expect((await gov.snapshot(key)).minute.remaining).toBe(20);
+  });
+
+  it('ignores the remaining of an answer from a window that is already over', async () => {
+    const gov = governor();
+    await gov.record(key, 'sync', { status: 200, headers: { minuteRemaining: 0, minuteReset: START } });
+    expect((await gov.snapshot(key)).minute.remaining).toBe(60);
+  });
+
+  it('learns a short minute from successive resets and aligns windows to it', async () => {
+    const gov = governor();
+    now = START + 1200;
+    await gov.record(key, 'sync', {
+      status: 200,
+      headers: { minuteReset: START + 5000, minuteRemaining: 59 },
+    });
+    now = START + 5100;
+    await gov.record(key, 'sync', {
+      status: 200,
+      headers: { minuteReset: START + 10_000, minuteRemaining: 59 },
+    });
+    now = START + 10_000;
+    const snap = await gov.snapshot(key);
+    expect(snap.minute).toMatchObject({ lengthMs: 5000, resetAt: START + 15_000 });
+  });
+});
+
+describe('429', () => {
+  it('without headers closes both lanes until the next minute boundary (of the learned minute)', async () => {
+    const gov = governor();
+    await gov.record(key, 'sync', { status: 200, headers: { minuteReset: START + 5000 } });
+    now = START + 5000;
+    await gov.record(key, 'sync', { status: 200, headers: { minuteReset: START + 10_000 } });
+    now = START + 7000;
+    await gov.record(key, 'sync', { status: 429, headers: {} });
+    expect(await gov.acquire(key, 'sync')).toEqual({
+      granted: false,
+      until: START + 10_000,
+      reason: 'minute',
+    });
+    expect(await gov.acquire(key, 'order')).toEqual({
+      granted: false,
+      until: START + 10_000,
+      reason: 'minute',
+    });
+    now = START + 10_000;
+    expect(await gov.acquire(key, 'order')).toEqual({ granted: true });
+  });
+
+  it('with the day window’s headers closes the day until its reset', async () => {
+    const gov = governor();
+    const dayReset = START + 3_600_000;
+    await gov.record(key, 'order', { status: 429, headers: { dayLimit: 5000, dayRemaining: 0, dayReset } });
+    now = START + 120_000;
+    expect(await gov.acquire(key, 'order')).toEqual({ granted: false, until: dayReset, reason: 'day' });
+    expect((await gov.snapshot(key)).day).toMatchObject({ remaining: 0, exhaustedUntil: dayReset });
+  });
+
+  it('is not counted by the error guard', async () => {
+    const gov = governor({ errorGuardLimit: 2 });
+    for (let i = 0; i < 5; i += 1) {
+      await gov.record(key, 'sync', { status: 429, headers: {}, endpoint: 'sync/Logistics/Items' });
+    }
+    expect(await gov.guardCheck(key, 'sync/Logistics/Items')).toEqual({ ok: true });
+  });
+});
+
+describe('daily window', () => {
+  it('runs dry for sync at limit minus reserve while orders still go through', async () => {
+    const gov = governor();
+    const dayReset = START + 3_600_000;
+    await gov.record(key, 'sync', {
+      status: 200,
+      headers: { dayLimit: 5000, dayRemaining: 300, dayReset, minuteLimit: 60, minuteRemaining: 59 },
+    });
+    expect(await gov.acquire(key, 'sync')).toEqual({ granted: false, until: dayReset, reason: 'day' });
+    expect(await gov.acquire(key, 'order')).toEqual({ granted: true });
+    now = dayReset;
+    expect(await gov.acquire(key, 'sync')).toEqual({ granted: true });
+  });
+});
+
+describe('error guard', () => {
+  it('stops an endpoint at the guard limit per hour and frees it as errors age out', async () => {
+    const gov = governor({ errorGuardLimit: 3 });
+    const endpoint = 'salesorder/SalesOrders';
+    for (const status of [400, 404, 401]) {
+      await gov.record(key, 'order', { status, headers: {}, endpoint });
+      now += 1000;
+    }
+    await gov.record(key, 'order', { status: 200, headers: {}, endpoint });
+    expect(await gov.guardCheck(key, endpoint)).toEqual({ ok: false, until: START + 3_600_000 });
+    expect(await gov.guardCheck(key, 'crm/Accounts')).toEqual({ ok: true });
+    now = START + 3_600_001;
+    expect(await gov.guardCheck(key, endpoint)).toEqual({ ok: true });
+  });
+});
