@@ -26,7 +26,7 @@ export const OTHER_DIVISION = 100002;
 
 /** Starts a small simulator in-process and gives tests the calls a real client makes. */
 export async function startSim(options: StartOptions = {}) {
-  const sim = await startSimulator({ items: 40, accounts: 15, ...options });
+  const sim = await startSimulator({ items: 40, accounts: 15, logLevel: 'error', ...options });
 
   async function control<T = Record<string, unknown>>(
     method: string,
