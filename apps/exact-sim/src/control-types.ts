@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { controlError, type Reply } from './http.ts';
 import type { SimState } from './state.ts';
 
-export interface ControlRequest {
+interface ControlRequest {
   params: string[];
   query: URLSearchParams;
   /** Parsed JSON body ({} when empty). */

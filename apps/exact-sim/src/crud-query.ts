@@ -30,7 +30,7 @@ export interface CrudSource {
   trimCode?: boolean;
 }
 
-export const MANDATORY_FILTER_MESSAGE =
+const MANDATORY_FILTER_MESSAGE =
   'This endpoint has mandatory filtering applied. Please use a $filter (for example on ID or Code), or the sync API to read the whole dataset.';
 
 function candidates(source: CrudSource, terms: Comparison[]): Iterable<Row> {

@@ -9,7 +9,7 @@ export interface Reply {
 }
 
 /** Exact's REST error body. */
-export function exactErrorBody(message: string): {
+function exactErrorBody(message: string): {
   error: { code: string; message: { lang: string; value: string } };
 } {
   return { error: { code: '', message: { lang: '', value: message } } };

@@ -12,8 +12,8 @@ export class ODataError extends Error {
   override readonly name = 'ODataError';
 }
 
-export type FilterOp = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le';
-export type FilterValue = string | number | boolean | null;
+type FilterOp = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le';
+type FilterValue = string | number | boolean | null;
 
 export interface Comparison {
   field: string;

@@ -25,7 +25,7 @@ export interface DeliveryRecord {
   delivered: boolean;
 }
 
-export interface WebhookContent {
+interface WebhookContent {
   Topic: string;
   ClientId: string;
   Division: number;
@@ -55,7 +55,7 @@ const MAX_IN_FLIGHT = 16;
 const LOG_SIZE = 2000;
 
 /** Exact's signature: upper-case hex HMAC-SHA256 of the raw `Content` JSON text, keyed with the webhook secret. */
-export function signedBody(content: WebhookContent, secret: string): string {
+function signedBody(content: WebhookContent, secret: string): string {
   const raw = JSON.stringify(content);
   const hash = createHmac('sha256', secret).update(raw).digest('hex').toUpperCase();
   return `{"Content":${raw},"HashCode":"${hash}"}`;

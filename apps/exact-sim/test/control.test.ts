@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SimClient, SimConfig } from '../src/index.ts';
 import { DIVISION, type Sim, startSim } from './helpers.ts';
 
 interface Item {
@@ -26,8 +27,13 @@ const mutate = (body: unknown) => sim.control<Changes>('POST', `/_sim/divisions/
 
 describe('config, reset and clock', () => {
   it('reads and patches the config live, refusing bad values', async () => {
-    const config = await sim.control<{ minuteLimit: number; divisions: number[] }>('GET', '/_sim/config');
-    expect(config.body).toMatchObject({ minuteLimit: 60, divisions: [100001, 100002] });
+    const config = await sim.control<SimConfig>('GET', '/_sim/config');
+    const client: SimClient = {
+      clientId: 'exact-sim-client',
+      clientSecret: 'exact-sim-secret',
+      webhookSecret: 'exact-sim-webhook-secret',
+    };
+    expect(config.body).toMatchObject({ minuteLimit: 60, divisions: [100001, 100002], clients: [client] });
     const patched = await sim.control<{ minuteLimit: number }>('PATCH', '/_sim/config', { minuteLimit: 7 });
     expect(patched.body.minuteLimit).toBe(7);
     const bad = await sim.control('PATCH', '/_sim/config', { minuteLimit: -1, bogus: true });

@@ -2,7 +2,7 @@ import type { DivisionStore } from './division-store.ts';
 import type { AnyRecord, EntityName } from './types.ts';
 
 /** A change a webhook subscriber hears about. */
-export interface ChangeEvent {
+interface ChangeEvent {
   entity: EntityName;
   action: 'Update' | 'Delete';
   record: AnyRecord;

@@ -5,7 +5,7 @@ import type { ItemRecord, Warehouse } from './types.ts';
 import { WAREHOUSES } from './words.ts';
 
 /** Generated data starts high, so Timestamps after a division move (from 1) are visibly lower than before. */
-export const FIRST_TIMESTAMP = 1_000_001;
+const FIRST_TIMESTAMP = 1_000_001;
 
 export interface GenerateOptions {
   seed: number;
@@ -45,7 +45,7 @@ export function generateDivision(options: GenerateOptions): DivisionStore {
 }
 
 /** Stock in some warehouses (not every item everywhere) and a price list: base, quantity break, customer price. */
-export function addChildren(
+function addChildren(
   store: DivisionStore,
   prng: Prng,
   item: ItemRecord,
