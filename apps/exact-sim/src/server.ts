@@ -5,10 +5,14 @@ import { BodyTooLargeError, controlError, exactError, send } from './http.ts';
 import { handleOAuth } from './oauth.route.ts';
 import type { SimState } from './state.ts';
 
+/** Exact refuses URLs over 6,000 characters. */
+const MAX_URL = 6000;
 const HOST_HEADER = /^[A-Za-z0-9.[\]:-]{1,255}$/;
 
 async function route(state: SimState, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = req.url ?? '/';
+  if (url.length > MAX_URL)
+    return send(res, exactError(414, `The URL is longer than ${MAX_URL} characters.`));
   const q = url.indexOf('?');
   const query = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
   let path: string;

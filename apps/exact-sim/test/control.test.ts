@@ -218,6 +218,9 @@ describe('malformed input', () => {
     expect((await sim.api(token, `999/system/Divisions`)).status).toBe(403);
     expect((await raw('/api/oauth2/token', { method: 'POST', body: '%%%' })).status).toBe(400);
     expect((await raw('/api/oauth2/auth?client_id=exact-sim-client&redirect_uri=::')).status).toBe(400);
+    expect(
+      (await sim.api(token, `${DIVISION}/logistics/Items?$filter=Code eq '${'x'.repeat(6000)}'`)).status,
+    ).toBe(414);
     expect((await raw('/_sim/health')).status).toBe(200);
   });
 });
