@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { ApiConfig } from './config.ts';
 import authPlugin from './plugins/auth.plugin.ts';
+import connectionsPlugin from './plugins/connections.plugin.ts';
 import databasePlugin from './plugins/database.plugin.ts';
 import errorsPlugin from './plugins/errors.plugin.ts';
 import queuesPlugin from './plugins/queues.plugin.ts';
@@ -25,4 +26,5 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
   await instance.register(authPlugin, { adminToken: options.config.ADMIN_TOKEN });
   await instance.register(healthRoutes);
   await instance.register(orderRoutes);
+  await instance.register(connectionsPlugin, { config: options.config });
 }

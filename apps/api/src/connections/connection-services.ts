@@ -1,0 +1,20 @@
+import type { Governor, TokenManager } from '@exact-sync/exact';
+import type { LinkSigner } from './signed-links.ts';
+
+/** What the connection routes share: built once by the connections plugin. */
+export interface ConnectionServices {
+  tokens: TokenManager;
+  links: LinkSigner;
+  /** Read-only here: the status route shows the budget of a connection's division. */
+  governor: Governor;
+  /** Where browsers and Exact reach the api, without a trailing slash. */
+  publicUrl: string;
+  /** Origin of EXACT_BASE_URL: the host of connections that do not name their own. */
+  defaultExactBaseUrl: string;
+  clientId: string;
+}
+
+/** Options of the route plugins that need the services. */
+export interface WithServices {
+  services: ConnectionServices;
+}

@@ -1,0 +1,100 @@
+import { ENTITY_NAMES, ORDER_STATUSES } from '@exact-sync/core';
+import { connections, type Database, orders, syncState } from '@exact-sync/db';
+import { budgetKeyFor, type Governor, type WindowSnapshot } from '@exact-sync/exact';
+import { count, eq } from 'drizzle-orm';
+import type { ConnectionView, StatusView } from './connection.schemas.ts';
+
+type ConnectionRow = typeof connections.$inferSelect;
+
+const REFRESH_TOKEN_LIFE_MS = 30 * 86_400_000;
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+/** A connection as operators see it: never its tokens. */
+export function toConnectionView(row: ConnectionRow): ConnectionView {
+  return {
+    id: row.id,
+    name: row.name,
+    division: row.division,
+    exactBaseUrl: row.exactBaseUrl,
+    status: row.status,
+    paused: row.paused,
+    needsReauth: row.status === 'needs_reauth',
+    statusReason: row.statusReason,
+    channels: row.channels,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+function windowView(w: WindowSnapshot) {
+  return {
+    limit: w.limit,
+    syncShare: w.syncShare,
+    used: { sync: w.used.sync, order: w.used.order },
+    remaining: w.remaining,
+    resetAt: new Date(w.resetAt).toISOString(),
+  };
+}
+
+/** Budget of the connection's division, or null when it has none yet or Redis cannot be read. */
+async function budgetOf(governor: Governor, row: ConnectionRow): Promise<StatusView['budget']> {
+  if (row.division === null) return null;
+  try {
+    const snapshot = await governor.snapshot(budgetKeyFor(row.exactBaseUrl, row.division));
+    return { minute: windowView(snapshot.minute), day: windowView(snapshot.day) };
+  } catch {
+    return null;
+  }
+}
+
+/** Everything `GET /v1/connections/:id/status` shows: sync progress, budget, orders by state, token ages. */
+export async function connectionStatus(
+  deps: { db: Database; governor: Governor; now: number },
+  id: string,
+): Promise<StatusView | undefined> {
+  const [row] = await deps.db.select().from(connections).where(eq(connections.id, id));
+  if (!row) return undefined;
+  const [states, orderCounts, budget] = await Promise.all([
+    deps.db.select().from(syncState).where(eq(syncState.connectionId, id)),
+    deps.db
+      .select({ status: orders.status, n: count() })
+      .from(orders)
+      .where(eq(orders.connectionId, id))
+      .groupBy(orders.status),
+    budgetOf(deps.governor, row),
+  ]);
+  const entities = Object.fromEntries(
+    ENTITY_NAMES.map((name) => {
+      const s = states.find((state) => state.entity === name);
+      const lastSuccess = s?.lastSuccessAt ?? null;
+      return [
+        name,
+        {
+          phase: s?.phase ?? 'initial',
+          cursor: String(s?.cursor ?? 0),
+          records: s?.records ?? 0,
+          lastSuccessAt: iso(lastSuccess),
+          lagSeconds: lastSuccess ? Math.max(0, Math.floor((deps.now - lastSuccess.getTime()) / 1000)) : null,
+          lastError: s?.lastError ?? null,
+        },
+      ];
+    }),
+  ) as StatusView['entities'];
+  const byStatus = Object.fromEntries(ORDER_STATUSES.map((s) => [s, 0])) as StatusView['orders'];
+  for (const { status, n } of orderCounts) byStatus[status] = n;
+  const refreshIssued = row.refreshTokenIssuedAt;
+  return {
+    ...toConnectionView(row),
+    tokens: row.tokenIssuedAt
+      ? {
+          issuedAt: iso(row.tokenIssuedAt),
+          refreshTokenExpiresAt: refreshIssued
+            ? new Date(refreshIssued.getTime() + REFRESH_TOKEN_LIFE_MS).toISOString()
+            : null,
+        }
+      : null,
+    entities,
+    budget,
+    orders: byStatus,
+  };
+}

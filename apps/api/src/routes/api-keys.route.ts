@@ -1,0 +1,95 @@
+import { apiKeys, connections } from '@exact-sync/db';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { apiKeyBody, apiKeyView, idParams } from '../connections/connection.schemas.ts';
+import { notFound } from '../errors.ts';
+import { newApiKey } from '../plugins/auth.plugin.ts';
+
+const tags = ['api keys'];
+
+type KeyRow = typeof apiKeys.$inferSelect;
+const toView = (row: KeyRow) => ({
+  id: row.id,
+  channel: row.channel,
+  prefix: row.keyPrefix,
+  createdAt: row.createdAt.toISOString(),
+  revokedAt: row.revokedAt?.toISOString() ?? null,
+});
+
+/** Storefront keys: created per connection and channel, shown once, stored hashed, revoked at once. */
+export async function apiKeyRoutes(instance: FastifyInstance): Promise<void> {
+  const app = instance.withTypeProvider<ZodTypeProvider>();
+  const { db } = app.database;
+  app.addHook('onRequest', app.requireAdmin);
+
+  async function assertConnection(id: string): Promise<void> {
+    const [row] = await db.select({ id: connections.id }).from(connections).where(eq(connections.id, id));
+    if (!row) throw notFound('connection');
+  }
+
+  app.post(
+    '/v1/connections/:id/api-keys',
+    {
+      schema: {
+        tags,
+        summary: 'Create a storefront key (the key is shown only in this answer)',
+        params: idParams,
+        body: apiKeyBody,
+        response: { 201: apiKeyView.extend({ key: z.string() }) },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      await assertConnection(id);
+      const made = newApiKey();
+      const [row] = await db
+        .insert(apiKeys)
+        .values({
+          connectionId: id,
+          channel: request.body.channel,
+          keyHash: made.hash,
+          keyPrefix: made.prefix,
+        })
+        .returning();
+      if (!row) throw new Error('insert returned no row');
+      return reply.code(201).send({ ...toView(row), key: made.key });
+    },
+  );
+
+  app.get(
+    '/v1/connections/:id/api-keys',
+    {
+      schema: {
+        tags,
+        params: idParams,
+        response: { 200: z.object({ data: z.array(apiKeyView), nextCursor: z.string().nullable() }) },
+      },
+    },
+    async (request) => {
+      await assertConnection(request.params.id);
+      const rows = await db
+        .select()
+        .from(apiKeys)
+        .where(eq(apiKeys.connectionId, request.params.id))
+        .orderBy(asc(apiKeys.createdAt), asc(apiKeys.id));
+      return { data: rows.map(toView), nextCursor: null };
+    },
+  );
+
+  app.delete(
+    '/v1/api-keys/:id',
+    { schema: { tags, summary: 'Revoke a storefront key', params: idParams, response: { 204: z.null() } } },
+    async (request, reply) => {
+      const { id } = request.params;
+      const [row] = await db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.id, id));
+      if (!row) throw notFound('API key');
+      await db
+        .update(apiKeys)
+        .set({ revokedAt: sql`now()` })
+        .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)));
+      return reply.code(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,194 @@
+import { ENTITY_NAMES } from '@exact-sync/core';
+import { connections, orders } from '@exact-sync/db';
+import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  connectionView,
+  createConnectionBody,
+  errorSchema,
+  idParams,
+  patchConnectionBody,
+  statusView,
+  syncBody,
+} from '../connections/connection.schemas.ts';
+import type { WithServices } from '../connections/connection-services.ts';
+import { connectionStatus, toConnectionView } from '../connections/connection-view.ts';
+import { enqueueSyncs } from '../connections/sync-jobs.ts';
+import { HttpError, notFound } from '../errors.ts';
+
+const tags = ['connections'];
+
+/** Operator routes of a connection's lifecycle (the OAuth steps live in oauth.route.ts). */
+export async function connectionRoutes(instance: FastifyInstance, { services }: WithServices): Promise<void> {
+  const app = instance.withTypeProvider<ZodTypeProvider>();
+  const { db } = app.database;
+  // Authentication before validation: a caller without the token learns nothing about the routes' inputs.
+  app.addHook('onRequest', app.requireAdmin);
+
+  const authorizeUrl = (id: string): string => {
+    const { exp, sig } = services.links.authorizeQuery(id);
+    return `${services.publicUrl}/v1/connections/${id}/authorize?${new URLSearchParams({ exp, sig })}`;
+  };
+
+  async function find(id: string) {
+    const [row] = await db.select().from(connections).where(eq(connections.id, id));
+    if (!row) throw notFound('connection');
+    return row;
+  }
+
+  app.post(
+    '/v1/connections',
+    {
+      schema: {
+        tags,
+        summary: 'Create a connection; a person opens authorizeUrl to authorize it in Exact',
+        body: createConnectionBody,
+        response: { 201: z.object({ id: z.uuid(), authorizeUrl: z.string() }) },
+      },
+    },
+    async (request, reply) => {
+      const { name, division, exactBaseUrl } = request.body;
+      const [row] = await db
+        .insert(connections)
+        .values({ name, division, exactBaseUrl: exactBaseUrl ?? services.defaultExactBaseUrl })
+        .returning({ id: connections.id });
+      if (!row) throw new Error('insert returned no row');
+      return reply.code(201).send({ id: row.id, authorizeUrl: authorizeUrl(row.id) });
+    },
+  );
+
+  app.get(
+    '/v1/connections',
+    {
+      schema: {
+        tags,
+        response: { 200: z.object({ data: z.array(connectionView), nextCursor: z.string().nullable() }) },
+      },
+    },
+    async () => {
+      const rows = await db
+        .select()
+        .from(connections)
+        .orderBy(asc(connections.createdAt), asc(connections.id));
+      return { data: rows.map(toConnectionView), nextCursor: null };
+    },
+  );
+
+  app.get(
+    '/v1/connections/:id/status',
+    { schema: { tags, params: idParams, response: { 200: statusView } } },
+    async (request) => {
+      const status = await connectionStatus(
+        { db, governor: services.governor, now: Date.now() },
+        request.params.id,
+      );
+      if (!status) throw notFound('connection');
+      return status;
+    },
+  );
+
+  app.patch(
+    '/v1/connections/:id',
+    { schema: { tags, params: idParams, body: patchConnectionBody, response: { 200: connectionView } } },
+    async (request) => {
+      const { id } = request.params;
+      const { name, paused, channels } = request.body;
+      const before = await find(id);
+      const [row] = await db
+        .update(connections)
+        .set({
+          ...(name !== undefined ? { name } : {}),
+          ...(paused !== undefined ? { paused } : {}),
+          // Each channel named replaces that channel's settings; the other channel is left as it was.
+          ...(channels
+            ? { channels: sql`${connections.channels} || ${JSON.stringify(channels)}::jsonb` }
+            : {}),
+          updatedAt: sql`now()`,
+        })
+        .where(eq(connections.id, id))
+        .returning();
+      if (!row) throw notFound('connection');
+      if (before.paused && row.paused === false && row.status === 'active') {
+        await enqueueSyncs(instance, id, ENTITY_NAMES);
+      }
+      return toConnectionView(row);
+    },
+  );
+
+  app.delete(
+    '/v1/connections/:id',
+    {
+      schema: {
+        tags,
+        params: idParams,
+        querystring: z.object({ force: z.enum(['true', 'false']).optional() }),
+        response: { 204: z.null(), 409: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      await find(id);
+      if (request.query.force !== 'true') {
+        const [open] = await db
+          .select({ n: count() })
+          .from(orders)
+          .where(
+            and(eq(orders.connectionId, id), inArray(orders.status, ['accepted', 'submitting', 'failed'])),
+          );
+        if (open && open.n > 0) {
+          throw new HttpError(
+            409,
+            'open_orders',
+            `the connection has ${open.n} order(s) not yet in Exact; deleting it drops them (add ?force=true)`,
+          );
+        }
+      }
+      await db.delete(connections).where(eq(connections.id, id));
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/v1/connections/:id/sync',
+    {
+      schema: {
+        tags,
+        summary: 'Sync now (full: re-read everything and tombstone what is gone)',
+        params: idParams,
+        body: syncBody,
+        response: { 202: z.object({ enqueued: z.array(z.string()) }), 409: errorSchema, 503: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const row = await find(id);
+      if (row.status !== 'active') {
+        const code = row.status === 'pending' ? 'connection_not_authorized' : 'connection_needs_reauth';
+        throw new HttpError(409, code, `the connection is ${row.status}; authorize it in Exact first`);
+      }
+      if (row.paused)
+        throw new HttpError(409, 'connection_paused', 'the connection is paused; resume it first');
+      const entities = request.body?.entities ?? ENTITY_NAMES;
+      const enqueued = await enqueueSyncs(instance, id, entities, request.body?.full ?? false);
+      if (enqueued.length === 0) {
+        throw new HttpError(
+          503,
+          'queue_unavailable',
+          'the job queue (Redis) is unreachable; try again shortly',
+        );
+      }
+      return reply.code(202).send({ enqueued });
+    },
+  );
+
+  app.post(
+    '/v1/connections/:id/reauthorize',
+    { schema: { tags, params: idParams, response: { 200: z.object({ authorizeUrl: z.string() }) } } },
+    async (request) => {
+      const row = await find(request.params.id);
+      return { authorizeUrl: authorizeUrl(row.id) };
+    },
+  );
+}

@@ -1,0 +1,124 @@
+import { ENTITY_NAMES } from '@exact-sync/core';
+import { connections } from '@exact-sync/db';
+import {
+  authorizationUrl,
+  ConnectionNotFoundError,
+  OAuthRequestError,
+  TokenRefreshFailedError,
+} from '@exact-sync/exact';
+import { eq } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { connectionReadyPage } from '../connections/callback-page.ts';
+import { authorizeQuery, callbackQuery, idParams } from '../connections/connection.schemas.ts';
+import type { WithServices } from '../connections/connection-services.ts';
+import { SignedLinkError } from '../connections/signed-links.ts';
+import { enqueueSyncs } from '../connections/sync-jobs.ts';
+import { HttpError, notFound } from '../errors.ts';
+
+const tags = ['connections'];
+
+function refused(error: unknown): never {
+  if (error instanceof SignedLinkError) throw new HttpError(401, error.code, error.message);
+  throw error;
+}
+
+/** Maps what can go wrong while finishing an authorization to answers a person can act on. */
+function exchangeFailed(error: unknown): never {
+  if (error instanceof ConnectionNotFoundError) throw notFound('connection');
+  if (error instanceof OAuthRequestError) {
+    throw new HttpError(
+      400,
+      'code_exchange_failed',
+      `Exact refused the authorization (${error.error}); start again from a new authorize link`,
+    );
+  }
+  if (error instanceof TokenRefreshFailedError) {
+    throw new HttpError(502, 'exact_unavailable', `could not finish the authorization: ${error.message}`);
+  }
+  throw error;
+}
+
+/**
+ * The browser's part of onboarding: the signed authorize link sends the person to Exact's consent page, and Exact
+ * sends them back to the callback with a code and the signed state. Neither route takes the admin token: the
+ * signatures authenticate them.
+ */
+export async function oauthRoutes(instance: FastifyInstance, { services }: WithServices): Promise<void> {
+  const app = instance.withTypeProvider<ZodTypeProvider>();
+  const { db } = app.database;
+  const redirectUri = `${services.publicUrl}/v1/oauth/callback`;
+
+  app.get(
+    '/v1/connections/:id/authorize',
+    {
+      schema: {
+        tags,
+        summary: "Redirects to Exact's consent page",
+        params: idParams,
+        querystring: authorizeQuery,
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      try {
+        services.links.verifyAuthorize(id, request.query.exp, request.query.sig);
+      } catch (error) {
+        refused(error);
+      }
+      const [row] = await db
+        .select({ exactBaseUrl: connections.exactBaseUrl })
+        .from(connections)
+        .where(eq(connections.id, id));
+      if (!row) throw notFound('connection');
+      const state = services.links.state(id);
+      const location = authorizationUrl({
+        baseUrl: row.exactBaseUrl,
+        clientId: services.clientId,
+        redirectUri,
+        state,
+      });
+      return reply.code(302).header('Cache-Control', 'no-store').redirect(location);
+    },
+  );
+
+  app.get(
+    '/v1/oauth/callback',
+    { schema: { tags, summary: 'Where Exact sends the person back', querystring: callbackQuery } },
+    async (request, reply) => {
+      const { code, state, error } = request.query;
+      let connectionId = '';
+      try {
+        connectionId = services.links.verifyState(state);
+      } catch (err) {
+        refused(err);
+      }
+      if (error !== undefined || code === undefined) {
+        const reason = error ?? 'no code';
+        throw new HttpError(
+          400,
+          'authorization_denied',
+          `Exact did not authorize the connection (${reason})`,
+        );
+      }
+      let division = 0;
+      try {
+        ({ division } = await services.tokens.completeAuthorization({ connectionId, code, redirectUri }));
+      } catch (err) {
+        exchangeFailed(err);
+      }
+      const [row] = await db
+        .select({ name: connections.name, paused: connections.paused })
+        .from(connections)
+        .where(eq(connections.id, connectionId));
+      if (!row) throw notFound('connection');
+      const started = row.paused ? [] : await enqueueSyncs(instance, connectionId, ENTITY_NAMES);
+      request.log.info({ connectionId, division, syncs: started.length }, 'connection authorized');
+      return reply
+        .code(200)
+        .header('Cache-Control', 'no-store')
+        .type('text/html; charset=utf-8')
+        .send(connectionReadyPage({ name: row.name, division, syncStarted: started.length > 0 }));
+    },
+  );
+}

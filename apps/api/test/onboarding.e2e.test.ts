@@ -1,0 +1,232 @@
+import { createTokenManager, parseEncryptionKey } from '@exact-sync/exact';
+import {
+  createTestDatabase,
+  deleteRedisKeys,
+  type RunningProcess,
+  startSimulator,
+  type TestDatabase,
+  testRedisUrl,
+  uniqueName,
+} from '@exact-sync/testkit';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLinkSigner } from '../src/connections/signed-links.ts';
+import { buildApp, testConfig } from './helpers.ts';
+import { ADMIN, authorizeThrough, onboard, pathOf } from './onboarding.ts';
+
+const PUBLIC_URL = 'http://api.example.test';
+const DAY = 86_400_000;
+
+let db: TestDatabase;
+let sim: RunningProcess & { url: string };
+let api: FastifyInstance;
+let config: ReturnType<typeof testConfig>;
+const prefix = uniqueName('onboarding');
+
+const simStats = async () =>
+  (
+    (await (await fetch(`${sim.url}/_sim/stats`)).json()) as {
+      tokens: Record<string, Record<string, number>>;
+    }
+  ).tokens['exact-sim-client'] ?? {};
+
+beforeAll(async () => {
+  [db, sim] = await Promise.all([
+    createTestDatabase('onboarding'),
+    startSimulator({ SIM_CONFIG: JSON.stringify({ items: 5, accounts: 5 }) }),
+  ]);
+  config = testConfig({
+    DATABASE_URL: db.url,
+    REDIS_URL: testRedisUrl(),
+    REDIS_PREFIX: prefix,
+    EXACT_BASE_URL: sim.url,
+    PUBLIC_URL,
+  });
+  api = await buildApp(config);
+});
+
+afterAll(async () => {
+  await api?.close();
+  await sim?.stop();
+  await db?.drop();
+  await deleteRedisKeys(`{${prefix}}`);
+  await deleteRedisKeys(prefix);
+});
+
+describe('onboarding a connection through HTTP', () => {
+  it('goes from POST /v1/connections to a ready connection with its first sync queued', async () => {
+    const created = await api.inject({
+      method: 'POST',
+      url: '/v1/connections',
+      headers: ADMIN,
+      payload: { name: 'Fiets & Co' },
+    });
+    expect(created.statusCode).toBe(201);
+    const { id, authorizeUrl } = created.json<{ id: string; authorizeUrl: string }>();
+    expect(authorizeUrl).toMatch(new RegExp(`^${PUBLIC_URL}/v1/connections/${id}/authorize\\?exp=\\d+&sig=`));
+
+    const toExact = await api.inject({ method: 'GET', url: pathOf(authorizeUrl) });
+    expect(toExact.statusCode).toBe(302);
+    const consentUrl = new URL(String(toExact.headers.location));
+    expect(`${consentUrl.origin}${consentUrl.pathname}`).toBe(`${sim.url}/api/oauth2/auth`);
+    expect(Object.fromEntries(consentUrl.searchParams)).toMatchObject({
+      client_id: 'exact-sim-client',
+      redirect_uri: `${PUBLIC_URL}/v1/oauth/callback`,
+      response_type: 'code',
+    });
+
+    const callback = await authorizeThrough(api, authorizeUrl);
+    expect(callback.statusCode).toBe(200);
+    expect(callback.body).toContain('Connection ready');
+    expect(callback.body).toContain('Fiets &#38; Co');
+
+    const status = await api.inject({ url: `/v1/connections/${id}/status`, headers: ADMIN });
+    expect(status.statusCode).toBe(200);
+    expect(status.json()).toMatchObject({
+      id,
+      name: 'Fiets & Co',
+      status: 'active',
+      needsReauth: false,
+      statusReason: null,
+      paused: false,
+      division: 100001,
+      entities: { items: { phase: 'initial', cursor: '0', records: 0, lastSuccessAt: null } },
+      budget: { minute: { limit: 60, used: { sync: 0, order: 0 } }, day: { limit: 5000 } },
+      orders: { accepted: 0, submitting: 0, submitted: 0, rejected: 0, failed: 0 },
+    });
+    expect(status.body).not.toMatch(/access_?token"|refresh_?token"|Enc"/i);
+
+    const jobs = await Promise.all(
+      ['items', 'stock', 'prices', 'accounts'].map(async (e) =>
+        api.queues.sync.getJob((await api.queues.sync.getDeduplicationJobId(`sync:${id}:${e}`)) ?? ''),
+      ),
+    );
+    expect(jobs.map((j) => j?.data)).toEqual(
+      ['items', 'stock', 'prices', 'accounts'].map((entity) => ({ connectionId: id, entity })),
+    );
+  });
+
+  it('keeps a division given at creation instead of asking current/Me', async () => {
+    const { id, callback } = await onboard(api, { name: 'Second division', division: 100002 });
+    expect(callback.statusCode).toBe(200);
+    const status = await api.inject({ url: `/v1/connections/${id}/status`, headers: ADMIN });
+    expect(status.json()).toMatchObject({ status: 'active', division: 100002 });
+  });
+
+  it('refuses tampered and expired authorize links', async () => {
+    const created = await api.inject({
+      method: 'POST',
+      url: '/v1/connections',
+      headers: ADMIN,
+      payload: { name: 'Tamper' },
+    });
+    const { id, authorizeUrl } = created.json<{ id: string; authorizeUrl: string }>();
+    const url = new URL(authorizeUrl);
+    const sig = url.searchParams.get('sig') ?? '';
+    const exp = url.searchParams.get('exp') ?? '';
+
+    const forged = await api.inject(`/v1/connections/${id}/authorize?exp=${Number(exp) + 86_400}&sig=${sig}`);
+    expect(forged.statusCode).toBe(401);
+    expect(forged.json().error.code).toBe('invalid_signature');
+
+    const past = createLinkSigner({
+      encryptionKey: parseEncryptionKey(config.TOKEN_ENCRYPTION_KEY),
+      ttlMs: 15 * 60_000,
+      now: () => Date.now() - 20 * 60_000,
+    }).authorizeQuery(id);
+    const expired = await api.inject(`/v1/connections/${id}/authorize?exp=${past.exp}&sig=${past.sig}`);
+    expect(expired.statusCode).toBe(401);
+    expect(expired.json().error).toMatchObject({
+      code: 'link_expired',
+      message: expect.stringMatching(/new one/),
+    });
+
+    const missing = await api.inject(`/v1/connections/${id}/authorize?exp=${exp}`);
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().error.details).toEqual([expect.objectContaining({ field: 'querystring.sig' })]);
+  });
+
+  it('refuses tampered, expired or missing OAuth states, and codes Exact does not know', async () => {
+    const { id } = (
+      await api.inject({ method: 'POST', url: '/v1/connections', headers: ADMIN, payload: { name: 'State' } })
+    ).json<{ id: string }>();
+    const signer = createLinkSigner({
+      encryptionKey: parseEncryptionKey(config.TOKEN_ENCRYPTION_KEY),
+      ttlMs: 60_000,
+    });
+    const good = signer.state(id);
+    const [, exp, nonce, sig] = good.split('.');
+    const other = '00000000-0000-4000-8000-000000000000';
+
+    const tampered = await api.inject(
+      `/v1/oauth/callback?code=x&state=${[other, exp, nonce, sig].join('.')}`,
+    );
+    expect(tampered.statusCode).toBe(401);
+    expect(tampered.json().error.code).toBe('invalid_state');
+
+    const old = createLinkSigner({
+      encryptionKey: parseEncryptionKey(config.TOKEN_ENCRYPTION_KEY),
+      ttlMs: 60_000,
+      now: () => Date.now() - 120_000,
+    }).state(id);
+    const expired = await api.inject(`/v1/oauth/callback?code=x&state=${old}`);
+    expect(expired.statusCode).toBe(401);
+    expect(expired.json().error.code).toBe('state_expired');
+
+    const missing = await api.inject('/v1/oauth/callback?code=x');
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().error.details[0].field).toBe('querystring.state');
+
+    const badCode = await api.inject(`/v1/oauth/callback?code=not-a-code&state=${good}`);
+    expect(badCode.statusCode).toBe(400);
+    expect(badCode.json().error.code).toBe('code_exchange_failed');
+
+    const denied = await api.inject(`/v1/oauth/callback?error=access_denied&state=${good}`);
+    expect(denied.statusCode).toBe(400);
+    expect(denied.json().error.code).toBe('authorization_denied');
+
+    const status = await api.inject({ url: `/v1/connections/${id}/status`, headers: ADMIN });
+    expect(status.json()).toMatchObject({ status: 'pending', tokens: null });
+  });
+
+  // Moves the simulator's clock by a month: keep this test last.
+  it('shows needs_reauth when a connection was left idle past 30 days, stops its work, and re-authorizes', async () => {
+    const { id } = await onboard(api, { name: 'Left alone' });
+    await fetch(`${sim.url}/_sim/clock/advance`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ ms: 31 * DAY }),
+    });
+    const worker = createTokenManager({
+      db: api.database.db,
+      clock: { now: () => Date.now() + 31 * DAY },
+      encryptionKey: config.TOKEN_ENCRYPTION_KEY,
+      clientId: config.EXACT_CLIENT_ID,
+      clientSecret: config.EXACT_CLIENT_SECRET,
+    });
+    const before = await simStats();
+    await expect(worker.providerFor(id).accessToken()).rejects.toMatchObject({
+      name: 'ConnectionNeedsReauthError',
+    });
+    await expect(worker.providerFor(id).accessToken()).rejects.toMatchObject({ status: 'needs_reauth' });
+    expect((await simStats()).calls ?? 0).toBe(before.calls ?? 0);
+
+    const status = await api.inject({ url: `/v1/connections/${id}/status`, headers: ADMIN });
+    expect(status.json()).toMatchObject({ status: 'needs_reauth', needsReauth: true });
+    expect(status.json().statusReason).toMatch(/expired/);
+    const sync = await api.inject({ method: 'POST', url: `/v1/connections/${id}/sync`, headers: ADMIN });
+    expect(sync.statusCode).toBe(409);
+    expect(sync.json().error.code).toBe('connection_needs_reauth');
+
+    const again = await api.inject({
+      method: 'POST',
+      url: `/v1/connections/${id}/reauthorize`,
+      headers: ADMIN,
+    });
+    expect(again.statusCode).toBe(200);
+    const callback = await authorizeThrough(api, again.json().authorizeUrl);
+    expect(callback.statusCode).toBe(200);
+    const after = await api.inject({ url: `/v1/connections/${id}/status`, headers: ADMIN });
+    expect(after.json()).toMatchObject({ status: 'active', needsReauth: false, statusReason: null });
+  });
+});
