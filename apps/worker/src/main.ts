@@ -1,23 +1,26 @@
-import { openDatabase } from '@exact-sync/db';
-import { workerRedis } from '@exact-sync/queues';
 import { pino } from 'pino';
 import { loadConfig } from './config.ts';
 import { startConsumers } from './consumers.ts';
 import { createHealthServer } from './health.server.ts';
 import { assertHandlersComplete } from './jobs/dispatch.ts';
 import { createHandlers } from './jobs/handlers.ts';
+import { createServices } from './services.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = pino({ level: config.LOG_LEVEL, base: { app: 'worker' } });
-  const database = openDatabase(config.DATABASE_URL, { applicationName: 'exact-sync-worker' });
-  const redis = workerRedis(config.REDIS_URL);
+  const services = createServices(config, log);
 
-  const handlers = createHandlers();
+  const handlers = createHandlers(services);
   assertHandlersComplete(handlers);
-  const consumers = startConsumers({ connection: redis, redisPrefix: config.REDIS_PREFIX, handlers, log });
+  const consumers = startConsumers({
+    connection: services.redis,
+    redisPrefix: config.REDIS_PREFIX,
+    handlers,
+    log,
+  });
 
-  const health = createHealthServer({ sql: database.sql, redis, log });
+  const health = createHealthServer({ sql: services.database.sql, redis: services.redis, log });
   const address = await health.listen({ port: config.WORKER_PORT, host: '0.0.0.0' });
   log.info({ address }, 'worker started');
   console.log(`worker listening on ${address.replace('0.0.0.0', '127.0.0.1')}`);
@@ -32,8 +35,7 @@ async function main(): Promise<void> {
     try {
       await Promise.all(consumers.map((c) => c.close()));
       await health.close();
-      await database.close();
-      redis.disconnect();
+      await services.close();
       process.exit(0);
     } catch (error) {
       log.error({ err: error }, 'shutdown failed');

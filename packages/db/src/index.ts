@@ -22,3 +22,19 @@ export {
   transitionOrder,
 } from './repositories/orders.repository.ts';
 export * from './schema/index.ts';
+export {
+  applyDeletions,
+  countLiveRows,
+  type Deletion,
+  listSyncStates,
+  loadSyncState,
+  requestFullResync,
+  SYNC_TABLES,
+  type SyncDataset,
+  type SyncRow,
+  type SyncStateRow,
+  saveSyncState,
+  tombstoneUnseen,
+  tryLockSync,
+  upsertSyncedRows,
+} from './repositories/sync.repository.ts';

@@ -1,17 +1,12 @@
+import type { WorkerServices } from '../services.ts';
 import type { HandlerMap } from './handler.ts';
+import { syncDeletedHandler, syncEntityHandler } from './sync.jobs.ts';
 
-/**
- * The handler of every job. The lanes replace these as they are built; until then a job is validated (by the
- * dispatcher) and logged, and nothing pretends to have synced or submitted anything.
- */
-export function createHandlers(): HandlerMap {
+/** The handler of every job of the catalogue. */
+export function createHandlers(services: WorkerServices): HandlerMap {
   return {
-    'sync.entity': async (payload, { log }) => {
-      log.warn({ payload }, 'sync lane is not built yet; job acknowledged without syncing');
-    },
-    'sync.deleted': async (payload, { log }) => {
-      log.warn({ payload }, 'sync lane is not built yet; job acknowledged without syncing');
-    },
+    'sync.entity': syncEntityHandler(services),
+    'sync.deleted': syncDeletedHandler(services),
     'order.submit': async (payload, { log }) => {
       log.warn({ payload }, 'order lane is not built yet; job acknowledged without submitting');
     },

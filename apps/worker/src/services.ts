@@ -1,0 +1,103 @@
+import { connections, type DatabaseHandle, openDatabase } from '@exact-sync/db';
+import {
+  type Clock,
+  createExactClient,
+  createGovernor,
+  createTokenManager,
+  createUndiciTransport,
+  type ExactClient,
+  type Governor,
+  systemClock,
+  type TokenManager,
+  type Transport,
+} from '@exact-sync/exact';
+import { closeQueues, createQueues, type Queues, workerRedis } from '@exact-sync/queues';
+import { eq } from 'drizzle-orm';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { WorkerConfig } from './config.ts';
+
+/** Everything the job handlers share in one worker process. */
+export interface WorkerServices {
+  readonly config: WorkerConfig;
+  readonly database: DatabaseHandle;
+  readonly redis: Redis;
+  readonly queues: Queues;
+  readonly governor: Governor;
+  readonly tokens: TokenManager;
+  readonly transport: Transport;
+  readonly clock: Clock;
+  readonly log: Logger;
+  close(): Promise<void>;
+}
+
+export function createServices(
+  config: WorkerConfig,
+  log: Logger,
+  clock: Clock = systemClock,
+): WorkerServices {
+  const database = openDatabase(config.DATABASE_URL, { applicationName: 'exact-sync-worker' });
+  const redis = workerRedis(config.REDIS_URL);
+  const queues = createQueues(redis, config.REDIS_PREFIX);
+  const governor = createGovernor(
+    { redis, clock, keyPrefix: config.REDIS_PREFIX },
+    { syncReservePerMinute: config.SYNC_RESERVE_PER_MINUTE, syncReservePerDay: config.SYNC_RESERVE_PER_DAY },
+  );
+  const tokens = createTokenManager({
+    db: database.db,
+    clock,
+    encryptionKey: config.TOKEN_ENCRYPTION_KEY,
+    clientId: config.EXACT_CLIENT_ID,
+    clientSecret: config.EXACT_CLIENT_SECRET,
+    logger: log.child({ component: 'tokens' }),
+  });
+  const transport = createUndiciTransport();
+  return {
+    config,
+    database,
+    redis,
+    queues,
+    governor,
+    tokens,
+    transport,
+    clock,
+    log,
+    async close() {
+      await closeQueues(queues);
+      await transport.close();
+      await database.close();
+      redis.disconnect();
+    },
+  };
+}
+
+export type ConnectionAccess =
+  | { ok: true; exact: ExactClient; connection: typeof connections.$inferSelect }
+  | { ok: false; reason: string };
+
+/**
+ * The Exact client of a connection, or why it may not call Exact now (gone, paused, not authorized, needs
+ * re-authorization): its jobs then make no calls at all.
+ */
+export async function exactFor(services: WorkerServices, connectionId: string): Promise<ConnectionAccess> {
+  const [connection] = await services.database.db
+    .select()
+    .from(connections)
+    .where(eq(connections.id, connectionId));
+  if (!connection) return { ok: false, reason: 'connection no longer exists' };
+  if (connection.paused) return { ok: false, reason: 'connection is paused' };
+  if (connection.status !== 'active' || connection.division === null) {
+    return { ok: false, reason: `connection is ${connection.status}` };
+  }
+  const exact = createExactClient(
+    {
+      governor: services.governor,
+      tokens: services.tokens.providerFor(connectionId),
+      clock: services.clock,
+      transport: services.transport,
+      logger: services.log.child({ connectionId }),
+    },
+    { baseUrl: connection.exactBaseUrl, division: connection.division },
+  );
+  return { ok: true, exact, connection };
+}

@@ -1,0 +1,137 @@
+import { type EntityName, EXACT_ENTITIES } from '@exact-sync/core';
+import type { SyncRow } from '@exact-sync/db';
+import { date, decimal, flag, guid, optionalGuid, rowVersion, text } from './exact-fields.ts';
+
+type ExactRecord = Record<string, unknown>;
+
+interface EntityMapping<E extends EntityName> {
+  /** Path of the sync endpoint below `sync/`. */
+  readonly path: string;
+  /** `$select` of the sync call: exactly the fields stored. */
+  readonly select: readonly string[];
+  toRow(record: ExactRecord, connectionId: string): SyncRow<E>;
+}
+
+const common = (r: ExactRecord, connectionId: string) => ({
+  connectionId,
+  exactId: guid(r.ID, 'ID'),
+  timestamp: rowVersion(r.Timestamp),
+  modified: date(r.Modified),
+});
+
+/** How each entity is fetched from Exact and stored. */
+export const ENTITY_MAPPINGS: { readonly [E in EntityName]: EntityMapping<E> } = {
+  items: {
+    path: EXACT_ENTITIES.items.syncPath,
+    select: [
+      'ID',
+      'Code',
+      'Description',
+      'Unit',
+      'IsSalesItem',
+      'IsWebshopItem',
+      'Barcode',
+      'CostPriceStandard',
+      'Modified',
+      'Timestamp',
+    ],
+    toRow: (r, connectionId) => ({
+      ...common(r, connectionId),
+      code: text(r.Code)?.trim() ?? '',
+      description: text(r.Description),
+      unit: text(r.Unit),
+      isSalesItem: flag(r.IsSalesItem) ?? true,
+      isWebshopItem: flag(r.IsWebshopItem),
+      barcode: text(r.Barcode),
+      costPrice: decimal(r.CostPriceStandard),
+    }),
+  },
+  stock: {
+    path: EXACT_ENTITIES.stock.syncPath,
+    select: [
+      'ID',
+      'ItemId',
+      'ItemCode',
+      'Warehouse',
+      'WarehouseCode',
+      'CurrentStock',
+      'FreeStock',
+      'PlanningIn',
+      'PlanningOut',
+      'ProjectedStock',
+      'ReservedStock',
+      'Modified',
+      'Timestamp',
+    ],
+    toRow: (r, connectionId) => ({
+      ...common(r, connectionId),
+      itemId: guid(r.ItemId, 'ItemId'),
+      itemCode: text(r.ItemCode)?.trim() ?? null,
+      warehouseId: optionalGuid(r.Warehouse, 'Warehouse'),
+      warehouseCode: text(r.WarehouseCode)?.trim() ?? null,
+      currentStock: decimal(r.CurrentStock),
+      freeStock: decimal(r.FreeStock),
+      planningIn: decimal(r.PlanningIn),
+      planningOut: decimal(r.PlanningOut),
+      projectedStock: decimal(r.ProjectedStock),
+      reservedStock: decimal(r.ReservedStock),
+    }),
+  },
+  prices: {
+    path: EXACT_ENTITIES.prices.syncPath,
+    select: [
+      'ID',
+      'Item',
+      'ItemCode',
+      'Account',
+      'Currency',
+      'Price',
+      'Quantity',
+      'Unit',
+      'StartDate',
+      'EndDate',
+      'Modified',
+      'Timestamp',
+    ],
+    toRow: (r, connectionId) => ({
+      ...common(r, connectionId),
+      itemId: guid(r.Item, 'Item'),
+      itemCode: text(r.ItemCode)?.trim() ?? null,
+      accountId: optionalGuid(r.Account, 'Account'),
+      currency: text(r.Currency),
+      price: decimal(r.Price),
+      quantity: decimal(r.Quantity),
+      unit: text(r.Unit),
+      startDate: date(r.StartDate),
+      endDate: date(r.EndDate),
+    }),
+  },
+  accounts: {
+    path: EXACT_ENTITIES.accounts.syncPath,
+    select: ['ID', 'Code', 'Name', 'Email', 'City', 'Country', 'Status', 'Blocked', 'Modified', 'Timestamp'],
+    toRow: (r, connectionId) => ({
+      ...common(r, connectionId),
+      // Exact pads account codes with spaces to 18 characters; storefronts know them without.
+      code: text(r.Code)?.trim() ?? '',
+      name: text(r.Name),
+      email: text(r.Email),
+      city: text(r.City),
+      country: text(r.Country),
+      status: text(r.Status),
+      blocked: flag(r.Blocked),
+    }),
+  },
+};
+
+/**
+ * Keeps one version of each ID: the one with the highest Timestamp. A page can hold a record twice when it changed
+ * while Exact was paging, and Postgres refuses to upsert one key twice in one statement.
+ */
+export function dedupeById<R extends { exactId: string; timestamp: bigint }>(rows: R[]): R[] {
+  const byId = new Map<string, R>();
+  for (const row of rows) {
+    const seen = byId.get(row.exactId);
+    if (!seen || row.timestamp > seen.timestamp) byId.set(row.exactId, row);
+  }
+  return [...byId.values()];
+}

@@ -1,0 +1,162 @@
+import type { EntityName } from '@exact-sync/core';
+import { and, eq, getTableColumns, inArray, isNull, lt, lte, type SQL, sql } from 'drizzle-orm';
+import type { Executor } from '../client.ts';
+import { syncState } from '../schema/sync-state.ts';
+import { accounts, items, salesItemPrices, stockPositions } from '../schema/synced.ts';
+
+/** The table that holds each synced entity. */
+export const SYNC_TABLES = {
+  items,
+  stock: stockPositions,
+  prices: salesItemPrices,
+  accounts,
+} as const;
+
+export type SyncTable = (typeof SYNC_TABLES)[EntityName];
+export type SyncRow<E extends EntityName> = (typeof SYNC_TABLES)[E]['$inferInsert'];
+export type SyncStateRow = typeof syncState.$inferSelect;
+export type SyncDataset = SyncStateRow['entity'];
+
+// Columns a sync run never copies from Exact's answer: the key, and what this service keeps itself.
+const LOCAL_COLUMNS = new Set(['connectionId', 'exactId', 'seenAt', 'updatedAt', 'deletedAt']);
+
+/**
+ * Takes the lock of one (connection, dataset) for the current transaction, or answers false when another run
+ * holds it. Every page of a run takes it anew, so two runs never interleave on one cursor.
+ */
+export async function tryLockSync(tx: Executor, connectionId: string, dataset: SyncDataset): Promise<boolean> {
+  const key = `sync:${connectionId}:${dataset}`;
+  const [row] = await tx.execute<{ locked: boolean }>(
+    sql`select pg_try_advisory_xact_lock(hashtextextended(${key}, 0)) as locked`,
+  );
+  return row?.locked === true;
+}
+
+/** The state row of a dataset, created on first use. */
+export async function loadSyncState(tx: Executor, connectionId: string, dataset: SyncDataset): Promise<SyncStateRow> {
+  await tx.insert(syncState).values({ connectionId, entity: dataset }).onConflictDoNothing();
+  const [row] = await tx
+    .select()
+    .from(syncState)
+    .where(and(eq(syncState.connectionId, connectionId), eq(syncState.entity, dataset)));
+  if (!row) throw new Error(`sync state of ${dataset} vanished`);
+  return row;
+}
+
+export async function saveSyncState(
+  tx: Executor,
+  connectionId: string,
+  dataset: SyncDataset,
+  patch: { [K in keyof Omit<SyncStateRow, 'connectionId' | 'entity'>]?: SyncStateRow[K] | SQL },
+): Promise<void> {
+  await tx
+    .update(syncState)
+    .set({ ...patch, updatedAt: sql`now()` })
+    .where(and(eq(syncState.connectionId, connectionId), eq(syncState.entity, dataset)));
+}
+
+export async function listSyncStates(tx: Executor, connectionId: string): Promise<SyncStateRow[]> {
+  return tx.select().from(syncState).where(eq(syncState.connectionId, connectionId));
+}
+
+/** Asks for a full resync of the given entities at their next run (the flag survives a busy or lost job). */
+export async function requestFullResync(
+  tx: Executor,
+  connectionId: string,
+  entities: readonly EntityName[],
+): Promise<void> {
+  for (const entity of entities) await loadSyncState(tx, connectionId, entity);
+  await tx
+    .update(syncState)
+    .set({ fullResyncRequested: 1, updatedAt: sql`now()` })
+    .where(and(eq(syncState.connectionId, connectionId), inArray(syncState.entity, [...entities])));
+}
+
+/**
+ * Upserts one page of an entity. A row changes only when Exact's Timestamp is not older than the stored one,
+ * except in a full run (`force`), whose pages arrive in order and which must also take Timestamps that restarted
+ * after a division move. Seen rows are un-tombstoned and stamped `seen_at`; `updated_at` moves only on change.
+ */
+export async function upsertSyncedRows<E extends EntityName>(
+  tx: Executor,
+  entity: E,
+  rows: SyncRow<E>[],
+  options: { force: boolean },
+): Promise<void> {
+  if (rows.length === 0) return;
+  const table: SyncTable = SYNC_TABLES[entity];
+  const set: Record<string, SQL> = {};
+  for (const [key, column] of Object.entries(getTableColumns(table))) {
+    if (!LOCAL_COLUMNS.has(key)) set[key] = sql.raw(`excluded."${column.name}"`);
+  }
+  set.seenAt = sql`now()`;
+  set.deletedAt = sql`null`;
+  set.updatedAt = sql`case when ${table.timestamp} = excluded."timestamp" and ${table.deletedAt} is null
+    then ${table.updatedAt} else now() end`;
+  await tx
+    .insert(table)
+    .values(rows as (typeof table)['$inferInsert'][])
+    .onConflictDoUpdate({
+      target: [table.connectionId, table.exactId],
+      set,
+      setWhere: options.force ? undefined : sql`${table.timestamp} <= excluded."timestamp"`,
+    });
+}
+
+/** After a full run: rows the run did not see are gone from Exact. Answers how many were tombstoned. */
+export async function tombstoneUnseen(
+  tx: Executor,
+  entity: EntityName,
+  connectionId: string,
+  runStartedAt: Date,
+): Promise<number> {
+  const table: SyncTable = SYNC_TABLES[entity];
+  const rows = await tx
+    .update(table)
+    .set({ deletedAt: sql`now()`, updatedAt: sql`now()` })
+    .where(and(eq(table.connectionId, connectionId), isNull(table.deletedAt), lt(table.seenAt, runStartedAt)))
+    .returning({ id: table.exactId });
+  return rows.length;
+}
+
+export interface Deletion {
+  entity: EntityName;
+  exactId: string;
+  timestamp: bigint;
+  deletedAt: Date;
+}
+
+/**
+ * Tombstones rows that `sync/Deleted` reports, but only when the local row is not newer than the deletion (as
+ * Exact's own sync sample does): a record re-created or changed after its deletion stays.
+ */
+export async function applyDeletions(tx: Executor, connectionId: string, deletions: Deletion[]): Promise<number> {
+  let applied = 0;
+  for (const d of deletions) {
+    const table: SyncTable = SYNC_TABLES[d.entity];
+    const rows = await tx
+      .update(table)
+      .set({ deletedAt: d.deletedAt, updatedAt: sql`now()` })
+      .where(
+        and(
+          eq(table.connectionId, connectionId),
+          eq(table.exactId, d.exactId),
+          isNull(table.deletedAt),
+          lte(table.timestamp, d.timestamp),
+        ),
+      )
+      .returning({ id: table.exactId });
+    applied += rows.length;
+  }
+  return applied;
+}
+
+/** Live (not tombstoned) rows of an entity: for status pages. */
+export async function countLiveRows(tx: Executor, entity: EntityName, connectionId: string): Promise<number> {
+  const table: SyncTable = SYNC_TABLES[entity];
+  const [row] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(table)
+    .where(and(eq(table.connectionId, connectionId), isNull(table.deletedAt)));
+  return row?.n ?? 0;
+}

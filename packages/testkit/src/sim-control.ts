@@ -1,0 +1,56 @@
+/** The simulator's entity names in its control API. */
+export type SimEntity = 'items' | 'stock' | 'prices' | 'accounts';
+export type SimRecord = Record<string, unknown> & { ID: string; Timestamp: number };
+
+export interface SimCallStat {
+  clientId: string;
+  division: number;
+  endpoint: string;
+  method: string;
+  status: number;
+  count: number;
+}
+
+/** A typed handle on the simulator's `/_sim` control API, for tests and benchmarks. */
+export function simControl(baseUrl: string) {
+  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${baseUrl}/_sim${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`simulator ${method} ${path} answered ${res.status}: ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+  return {
+    /** An access token without the browser flow. */
+    token: (division?: number) =>
+      call<{ access_token: string; refresh_token: string }>('POST', '/tokens', { division }),
+    dataset: async (division: number, entity: SimEntity) =>
+      (await call<{ data: SimRecord[] }>('GET', `/divisions/${division}/entities/${entity}`)).data,
+    mutate: (division: number, body: Record<string, unknown>) =>
+      call<{ created: string[]; updated: string[]; deleted: string[] }>(
+        'POST',
+        `/divisions/${division}/mutate`,
+        body,
+      ),
+    moveDivision: (division: number) => call<unknown>('POST', `/divisions/${division}/move`),
+    stats: (division?: number) =>
+      call<{ calls: SimCallStat[]; total: number; rateLimited: number } & Record<string, unknown>>(
+        'GET',
+        division === undefined ? '/stats' : `/stats?division=${division}`,
+      ),
+    resetStats: () => call<unknown>('DELETE', '/stats'),
+    orders: (division?: number) =>
+      call<{ data: Record<string, unknown>[]; postsByYourRef: Record<string, number> }>(
+        'GET',
+        division === undefined ? '/orders' : `/orders?division=${division}`,
+      ),
+    faults: (faults: Record<string, unknown>) => call<unknown>('PUT', '/faults', faults),
+    config: (patch: Record<string, unknown>) => call<Record<string, unknown>>('PATCH', '/config', patch),
+    advance: (ms: number) => call<{ now: number }>('POST', '/clock/advance', { ms }),
+    now: async () => (await call<{ now: number }>('GET', '/clock')).now,
+  };
+}
+export type SimControl = ReturnType<typeof simControl>;
