@@ -21,7 +21,6 @@ export {
   openOrderIds,
   transitionOrder,
 } from './repositories/orders.repository.ts';
-export * from './schema/index.ts';
 export {
   applyDeletions,
   countLiveRows,
@@ -38,3 +37,4 @@ export {
   tryLockSync,
   upsertSyncedRows,
 } from './repositories/sync.repository.ts';
+export * from './schema/index.ts';

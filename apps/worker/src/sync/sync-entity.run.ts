@@ -59,7 +59,8 @@ export async function runEntitySync(
       const rows = dedupeById(page.records.map((record) => mapping.toRow(record, connectionId)));
       await upsertSyncedRows(tx, entity, rows, { force: fullRun });
 
-      const highest = rows.reduce((max, row) => (row.timestamp > max ? row.timestamp : max), cursor);
+      let highest = cursor;
+      for (const row of rows) if (row.timestamp > highest) highest = row.timestamp;
       const done = page.next === null;
       let tombstoned = 0;
       if (done && fullRun) {

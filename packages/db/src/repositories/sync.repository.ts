@@ -24,7 +24,11 @@ const LOCAL_COLUMNS = new Set(['connectionId', 'exactId', 'seenAt', 'updatedAt',
  * Takes the lock of one (connection, dataset) for the current transaction, or answers false when another run
  * holds it. Every page of a run takes it anew, so two runs never interleave on one cursor.
  */
-export async function tryLockSync(tx: Executor, connectionId: string, dataset: SyncDataset): Promise<boolean> {
+export async function tryLockSync(
+  tx: Executor,
+  connectionId: string,
+  dataset: SyncDataset,
+): Promise<boolean> {
   const key = `sync:${connectionId}:${dataset}`;
   const [row] = await tx.execute<{ locked: boolean }>(
     sql`select pg_try_advisory_xact_lock(hashtextextended(${key}, 0)) as locked`,
@@ -33,7 +37,11 @@ export async function tryLockSync(tx: Executor, connectionId: string, dataset: S
 }
 
 /** The state row of a dataset, created on first use. */
-export async function loadSyncState(tx: Executor, connectionId: string, dataset: SyncDataset): Promise<SyncStateRow> {
+export async function loadSyncState(
+  tx: Executor,
+  connectionId: string,
+  dataset: SyncDataset,
+): Promise<SyncStateRow> {
   await tx.insert(syncState).values({ connectionId, entity: dataset }).onConflictDoNothing();
   const [row] = await tx
     .select()
@@ -130,7 +138,11 @@ export interface Deletion {
  * Tombstones rows that `sync/Deleted` reports, but only when the local row is not newer than the deletion (as
  * Exact's own sync sample does): a record re-created or changed after its deletion stays.
  */
-export async function applyDeletions(tx: Executor, connectionId: string, deletions: Deletion[]): Promise<number> {
+export async function applyDeletions(
+  tx: Executor,
+  connectionId: string,
+  deletions: Deletion[],
+): Promise<number> {
   let applied = 0;
   for (const d of deletions) {
     const table: SyncTable = SYNC_TABLES[d.entity];
