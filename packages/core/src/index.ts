@@ -16,6 +16,7 @@ export {
   type JobPayload,
   jobsOfQueue,
   parsePayload,
+  syncDedupId,
 } from './jobs.ts';
 export {
   CHANNELS,

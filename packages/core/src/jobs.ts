@@ -69,3 +69,11 @@ export function parsePayload<K extends JobName>(name: K, data: unknown): JobPayl
 export function isJobName(name: string): name is JobName {
   return Object.hasOwn(JOBS, name);
 }
+
+/**
+ * Deduplication id of a connection's sync of one dataset (an entity, or `deleted`): a burst of triggers (webhooks,
+ * operators, the reconciler) makes one queued run.
+ */
+export function syncDedupId(connectionId: string, dataset: string): string {
+  return `sync:${connectionId}:${dataset}`;
+}

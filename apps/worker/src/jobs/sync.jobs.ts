@@ -1,4 +1,4 @@
-import { ENTITY_NAMES, type EntityName } from '@exact-sync/core';
+import { ENTITY_NAMES, type EntityName, syncDedupId } from '@exact-sync/core';
 import { requestFullResync, type SyncDataset, saveSyncState } from '@exact-sync/db';
 import { BudgetExhaustedError, ConnectionNeedsReauthError, EndpointGuardedError } from '@exact-sync/exact';
 import { enqueue } from '@exact-sync/queues';
@@ -7,10 +7,6 @@ import { exactFor, type WorkerServices } from '../services.ts';
 import { initialSyncComplete, runDeletedSync } from '../sync/sync-deleted.run.ts';
 import { runEntitySync } from '../sync/sync-entity.run.ts';
 import type { Handler, JobContext } from './handler.ts';
-
-/** Deduplication id of a connection's sync of one dataset: a burst of triggers makes one queued run. */
-export const syncDedupId = (connectionId: string, dataset: SyncDataset): string =>
-  `sync:${connectionId}:${dataset}`;
 
 /** Budget waits go back to the delayed set without using an attempt; other failures are recorded, then retried. */
 async function guarded(
