@@ -68,7 +68,15 @@ export async function startSim(options: StartOptions = {}) {
     return (await control<{ data: T[] }>('GET', `/_sim/divisions/${division}/entities/${entity}`)).body.data;
   }
 
-  return { ...sim, control, tokens, token, api, entities };
+  /** Moves the sim clock to just after the next 00:00 UTC: every window (minute, hour, day) has just begun. */
+  async function alignClock(): Promise<void> {
+    const { now } = (await control<{ now: number }>('GET', '/_sim/clock')).body;
+    await control('POST', '/_sim/clock/advance', { ms: 86_400_000 - (now % 86_400_000) + 1 });
+  }
+
+  // Tests that count calls within a window must not straddle a window boundary by bad luck.
+  await alignClock();
+  return { ...sim, control, tokens, token, api, entities, alignClock };
 }
 
 export type Sim = Awaited<ReturnType<typeof startSim>>;
