@@ -69,6 +69,15 @@ async function dispatch(
   }
 }
 
+/** `current/Me`: authenticated, never counted, no rate headers. */
+function me(state: SimState, req: IncomingMessage, query: URLSearchParams, baseUrl: string): Reply {
+  const auth = authenticate(state, req.headers.authorization);
+  const reply = auth.ok ? meReply(state, auth.grant, baseUrl, query.get('$select')) : auth.reply;
+  const clientId = auth.ok ? auth.grant.clientId : auth.clientId;
+  state.stats.record(clientId, null, 'current/Me', (req.method ?? 'GET').toUpperCase(), reply.status);
+  return reply;
+}
+
 /**
  * Everything under `/api/v1/`: authentication, then (for division URLs) Exact's limits in the order a client
  * meets them: rate windows (429, not counted), the error-budget block, the endpoint itself; and the faults.
@@ -82,18 +91,7 @@ export async function handleApi(
   baseUrl: string,
 ): Promise<void> {
   const method = (req.method ?? 'GET').toUpperCase();
-  if (/^current\/me$/i.test(rest)) {
-    const auth = authenticate(state, req.headers.authorization);
-    const reply = auth.ok ? meReply(state, auth.grant, baseUrl, query.get('$select')) : auth.reply;
-    state.stats.record(
-      auth.ok ? auth.grant.clientId : auth.clientId,
-      null,
-      'current/Me',
-      method,
-      reply.status,
-    );
-    return send(res, reply);
-  }
+  if (/^current\/me$/i.test(rest)) return send(res, me(state, req, query, baseUrl));
   const match = /^(\d{1,9})\/(.+)$/.exec(rest);
   if (!match) {
     state.stats.record(null, null, rest.slice(0, 100), method, 404);
