@@ -54,6 +54,8 @@ export const stockPositions = pgTable(
   (t) => [
     primaryKey({ columns: [t.connectionId, t.exactId] }),
     index('stock_item').on(t.connectionId, t.itemCode),
+    // Per-item totals add up every warehouse of the items on a page, found by item id (the code may be unknown).
+    index('stock_item_id').on(t.connectionId, t.itemId),
     index('stock_updated').on(t.connectionId, t.updatedAt, t.exactId),
   ],
 );

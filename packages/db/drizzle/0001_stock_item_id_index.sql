@@ -1,0 +1,1 @@
+CREATE INDEX "stock_item_id" ON "stock_positions" USING btree ("connection_id","item_id");
