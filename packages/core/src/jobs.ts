@@ -51,6 +51,14 @@ export const JOBS = {
     removeOnComplete: true,
     removeOnFail: true,
   }),
+  // Run by a job scheduler (hourly): refreshes connections whose refresh token has gone unused for a day, so a quiet
+  // shop never reaches Exact's 30-day expiry. Token calls do not count against the API budget.
+  'tokens.refresh-idle': job('sync', z.object({}).strict(), {
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 60_000 },
+    removeOnComplete: true,
+    removeOnFail: { count: 100 },
+  }),
 } as const;
 
 export type JobName = keyof typeof JOBS;

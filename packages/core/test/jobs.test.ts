@@ -3,7 +3,7 @@ import { canTransition, JOB_NAMES, JOBS, jobsOfQueue, parsePayload, yourRefFor }
 
 describe('job catalogue', () => {
   it('puts sync jobs on the sync queue and order jobs on the orders queue', () => {
-    expect(jobsOfQueue('sync').sort()).toEqual(['sync.deleted', 'sync.entity']);
+    expect(jobsOfQueue('sync').sort()).toEqual(['sync.deleted', 'sync.entity', 'tokens.refresh-idle']);
     expect(jobsOfQueue('orders')).toEqual(['order.submit']);
     for (const name of JOB_NAMES) expect(JOBS[name].options.removeOnComplete).not.toBe(false);
   });

@@ -10,5 +10,8 @@ export function createHandlers(services: WorkerServices): HandlerMap {
     'order.submit': async (payload, { log }) => {
       log.warn({ payload }, 'order lane is not built yet; job acknowledged without submitting');
     },
+    'tokens.refresh-idle': async (_payload, { log }) => {
+      log.info(await services.tokens.refreshIdle(), 'idle connections refreshed');
+    },
   };
 }

@@ -52,6 +52,8 @@ export interface TokenManagerOptions extends Partial<TokenPolicy> {
   lockTimeoutMs?: number;
   /** Per OAuth request; default 15 s. */
   requestTimeoutMs?: number;
+  /** `refreshIdle` refreshes connections whose refresh token is older than this; default one day. */
+  idleRefreshAfterMs?: number;
 }
 
 /** What one run of the idle refresh did. */
@@ -74,8 +76,11 @@ export interface TokenManager {
   completeAuthorization(input: { connectionId: string; code: string; redirectUri: string }): Promise<{
     division: number;
   }>;
-  /** Refreshes every active connection whose refresh token was issued more than `olderThanMs` ago. */
-  refreshIdle(input: { olderThanMs: number }): Promise<IdleRefreshSummary>;
+  /**
+   * Refreshes every active connection whose refresh token was issued more than `olderThanMs` ago (default
+   * `idleRefreshAfterMs`). Run it on a schedule (the `tokens.refresh-idle` job) well inside the 30-day life.
+   */
+  refreshIdle(input?: { olderThanMs?: number }): Promise<IdleRefreshSummary>;
 }
 
 type Fresh = { token: string; refreshed: boolean };
@@ -204,8 +209,8 @@ export function createTokenManager(deps: TokenManagerDeps, options: TokenManager
       return { division: row.division ?? division };
     },
 
-    async refreshIdle({ olderThanMs }) {
-      const before = clock.now() - olderThanMs;
+    async refreshIdle(input = {}) {
+      const before = clock.now() - (input.olderThanMs ?? options.idleRefreshAfterMs ?? 86_400_000);
       const ids = await connectionsIssuedBefore(db, new Date(before));
       const summary: IdleRefreshSummary = { refreshed: 0, skipped: 0, needsReauth: [], failed: [] };
       for (const id of ids) {
