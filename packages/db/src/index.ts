@@ -6,13 +6,29 @@ export {
   pingDatabase,
 } from './client.ts';
 export { migrateDatabase } from './migrate.ts';
+export {
+  type AccountRow,
+  type CatalogPage,
+  type CatalogQuery,
+  type ItemRow,
+  listAccounts,
+  listItems,
+  listPrices,
+  listStock,
+  type PriceRow,
+  type StockRow,
+  type StockTotalRow,
+  stockTotals,
+} from './repositories/catalog.repository.ts';
 export { decodeCursor, encodeCursor, type FeedPosition } from './repositories/keyset.ts';
+export { accountIdByCode, itemIdsByCode } from './repositories/lookup.repository.ts';
 export {
   findOrder,
   findOrderByReference,
   InvalidCursorError,
   insertOrder,
   listOrders,
+  markPostAttempt,
   type NewOrder,
   type OrderFeedQuery,
   type OrderLineRow,

@@ -36,6 +36,7 @@ export function processorFor(queue: QueueName, handlers: HandlerMap, log: Logger
     const context: JobContext = {
       jobId: job.id ?? '',
       attempt: job.attemptsMade + 1,
+      maxAttempts: job.opts.attempts ?? 1,
       log: log.child({ job: name, jobId: job.id }),
       async delayUntil(until: number): Promise<never> {
         await job.moveToDelayed(until, token);

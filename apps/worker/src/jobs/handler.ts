@@ -5,6 +5,8 @@ import type { Logger } from 'pino';
 export interface JobContext {
   readonly jobId: string;
   readonly attempt: number;
+  /** Attempts the job has in all; on the last one a handler records why it gives up. */
+  readonly maxAttempts: number;
   readonly log: Logger;
   /** Puts the job back into the delayed set until `until` without using an attempt (budget waits). */
   delayUntil(until: number): Promise<never>;

@@ -1,5 +1,6 @@
 import type { WorkerServices } from '../services.ts';
 import type { HandlerMap } from './handler.ts';
+import { orderSubmitHandler } from './order.jobs.ts';
 import { syncDeletedHandler, syncEntityHandler } from './sync.jobs.ts';
 
 /** The handler of every job of the catalogue. */
@@ -7,9 +8,7 @@ export function createHandlers(services: WorkerServices): HandlerMap {
   return {
     'sync.entity': syncEntityHandler(services),
     'sync.deleted': syncDeletedHandler(services),
-    'order.submit': async (payload, { log }) => {
-      log.warn({ payload }, 'order lane is not built yet; job acknowledged without submitting');
-    },
+    'order.submit': orderSubmitHandler(services),
     'tokens.refresh-idle': async (_payload, { log }) => {
       log.info(await services.tokens.refreshIdle(), 'idle connections refreshed');
     },

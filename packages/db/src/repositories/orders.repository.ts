@@ -161,6 +161,14 @@ export async function transitionOrder(
   return row;
 }
 
+/** Counts a post before it is sent: a crash after the post then leaves a trace that makes the next try look first. */
+export async function markPostAttempt(db: Executor, id: string): Promise<void> {
+  await db
+    .update(orders)
+    .set({ postAttempts: sql`${orders.postAttempts} + 1` })
+    .where(eq(orders.id, id));
+}
+
 /** Orders the reconciler must make sure are queued: accepted or submitting, oldest first. */
 export async function openOrderIds(db: Executor, limit = 1_000): Promise<string[]> {
   const rows = await db
