@@ -12,11 +12,13 @@ const BUSY_RETRY_MS = 2_000;
  * visible to operators and retried by the reconciler once the cause clears.
  */
 export function orderSubmitHandler(services: WorkerServices): Handler<'order.submit'> {
-  const { db } = services.database;
   const fail = (orderId: string, reason: string) =>
-    transitionOrder(db, orderId, ['accepted', 'submitting'], 'failed', { statusReason: reason });
+    transitionOrder(services.database.db, orderId, ['accepted', 'submitting'], 'failed', {
+      statusReason: reason,
+    });
 
   return async ({ orderId }, context) => {
+    const { db } = services.database;
     const order = await findOrder(db, orderId);
     if (!order || (order.status !== 'accepted' && order.status !== 'submitting')) return;
     const access = await exactFor(services, order.connectionId);
