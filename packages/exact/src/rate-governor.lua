@@ -23,19 +23,29 @@ local MIN_WINDOW = 100
 local FIELDS = { 'ml', 'mlen', 'mr', 'mhr', 'ms', 'mo', 'mhu', 'mb', 'mn', 'dl', 'dlen', 'dr', 'dhr', 'ds', 'do', 'dhu', 'db', 'ow' }
 local raw = redis.call('HMGET', KEYS[1], unpack(FIELDS))
 local s = {}
+local stored = {}
 for i, f in ipairs(FIELDS) do
-  s[f] = tonumber(raw[i]) or defaults[f] or 0
+  stored[f] = tonumber(raw[i])
+  s[f] = stored[f] or defaults[f] or 0
 end
 
 local function used(p)
   return math.max(s[p .. 's'] + s[p .. 'o'], s[p .. 'hu'])
 end
 
--- The sync lane leaves `reserve` calls of each window to orders; never more than half a window, so a small
--- learned limit cannot starve sync entirely.
-local function syncShare(p)
+-- The sync lane may take at most `limit - reserve` calls of a window, and must leave the part of the reserve that
+-- orders have not used yet free at all times: orders are guaranteed `reserve` calls, and orders that stay within
+-- it do not shrink sync's share. Never more than half a window is reserved, so a small limit cannot starve sync.
+local function reserveOf(p)
+  return math.min(reserve[p], math.floor(s[p .. 'l'] / 2))
+end
+
+local function syncRoom(p)
   local limit = s[p .. 'l']
-  return limit - math.min(reserve[p], math.floor(limit / 2))
+  local res = reserveOf(p)
+  local byShare = limit - res - s[p .. 's']
+  local byTotal = limit - math.max(0, res - s[p .. 'o']) - used(p)
+  return math.min(byShare, byTotal)
 end
 
 local function clearWindow(p)
@@ -84,12 +94,16 @@ local function learn(p, limit, remaining, reset)
   end
 end
 
+-- Writes only what changed: most acquires under load are refusals that change nothing.
 local function save()
   local args = {}
   for _, f in ipairs(FIELDS) do
-    args[#args + 1] = f
-    args[#args + 1] = s[f]
+    if s[f] ~= stored[f] then
+      args[#args + 1] = f
+      args[#args + 1] = s[f]
+    end
   end
+  if #args == 0 then return end
   redis.call('HSET', KEYS[1], unpack(args))
   redis.call('PEXPIRE', KEYS[1], 2 * s.dlen + s.mlen)
 end
@@ -122,9 +136,9 @@ if op == 'acquire' then
       result = { 1 }
     end
   else
-    if used('d') >= syncShare('d') then
+    if syncRoom('d') <= 0 then
       result = { 0, s.dr, 'day' }
-    elseif used('m') >= syncShare('m') then
+    elseif syncRoom('m') <= 0 then
       result = { 0, s.mr, 'minute' }
     elseif s.ow > now then
       result = { 0, s.ow, 'orders-waiting' }
@@ -134,7 +148,7 @@ if op == 'acquire' then
       s.ms = s.ms + 1
       s.ds = s.ds + 1
       -- Spread the rest of the sync share over the rest of the window, keeping the last slot before the reset.
-      local left = syncShare('m') - used('m')
+      local left = syncRoom('m')
       if left > 0 then s.mn = now + math.floor((s.mr - now) / (left + 1)) else s.mn = 0 end
       result = { 1 }
     end

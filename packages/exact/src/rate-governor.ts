@@ -72,9 +72,12 @@ export interface GovernorDeps {
 }
 
 export interface GovernorOptions {
-  /** Calls of each minute window kept from the sync lane for orders (at most half the limit is kept). */
+  /**
+   * Calls of each minute window guaranteed to orders: sync takes at most limit minus this, and always leaves the
+   * part orders have not used yet free (at most half the limit is reserved).
+   */
   syncReservePerMinute: number;
-  /** Calls of each day window kept from the sync lane for orders (at most half the limit is kept). */
+  /** Calls of each day window guaranteed to orders, as `syncReservePerMinute`. */
   syncReservePerDay: number;
   /** Minute limit until a header says otherwise; default 60. */
   defaultMinuteLimit?: number;
@@ -92,7 +95,7 @@ export interface GovernorOptions {
 
 const script: LuaScript = loadLuaScript(new URL('./rate-governor.lua', import.meta.url));
 
-/** The most the sync lane may use of a window (mirrors `syncShare` in rate-governor.lua). */
+/** The most the sync lane may use of a window: limit minus the reserve (mirrors `reserveOf` in rate-governor.lua). */
 export function syncShareOf(limit: number, reserve: number): number {
   return limit - Math.min(reserve, Math.floor(limit / 2));
 }

@@ -104,13 +104,20 @@ describe('against the simulator', () => {
     expect((await simStats(sim, a)).rateLimited).toBe(0);
     expect((await simStats(sim, b)).rateLimited).toBe(0);
     for (const count of perWindow(seen, a).values()) expect(count).toBeLessThanOrEqual(LIMIT);
+    // Sync kept out of the orders' reserve. A call granted just before a reset is counted by Exact in the next
+    // window, so the server may see a call or two more than the governor granted in it.
     const syncOnly = seen.filter((c) => c.endpoint.startsWith('sync/') && c.division === a);
     for (const count of perWindow(syncOnly, a).values())
-      expect(count).toBeLessThanOrEqual(LIMIT - RESERVE + 1);
-    // The second division had its own windows: it was granted calls in every window the first one was.
-    const otherWindows = perWindow(seen, b);
-    for (const window of perWindow(syncOnly, a).keys())
-      expect(otherWindows.get(window) ?? 0).toBeGreaterThan(0);
+      expect(count).toBeLessThanOrEqual(LIMIT - RESERVE / 2);
+    // Each division's budget counted exactly its own calls: the second division never paid for the first.
+    const governor = newGovernor();
+    for (const [client, division] of [
+      [first, a],
+      [other, b],
+    ] as const) {
+      const { used } = (await governor.snapshot(client.budgetKey)).day;
+      expect(used.sync + used.order).toBe(seen.filter((c) => c.division === division).length);
+    }
   });
 
   it('after a 429 without headers, waits for the next minute boundary instead of failing', async () => {

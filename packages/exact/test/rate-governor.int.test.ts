@@ -57,6 +57,17 @@ describe('lanes and reserves', () => {
     expect(snap.day.used).toMatchObject({ sync: 50, order: 11 });
   });
 
+  it('lets orders within the reserve leave the sync share whole, and keeps the unused reserve free', async () => {
+    const gov = governor();
+    for (let i = 0; i < 4; i += 1) expect(await gov.acquire(key, 'order')).toEqual({ granted: true });
+    expect((await drain(gov, 'sync')).granted).toBe(50);
+    expect((await drain(gov, 'order')).granted).toBe(6);
+
+    now = START + 60_000;
+    expect((await drain(gov, 'order', 15)).granted).toBe(15);
+    expect((await drain(gov, 'sync')).granted).toBe(45);
+  });
+
   it('spreads sync calls over the window instead of bursting', async () => {
     const gov = governor();
     expect(await gov.acquire(key, 'sync')).toEqual({ granted: true });
