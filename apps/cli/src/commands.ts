@@ -10,7 +10,7 @@ export class UsageError extends Error {
 
 type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
-export interface CommandContext {
+interface CommandContext {
   /** The api client; reading API_URL and ADMIN_TOKEN only when a command needs them keeps `--help` working. */
   api(): ApiClient;
   print(text: string): void;

@@ -12,6 +12,7 @@ import {
   createTokenManager,
   refreshAccessToken,
   type TokenManager,
+  TokenRefreshFailedError,
   TokenRefreshTooEarlyError,
 } from '../src/index.ts';
 import { consentCode, runWorkers, simulatorClock, tokenStats } from './token-helpers.ts';
@@ -114,6 +115,34 @@ describe('token manager against the simulator', () => {
     expect(error).toBeInstanceOf(TokenRefreshTooEarlyError);
     expect((error as TokenRefreshTooEarlyError).until).toBeGreaterThan(clock.now());
     expect((await tokenStats(sim.url)).calls).toBe(0);
+  });
+
+  it('gives up waiting for a refresh held too long by another process, and loses nothing', async () => {
+    const id = await authorizedConnection('Slow neighbour');
+    await clock.advance(601_000);
+    await tokenStats(sim.url, { clear: true });
+    const impatient = createTokenManager(
+      {
+        db: database.db,
+        clock,
+        encryptionKey: KEY,
+        clientId: 'exact-sim-client',
+        clientSecret: 'exact-sim-secret',
+      },
+      { lockTimeoutMs: 200 },
+    );
+    await database.sql.begin(async (tx) => {
+      await tx`select 1 from connections where id = ${id} for update`;
+      const error = await impatient
+        .providerFor(id)
+        .accessToken()
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TokenRefreshFailedError);
+      expect((error as Error).message).toMatch(/another process holds the token lock/);
+    });
+    expect((await tokenStats(sim.url)).calls).toBe(0);
+    await manager.providerFor(id).accessToken();
+    expect(await tokenStats(sim.url)).toMatchObject({ refreshes: 1, reused: 0 });
   });
 
   it('marks the connection needs_reauth when its refresh token was spent elsewhere, and stops there', async () => {

@@ -1,14 +1,5 @@
-export {
-  authorizationUrl,
-  classifyOAuthFailure,
-  exchangeAuthorizationCode,
-  fetchCurrentDivision,
-  type OAuthClient,
-  type OAuthFailureKind,
-  type OAuthTokens,
-  refreshAccessToken,
-} from './oauth.ts';
-export { createTokenCipher, parseEncryptionKey, type TokenCipher } from './token-crypto.ts';
+export { authorizationUrl, classifyOAuthFailure, refreshAccessToken } from './oauth.ts';
+export { createTokenCipher, parseEncryptionKey } from './token-crypto.ts';
 export {
   ConnectionNeedsReauthError,
   ConnectionNotFoundError,
@@ -18,11 +9,5 @@ export {
   TokenRefreshFailedError,
   TokenRefreshTooEarlyError,
 } from './token-errors.ts';
-export {
-  createTokenManager,
-  type IdleRefreshSummary,
-  type TokenManager,
-  type TokenManagerDeps,
-  type TokenManagerOptions,
-} from './token-manager.ts';
-export { DEFAULT_TOKEN_POLICY, type TokenPolicy } from './token-policy.ts';
+export { createTokenManager, type TokenManager } from './token-manager.ts';
+export { DEFAULT_TOKEN_POLICY } from './token-policy.ts';

@@ -57,7 +57,7 @@ export interface TokenManagerOptions extends Partial<TokenPolicy> {
 }
 
 /** What one run of the idle refresh did. */
-export interface IdleRefreshSummary {
+interface IdleRefreshSummary {
   refreshed: number;
   /** Already fresh when their turn came (another process refreshed them). */
   skipped: number;

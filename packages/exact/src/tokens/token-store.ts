@@ -1,5 +1,6 @@
 import { connections, type Database } from '@exact-sync/db';
 import { and, eq, lt, sql } from 'drizzle-orm';
+import { TokenRefreshFailedError } from './token-errors.ts';
 
 type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 type Queryable = Pick<Database, 'select' | 'update'>;
@@ -49,13 +50,28 @@ export async function withLockedRow<T>(
   lockTimeoutMs: number,
   work: (tx: Transaction, row: TokenRow | undefined) => Promise<T>,
 ): Promise<T> {
-  return db.transaction(async (tx) => {
-    await tx.execute(sql.raw(`set local lock_timeout = ${Math.max(1, Math.round(lockTimeoutMs))}`));
-    const row = UUID.test(id)
-      ? (await tx.select(columns).from(connections).where(eq(connections.id, id)).for('update'))[0]
-      : undefined;
-    return work(tx, row);
-  });
+  try {
+    return await db.transaction(async (tx) => {
+      await tx.execute(sql.raw(`set local lock_timeout = ${Math.max(1, Math.round(lockTimeoutMs))}`));
+      const row = UUID.test(id)
+        ? (await tx.select(columns).from(connections).where(eq(connections.id, id)).for('update'))[0]
+        : undefined;
+      return await work(tx, row);
+    });
+  } catch (error) {
+    if (isLockTimeout(error)) {
+      throw new TokenRefreshFailedError(`connection ${id}: another process holds the token lock; try again`);
+    }
+    throw error;
+  }
+}
+
+/** Postgres `lock_not_available` (55P03), directly or as the cause of drizzle's query error. */
+function isLockTimeout(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 3; e = (e as { cause?: unknown }).cause, depth += 1) {
+    if ((e as { code?: unknown }).code === '55P03') return true;
+  }
+  return false;
 }
 
 export interface StoredTokens {
