@@ -4,7 +4,11 @@ import { startConsumers } from './consumers.ts';
 import { createHealthServer } from './health.server.ts';
 import { assertHandlersComplete } from './jobs/dispatch.ts';
 import { createHandlers } from './jobs/handlers.ts';
+import { startMaintenance } from './maintenance/maintenance-loop.ts';
 import { createServices } from './services.ts';
+
+// Refresh tokens are good for 30 days unused; checking every six hours refreshes idle ones long before that.
+const IDLE_REFRESH_EVERY_MS = 6 * 3_600_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -20,6 +24,12 @@ async function main(): Promise<void> {
     log,
   });
 
+  const maintenance = startMaintenance(services, {
+    everyMs: config.MAINTENANCE_INTERVAL_MS,
+    minSyncIntervalMs: config.SYNC_MIN_INTERVAL_MS,
+    idleRefreshEveryMs: IDLE_REFRESH_EVERY_MS,
+  });
+
   const health = createHealthServer({ sql: services.database.sql, redis: services.redis, log });
   const address = await health.listen({ port: config.WORKER_PORT, host: '0.0.0.0' });
   log.info({ address }, 'worker started');
@@ -33,6 +43,7 @@ async function main(): Promise<void> {
     const timer = setTimeout(() => process.exit(1), 30_000);
     timer.unref();
     try {
+      await maintenance.stop();
       await Promise.all(consumers.map((c) => c.close()));
       await health.close();
       await services.close();

@@ -29,6 +29,10 @@ export const serviceEnvSchema = z.object({
   WORKER_PORT: port(3001),
   SYNC_RESERVE_PER_MINUTE: nonNegative(10),
   SYNC_RESERVE_PER_DAY: nonNegative(300),
+  /** Shortest interval at which the sync planner polls an entity, in ms. */
+  SYNC_MIN_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
+  /** How often the worker reconciles queues with Postgres and re-plans polling, in ms. */
+  MAINTENANCE_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Prefix of every Redis key (queues and budgets), so several installations or tests can share one Redis. */
   REDIS_PREFIX: z

@@ -1,0 +1,66 @@
+import type { WorkerServices } from '../services.ts';
+import { reconcile } from './reconciler.ts';
+import { applySyncPlans } from './sync-schedulers.ts';
+
+export interface MaintenanceOptions {
+  /** How often the reconciler and the planner run; default one minute. */
+  everyMs: number;
+  /** Shortest polling interval the planner may choose. */
+  minSyncIntervalMs: number;
+  /** How often the idle-token refresh job runs. */
+  idleRefreshEveryMs: number;
+}
+
+const LOCK = 'maintenance';
+
+/**
+ * Runs the reconciler and the sync planner now and then every `everyMs`, in one worker at a time (a Postgres
+ * advisory lock, so it works with Redis gone). It lives outside BullMQ on purpose: it is what puts the queues back
+ * after Redis lost them.
+ */
+export function startMaintenance(
+  services: WorkerServices,
+  options: MaintenanceOptions,
+): { stop(): Promise<void> } {
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+
+  async function once(): Promise<void> {
+    let conn: Awaited<ReturnType<typeof services.database.sql.reserve>> | undefined;
+    try {
+      conn = await services.database.sql.reserve();
+      const [row] = await conn`select pg_try_advisory_lock(hashtextextended(${LOCK}, 0)) as locked`;
+      if (row?.locked !== true) return;
+      try {
+        const summary = await reconcile(services);
+        const plans = await applySyncPlans(services, options.minSyncIntervalMs);
+        await services.queues.sync.upsertJobScheduler(
+          'tokens:refresh-idle',
+          { every: options.idleRefreshEveryMs },
+          { name: 'tokens.refresh-idle', data: {} },
+        );
+        services.log.debug({ ...summary, plans }, 'maintenance done');
+      } finally {
+        await conn`select pg_advisory_unlock(hashtextextended(${LOCK}, 0))`;
+      }
+    } catch (error) {
+      services.log.warn({ err: (error as Error).message }, 'maintenance failed; retrying next round');
+    } finally {
+      conn?.release();
+    }
+  }
+
+  const tick = (): void => {
+    if (stopped) return;
+    running = once();
+  };
+  tick();
+  const timer = setInterval(tick, options.everyMs);
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

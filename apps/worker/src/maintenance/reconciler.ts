@@ -1,0 +1,87 @@
+import { ENTITY_NAMES, syncDedupId } from '@exact-sync/core';
+import { connections, orders, syncState, transitionOrder } from '@exact-sync/db';
+import { enqueue } from '@exact-sync/queues';
+import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import type { WorkerServices } from '../services.ts';
+import { activeConnections } from './sync-schedulers.ts';
+
+export interface ReconcileSummary {
+  ordersEnqueued: number;
+  ordersRetried: number;
+  syncsResumed: number;
+}
+
+/** How long an order that failed because Exact was unreachable waits before the reconciler tries it again. */
+const FAILED_ORDER_RETRY_MS = 5 * 60_000;
+
+/**
+ * Redis is a cache of work; Postgres is the truth. Re-enqueues every open order (the job id is the order id, so an
+ * order already queued is not queued twice), moves failed orders back to accepted once their connection can call
+ * Exact again, and resumes unfinished or never-started sync runs.
+ */
+export async function reconcile(services: WorkerServices): Promise<ReconcileSummary> {
+  const { db } = services.database;
+  const summary: ReconcileSummary = { ordersEnqueued: 0, ordersRetried: 0, syncsResumed: 0 };
+  const active = await activeConnections(services);
+  const activeIds = active.map((c) => c.id);
+
+  if (activeIds.length > 0) {
+    const retryBefore = new Date(services.clock.now() - FAILED_ORDER_RETRY_MS);
+    const failed = await db
+      .select({ id: orders.id, reason: orders.statusReason, failedAt: orders.failedAt })
+      .from(orders)
+      .where(
+        and(
+          eq(orders.status, 'failed'),
+          inArray(orders.connectionId, activeIds),
+          // Causes on the connection's side have cleared now that it is active; Exact's own outages get time.
+          or(sql`${orders.statusReason} like 'connection%'`, lt(orders.failedAt, retryBefore)),
+        ),
+      );
+    for (const order of failed) {
+      if (await transitionOrder(db, order.id, ['failed'], 'accepted')) summary.ordersRetried += 1;
+    }
+  }
+
+  const open = await db
+    .select({ id: orders.id })
+    .from(orders)
+    .innerJoin(connections, eq(connections.id, orders.connectionId))
+    .where(inArray(orders.status, ['accepted', 'submitting']));
+  for (const { id } of open) {
+    await enqueue(services.queues, 'order.submit', { orderId: id }, { jobId: id });
+    summary.ordersEnqueued += 1;
+  }
+
+  for (const connection of active) {
+    const states = await db.select().from(syncState).where(eq(syncState.connectionId, connection.id));
+    for (const entity of ENTITY_NAMES) {
+      const state = states.find((s) => s.entity === entity);
+      const unfinished =
+        !state || state.phase === 'initial' || state.nextUrl !== null || state.fullResyncRequested > 0;
+      if (!unfinished) continue;
+      await enqueue(
+        services.queues,
+        'sync.entity',
+        { connectionId: connection.id, entity },
+        {
+          deduplication: { id: syncDedupId(connection.id, entity) },
+        },
+      );
+      summary.syncsResumed += 1;
+    }
+    const deleted = states.find((s) => s.entity === 'deleted');
+    if (deleted?.nextUrl) {
+      await enqueue(
+        services.queues,
+        'sync.deleted',
+        { connectionId: connection.id },
+        {
+          deduplication: { id: syncDedupId(connection.id, 'deleted') },
+        },
+      );
+      summary.syncsResumed += 1;
+    }
+  }
+  return summary;
+}
