@@ -29,6 +29,7 @@ function subscription(record: Record<string, unknown>): WebhookSubscription {
 
 const WEBHOOKS = 'webhooks/WebhookSubscriptions';
 
+/** `current/Me`, `system/Divisions` and webhook subscriptions. */
 export function adminEndpoints(ctx: EndpointContext) {
   const get = async (path: string, query: string, lane: Lane, options?: CallOptions) =>
     unwrapResults(

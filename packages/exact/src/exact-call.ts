@@ -27,6 +27,7 @@ export interface CallOptions {
   maxWaitMs?: number;
 }
 
+/** What the call pipeline runs on. */
 export interface CallDeps {
   governor: Governor;
   tokens: TokenProvider;
@@ -35,12 +36,14 @@ export interface CallDeps {
   logger?: Logger;
 }
 
+/** Where the calls go and whose budget they take. */
 export interface CallTarget {
   /** Base URL without trailing slash. */
   baseUrl: string;
   budgetKey: string;
 }
 
+/** One request as the endpoint helpers describe it. */
 export interface ExactRequest {
   method: TransportRequest['method'];
   url: string;

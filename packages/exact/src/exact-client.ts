@@ -10,6 +10,7 @@ import { syncEndpoints } from './sync.endpoints.ts';
 import type { TokenProvider } from './token-provider.ts';
 import { createUndiciTransport, type Transport } from './transport.ts';
 
+/** What a client runs on; `governor`, `tokens` and `transport` are shared by every client of a process. */
 export interface ExactClientDeps {
   governor: Governor;
   tokens: TokenProvider;

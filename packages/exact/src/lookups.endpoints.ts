@@ -19,12 +19,14 @@ export const ACCOUNT_LOOKUP_FIELDS = [
 /** Exact stores account codes right-aligned in 18 characters; an equality filter must use that form. */
 const ACCOUNT_CODE_WIDTH = 18;
 
+/** Options of a targeted lookup: fields (defaults above), lane (default `order`) and how long it may wait. */
 export interface LookupArgs {
   select?: readonly string[];
   lane?: Lane;
   options?: CallOptions;
 }
 
+/** Targeted lookups by code for the order lane (a code missing from the synced tables). */
 export function lookupEndpoints(ctx: EndpointContext) {
   async function firstByCode(
     path: string,

@@ -64,6 +64,7 @@ export interface Governor {
   snapshot(budgetKey: string): Promise<BudgetSnapshot>;
 }
 
+/** What the governor runs on. */
 export interface GovernorDeps {
   redis: RedisLike;
   clock: Clock;
@@ -71,6 +72,7 @@ export interface GovernorDeps {
   keyPrefix?: string;
 }
 
+/** Reserves, defaults until headers teach better, and the error guard. */
 export interface GovernorOptions {
   /**
    * Calls of each minute window guaranteed to orders: sync takes at most limit minus this, and always leaves the

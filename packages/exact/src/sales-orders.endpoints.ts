@@ -47,6 +47,7 @@ function orderRef(record: Record<string, unknown>): SalesOrderRef {
   return { orderId: OrderID, orderNumber: OrderNumber };
 }
 
+/** Posting sales orders and finding them again by YourRef. */
 export function salesOrderEndpoints(ctx: EndpointContext) {
   return {
     /**

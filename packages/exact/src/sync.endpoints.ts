@@ -45,6 +45,7 @@ function selectList(select: readonly string[]): string {
   return select.join(',');
 }
 
+/** The sync API: pages of an entity and of `sync/Deleted`. */
 export function syncEndpoints(ctx: EndpointContext) {
   async function page(url: string, lane: Lane, options?: CallOptions): Promise<ResultPage> {
     const body = await ctx.call({

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { deleteRedisKeys, startSimulator, testRedisUrl, uniqueName } from '@exact-sync/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +25,7 @@ import {
 const MINUTE_MS = 1500;
 const LIMIT = 30;
 const RESERVE = 10;
-const DIVISIONS = [100001, 100002, 100003, 100004, 100005];
+const DIVISIONS = [100001, 100002, 100003, 100004, 100005, 100006];
 
 const prefix = uniqueName('gov-client');
 const redisConnections: Redis[] = [];
@@ -186,5 +188,27 @@ describe('against the simulator', () => {
     const statuses = (await simStats(sim, division)).calls.map((c) => c.status);
     expect(statuses).not.toContain(403);
     expect(await client.itemByCode('NO-SUCH-ITEM')).toBeNull();
+  });
+
+  it('reads current/Me and the divisions, and manages webhook subscriptions', async () => {
+    const division = DIVISIONS[5] ?? 0;
+    const client = connect(division, []);
+    expect(await client.me()).toEqual({ currentDivision: division });
+    const divisions = await client.divisions();
+    expect(divisions.map((d) => d.code)).toEqual(DIVISIONS);
+    expect(divisions[0]).toMatchObject({ divisionMoveDate: null });
+
+    const receiver = createServer((_req, res) => res.end()).listen(0, '127.0.0.1');
+    await new Promise((resolve) => receiver.once('listening', resolve));
+    try {
+      const callbackUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks/exact`;
+      const created = await client.webhookSubscriptions.create({ callbackUrl, topic: 'Items' });
+      expect(created).toMatchObject({ callbackUrl, topic: 'Items' });
+      expect(await client.webhookSubscriptions.list()).toEqual([created]);
+      await client.webhookSubscriptions.delete(created.id);
+      expect(await client.webhookSubscriptions.list()).toEqual([]);
+    } finally {
+      receiver.close();
+    }
   });
 });
