@@ -1,5 +1,10 @@
 import { findOrder, transitionOrder } from '@exact-sync/db';
-import { BudgetExhaustedError, ConnectionNeedsReauthError, EndpointGuardedError } from '@exact-sync/exact';
+import {
+  BudgetExhaustedError,
+  ConnectionNeedsReauthError,
+  EndpointGuardedError,
+  TokenRefreshTooEarlyError,
+} from '@exact-sync/exact';
 import { submitOrder } from '../orders/submit-order.ts';
 import { exactFor, type WorkerServices } from '../services.ts';
 import type { Handler } from './handler.ts';
@@ -34,7 +39,11 @@ export function orderSubmitHandler(services: WorkerServices): Handler<'order.sub
       if (result.outcome === 'busy') await context.delayUntil(services.clock.now() + BUSY_RETRY_MS);
       context.log.info({ orderId, ...result }, 'order processed');
     } catch (error) {
-      if (error instanceof BudgetExhaustedError || error instanceof EndpointGuardedError) {
+      if (
+        error instanceof BudgetExhaustedError ||
+        error instanceof EndpointGuardedError ||
+        error instanceof TokenRefreshTooEarlyError
+      ) {
         return context.delayUntil(error.until);
       }
       if (error instanceof ConnectionNeedsReauthError) {

@@ -1,6 +1,11 @@
 import { ENTITY_NAMES, type EntityName, syncDedupId } from '@exact-sync/core';
 import { requestFullResync, type SyncDataset, saveSyncState } from '@exact-sync/db';
-import { BudgetExhaustedError, ConnectionNeedsReauthError, EndpointGuardedError } from '@exact-sync/exact';
+import {
+  BudgetExhaustedError,
+  ConnectionNeedsReauthError,
+  EndpointGuardedError,
+  TokenRefreshTooEarlyError,
+} from '@exact-sync/exact';
 import { enqueue } from '@exact-sync/queues';
 import { sql } from 'drizzle-orm';
 import { exactFor, type WorkerServices } from '../services.ts';
@@ -18,7 +23,11 @@ async function guarded(
   try {
     await run();
   } catch (error) {
-    if (error instanceof BudgetExhaustedError || error instanceof EndpointGuardedError) {
+    if (
+      error instanceof BudgetExhaustedError ||
+      error instanceof EndpointGuardedError ||
+      error instanceof TokenRefreshTooEarlyError
+    ) {
       context.log.debug({ until: error.until }, 'waiting for budget');
       return context.delayUntil(error.until);
     }
