@@ -85,6 +85,8 @@ local function learn(p, limit, remaining, reset)
     end
     if reset > s[p .. 'r'] then
       clearWindow(p) -- Exact is already in a later window than our clock says
+    elseif reset < s[p .. 'r'] and p == 'm' then
+      s.mn = 0 -- the window is shorter than guessed: pacing computed from the guess would waste it
     end
     s[p .. 'r'] = reset
     s[p .. 'hr'] = reset

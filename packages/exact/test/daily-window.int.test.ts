@@ -45,6 +45,8 @@ it('runs the daily window dry for sync, which waits for the reset while orders s
   const accounts = await client.syncPage('CRM/Accounts', { select: ['ID'] }, 'order');
   const items = await client.syncPage('Logistics/Items', { select: ['ID'] }, 'order');
 
+  // Start right after a day boundary, so the day runs dry well before its reset.
+  await sleep(Math.ceil(Date.now() / DAY_MS) * DAY_MS + 50 - Date.now());
   let dry: BudgetExhaustedError | null = null;
   while (dry === null) {
     dry = await pastPacing(() => client.syncPage('Logistics/Items', { select: ['ID'] })).then(
@@ -61,17 +63,17 @@ it('runs the daily window dry for sync, which waits for the reset while orders s
   const snapshot = await governor.snapshot(client.budgetKey);
   expect(snapshot.day).toMatchObject({ limit: DAY_LIMIT, resetAt: dry.until });
 
-  if (dry.until - Date.now() > 1500) {
-    const order = await client.createSalesOrder({
-      OrderedBy: String(accounts.records[0]?.ID),
-      YourRef: 'DAY-1',
-      SalesOrderLines: [{ Item: String(items.records[0]?.ID), Quantity: 1 }],
-    });
-    expect(order.orderNumber).toBeGreaterThan(0);
-    expect(await client.findSalesOrdersByYourRef('DAY-1')).toEqual([
-      { orderId: order.orderId, orderNumber: order.orderNumber },
-    ]);
-  }
+  expect(dry.until).toBeGreaterThan(Date.now());
+  const order = await client.createSalesOrder({
+    OrderedBy: String(accounts.records[0]?.ID),
+    YourRef: 'DAY-1',
+    SalesOrderLines: [{ Item: String(items.records[0]?.ID), Quantity: 1 }],
+  });
+  expect(order.orderNumber).toBeGreaterThan(0);
+  expect(await client.findSalesOrdersByYourRef('DAY-1')).toEqual([
+    { orderId: order.orderId, orderNumber: order.orderNumber },
+  ]);
+  expect(await governor.acquire(client.budgetKey, 'sync')).toMatchObject({ granted: false, reason: 'day' });
 
   await sleep(dry.until - Date.now());
   const page = await pastPacing(() => client.syncPage('Logistics/Items', { select: ['ID'] }));
