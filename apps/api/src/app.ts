@@ -6,6 +6,7 @@ import connectionsPlugin from './plugins/connections.plugin.ts';
 import databasePlugin from './plugins/database.plugin.ts';
 import errorsPlugin from './plugins/errors.plugin.ts';
 import queuesPlugin from './plugins/queues.plugin.ts';
+import { catalogRoutes } from './routes/catalog.route.ts';
 import { healthRoutes } from './routes/health.route.ts';
 import { orderRoutes } from './routes/orders.route.ts';
 
@@ -26,5 +27,6 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
   await instance.register(authPlugin, { adminToken: options.config.ADMIN_TOKEN });
   await instance.register(healthRoutes);
   await instance.register(orderRoutes);
+  await instance.register(catalogRoutes);
   await instance.register(connectionsPlugin, { config: options.config });
 }

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+
+/** Query of every catalogue feed. Unknown parameters are refused, so a typo never silently widens a pull. */
+export const catalogQuerySchema = z.strictObject(
+  {
+    code: z.string().trim().min(1, 'must not be empty').max(60, 'must be at most 60 characters').optional(),
+    updated_since: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).optional(),
+    cursor: z.string().max(200, 'must be at most 200 characters').optional(),
+    limit: z.coerce
+      .number('must be a number')
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(1_000, 'must be at most 1000')
+      .default(100),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown parameter ${issue.keys.map((k) => `"${k}"`).join(', ')} (known: code, updated_since, cursor, limit)`
+        : undefined,
+  },
+);
+export type CatalogQueryParams = z.infer<typeof catalogQuerySchema>;
+
+const time = z.string().describe('ISO 8601, UTC');
+const quantity = z.number().nullable();
+
+/** Every synced record carries Exact's ID, its change times and whether it was deleted in Exact. */
+const synced = {
+  id: z.uuid().describe("Exact's ID"),
+  modified: time.nullable().describe('when Exact last changed the record'),
+  updatedAt: time.describe('when this service last changed the record: the `updated_since` clock'),
+  deleted: z.boolean().describe('a tombstone: listed only to `updated_since` pulls'),
+  deletedAt: time.nullable(),
+};
+
+export const itemViewSchema = z.object({
+  ...synced,
+  code: z.string(),
+  description: z.string().nullable(),
+  unit: z.string().nullable(),
+  isSalesItem: z.boolean(),
+  isWebshopItem: z.boolean().nullable(),
+  barcode: z.string().nullable(),
+  costPrice: z.number().nullable(),
+});
+
+const stockQuantities = {
+  currentStock: quantity,
+  freeStock: quantity,
+  planningIn: quantity,
+  planningOut: quantity,
+  projectedStock: quantity,
+  reservedStock: quantity,
+};
+
+export const stockViewSchema = z.object({
+  ...synced,
+  itemId: z.uuid(),
+  itemCode: z.string().nullable(),
+  warehouseId: z.uuid().nullable(),
+  warehouseCode: z.string().nullable(),
+  ...stockQuantities,
+});
+
+export const stockTotalViewSchema = z.object({
+  itemId: z.uuid(),
+  itemCode: z.string().nullable(),
+  warehouses: z.number().int().describe('live stock rows (warehouses) summed'),
+  currentStock: z.number(),
+  freeStock: z.number(),
+  planningIn: z.number(),
+  planningOut: z.number(),
+  projectedStock: z.number(),
+  reservedStock: z.number(),
+});
+
+export const priceViewSchema = z.object({
+  ...synced,
+  itemId: z.uuid(),
+  itemCode: z.string().nullable(),
+  accountId: z.uuid().nullable().describe('set for a customer-specific price'),
+  accountCode: z.string().nullable().describe("the account's trimmed code, when that account is synced"),
+  currency: z.string().nullable(),
+  price: z.number().nullable(),
+  quantity: z.number().nullable().describe('the quantity from which the price applies'),
+  unit: z.string().nullable(),
+  startDate: time.nullable(),
+  endDate: time.nullable(),
+});
+
+export const accountViewSchema = z.object({
+  ...synced,
+  code: z.string().describe("trimmed of Exact's padding"),
+  name: z.string().nullable(),
+  email: z.string().nullable(),
+  city: z.string().nullable(),
+  country: z.string().nullable(),
+  status: z.string().nullable(),
+  blocked: z.boolean().nullable(),
+});
+
+const feed = <T extends z.ZodType>(row: T) =>
+  z.object({ data: z.array(row), nextCursor: z.string().nullable() });
+
+export const itemFeedSchema = feed(itemViewSchema);
+export const priceFeedSchema = feed(priceViewSchema);
+export const accountFeedSchema = feed(accountViewSchema);
+export const stockFeedSchema = feed(stockViewSchema).extend({
+  totals: z.array(stockTotalViewSchema).describe('one per item on the page, over all its live warehouses'),
+});
+
+export type ItemView = z.infer<typeof itemViewSchema>;
+export type StockView = z.infer<typeof stockViewSchema>;
+export type StockTotalView = z.infer<typeof stockTotalViewSchema>;
+export type PriceView = z.infer<typeof priceViewSchema>;
+export type AccountView = z.infer<typeof accountViewSchema>;

@@ -1,0 +1,127 @@
+import {
+  type CatalogQuery,
+  InvalidCursorError,
+  listAccounts,
+  listItems,
+  listPrices,
+  listStock,
+  stockTotals,
+} from '@exact-sync/db';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  accountFeedSchema,
+  type CatalogQueryParams,
+  catalogQuerySchema,
+  itemFeedSchema,
+  priceFeedSchema,
+  stockFeedSchema,
+} from '../catalog/catalog.schemas.ts';
+import {
+  toAccountView,
+  toItemView,
+  toPriceView,
+  toStockTotals,
+  toStockView,
+} from '../catalog/catalog-view.ts';
+import { HttpError, unauthorized } from '../errors.ts';
+import { errorSchema } from '../orders/order.schemas.ts';
+
+const PULLS =
+  '`?code=` filters by code; `?updated_since=` lists rows changed after that time, deleted ones as tombstones ' +
+  '(`deleted: true`); without it only live rows are listed. Follow `nextCursor` (with the same parameters) ' +
+  'until it is null.';
+
+/** The storefront's connection and its query, in the repository's terms. */
+function catalogQuery(request: FastifyRequest, q: CatalogQueryParams): CatalogQuery {
+  if (!request.storefront) throw unauthorized('a storefront API key is required');
+  return {
+    connectionId: request.storefront.connectionId,
+    code: q.code,
+    updatedSince: q.updated_since ? new Date(q.updated_since) : undefined,
+    cursor: q.cursor,
+    limit: q.limit,
+  };
+}
+
+/** Runs a page query, turning a cursor this service did not hand out into a 400 that names the parameter. */
+async function withCursor<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (!(error instanceof InvalidCursorError)) throw error;
+    const details = [{ field: 'querystring.cursor', message: error.message }];
+    throw new HttpError(400, 'validation_failed', `querystring.cursor: ${error.message}`, details);
+  }
+}
+
+const schema = <R>(summary: string, response: R) => ({
+  tags: ['catalogue'],
+  summary,
+  description: PULLS,
+  querystring: catalogQuerySchema,
+  response: { 200: response, 400: errorSchema, 401: errorSchema },
+});
+
+/** Catalogue reads for storefronts: the synced data of the key's connection, straight from Postgres. */
+export async function catalogRoutes(instance: FastifyInstance): Promise<void> {
+  const app = instance.withTypeProvider<ZodTypeProvider>();
+  const { db } = app.database;
+  const preHandler = app.requireStorefront;
+
+  app.get(
+    '/v1/items',
+    { preHandler, schema: schema('Items (`code` = item code)', itemFeedSchema) },
+    async (request) => {
+      const page = await withCursor(() => listItems(db, catalogQuery(request, request.query)));
+      return { data: page.data.map(toItemView), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    '/v1/stock',
+    {
+      preHandler,
+      schema: schema(
+        'Stock per item and warehouse (`code` = item code), with `totals`: one entry per item on the page, ' +
+          'summed over all its live warehouse rows (zeros when none is left)',
+        stockFeedSchema,
+      ),
+    },
+    async (request) => {
+      const query = catalogQuery(request, request.query);
+      const page = await withCursor(() => listStock(db, query));
+      const itemIds = [...new Set(page.data.map((row) => row.itemId))];
+      const sums = await stockTotals(db, query.connectionId, itemIds);
+      return {
+        data: page.data.map(toStockView),
+        nextCursor: page.nextCursor,
+        totals: toStockTotals(page.data, sums),
+      };
+    },
+  );
+
+  app.get(
+    '/v1/prices',
+    {
+      preHandler,
+      schema: schema(
+        'Sales prices (`code` = item code); customer-specific ones carry accountId and accountCode',
+        priceFeedSchema,
+      ),
+    },
+    async (request) => {
+      const page = await withCursor(() => listPrices(db, catalogQuery(request, request.query)));
+      return { data: page.data.map(toPriceView), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    '/v1/accounts',
+    { preHandler, schema: schema('Customer accounts (`code` = trimmed account code)', accountFeedSchema) },
+    async (request) => {
+      const page = await withCursor(() => listAccounts(db, catalogQuery(request, request.query)));
+      return { data: page.data.map(toAccountView), nextCursor: page.nextCursor };
+    },
+  );
+}

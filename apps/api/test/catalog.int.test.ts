@@ -1,0 +1,288 @@
+import { randomUUID } from 'node:crypto';
+import { accounts, items, salesItemPrices, stockPositions } from '@exact-sync/db';
+import {
+  createTestDatabase,
+  deleteRedisKeys,
+  type TestDatabase,
+  testRedisUrl,
+  uniqueName,
+} from '@exact-sync/testkit';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, seedConnection, testConfig } from './helpers.ts';
+
+let testDb: TestDatabase;
+let api: FastifyInstance;
+let shopA: Awaited<ReturnType<typeof seedConnection>>;
+let shopB: Awaited<ReturnType<typeof seedConnection>>;
+const prefix = uniqueName('catalog');
+
+const T0 = Date.parse('2026-03-01T10:00:00.000Z');
+const at = (seconds: number) => new Date(T0 + seconds * 1000);
+const id = () => randomUUID();
+const byFeedOrder = (a: { updatedAt: Date; exactId: string }, b: { updatedAt: Date; exactId: string }) =>
+  a.updatedAt.getTime() - b.updatedAt.getTime() || (a.exactId < b.exactId ? -1 : 1);
+
+// Shop A: 23 live items, several sharing one updatedAt so pages split inside a tie, and 2 deleted ones.
+const liveItems = Array.from({ length: 23 }, (_, i) => ({
+  exactId: id(),
+  code: `SKU-${String(i).padStart(2, '0')}`,
+  updatedAt: at(i < 9 ? 5 : i),
+}));
+const deletedItem = { exactId: id(), code: 'GONE-1', updatedAt: at(100), deletedAt: at(100) };
+const oldDeletedItem = { exactId: id(), code: 'GONE-0', updatedAt: at(1), deletedAt: at(1) };
+
+const WIDGET = id();
+const EMPTIED = id();
+const CUSTOMER = id();
+
+async function seed(): Promise<void> {
+  const { db } = api.database;
+  const a = shopA.connectionId;
+  const common = { timestamp: 1n, modified: at(0) };
+  await db
+    .insert(items)
+    .values([
+      ...liveItems.map((r) => ({ ...common, ...r, connectionId: a, costPrice: '12.3400', barcode: null })),
+      { ...common, ...deletedItem, connectionId: a },
+      { ...common, ...oldDeletedItem, connectionId: a },
+      { ...common, exactId: id(), code: 'SKU-00', connectionId: shopB.connectionId, updatedAt: at(3) },
+    ]);
+  const stock = (itemId: string, itemCode: string, warehouse: string, current: string, extra = {}) => ({
+    ...common,
+    connectionId: a,
+    exactId: id(),
+    itemId,
+    itemCode,
+    warehouseId: id(),
+    warehouseCode: warehouse,
+    currentStock: current,
+    freeStock: current,
+    planningIn: '1',
+    planningOut: '0.5',
+    projectedStock: current,
+    reservedStock: '0',
+    ...extra,
+  });
+  await db
+    .insert(stockPositions)
+    .values([
+      stock(WIDGET, 'WIDGET', 'AMS', '10.5', { updatedAt: at(10) }),
+      stock(WIDGET, 'WIDGET', 'RTM', '4', { updatedAt: at(20) }),
+      stock(WIDGET, 'WIDGET', 'OLD', '1000', { updatedAt: at(30), deletedAt: at(30) }),
+      stock(EMPTIED, 'EMPTIED', 'AMS', '7', { updatedAt: at(40), deletedAt: at(40) }),
+    ]);
+  await db.insert(accounts).values([
+    { ...common, connectionId: a, exactId: CUSTOMER, code: 'C100', name: 'Bakker BV', blocked: false },
+    { ...common, connectionId: shopB.connectionId, exactId: id(), code: 'C100', name: 'Other shop' },
+  ]);
+  const price = {
+    ...common,
+    connectionId: a,
+    itemId: WIDGET,
+    itemCode: 'WIDGET',
+    currency: 'EUR',
+    unit: 'pc',
+  };
+  await db.insert(salesItemPrices).values([
+    { ...price, exactId: id(), price: '19.95', quantity: '1', updatedAt: at(1) },
+    {
+      ...price,
+      exactId: id(),
+      accountId: CUSTOMER,
+      price: '17.5',
+      quantity: '10',
+      startDate: at(0),
+      updatedAt: at(2),
+    },
+    { ...price, exactId: id(), accountId: id(), price: '16', quantity: '1', updatedAt: at(3) },
+  ]);
+}
+
+const get = (url: string, key = shopA.keys.b2c) =>
+  api.inject({ method: 'GET', url, headers: { authorization: `Bearer ${key}` } });
+
+beforeAll(async () => {
+  testDb = await createTestDatabase('api_catalog');
+  api = await buildApp(
+    testConfig({ DATABASE_URL: testDb.url, REDIS_URL: testRedisUrl(), REDIS_PREFIX: prefix }),
+  );
+  shopA = await seedConnection(api);
+  shopB = await seedConnection(api);
+  await seed();
+});
+
+afterAll(async () => {
+  await api?.close();
+  await deleteRedisKeys(`{${prefix}}`);
+  await testDb?.drop();
+});
+
+describe('GET /v1/items', () => {
+  it('pages through every live item exactly once, in (updatedAt, id) order, across ties', async () => {
+    const seen: string[] = [];
+    let url = '/v1/items?limit=4';
+    for (let pages = 0; pages < 20; pages++) {
+      const res = await get(url);
+      expect(res.statusCode).toBe(200);
+      const body = res.json();
+      expect(body.data.length).toBeLessThanOrEqual(4);
+      seen.push(...body.data.map((row: { id: string }) => row.id));
+      if (body.nextCursor === null) break;
+      url = `/v1/items?limit=4&cursor=${encodeURIComponent(body.nextCursor)}`;
+    }
+    expect(seen).toEqual([...liveItems].sort(byFeedOrder).map((r) => r.exactId));
+  });
+
+  it('answers camelCase JSON with numbers and ISO times, and filters by code within the key’s connection', async () => {
+    const item = liveItems[0];
+    const res = await get('/v1/items?code=SKU-00');
+    expect(res.json()).toEqual({
+      data: [
+        {
+          id: item?.exactId,
+          code: 'SKU-00',
+          description: null,
+          unit: null,
+          isSalesItem: true,
+          isWebshopItem: null,
+          barcode: null,
+          costPrice: 12.34,
+          modified: '2026-03-01T10:00:00.000Z',
+          updatedAt: '2026-03-01T10:00:05.000Z',
+          deleted: false,
+          deletedAt: null,
+        },
+      ],
+      nextCursor: null,
+    });
+    const other = await get('/v1/items', shopB.keys.b2b);
+    expect(other.json().data.map((r: { code: string }) => r.code)).toEqual(['SKU-00']);
+    expect(other.json().data[0].id).not.toBe(item?.exactId);
+  });
+
+  it('leaves tombstones out of plain listings and returns them to updated_since pulls', async () => {
+    const plain = await get('/v1/items?limit=1000');
+    expect(plain.json().data.some((r: { deleted: boolean }) => r.deleted)).toBe(false);
+
+    const since = await get(`/v1/items?updated_since=${encodeURIComponent('2026-03-01T11:00:20+01:00')}`);
+    const rows = since.json().data as {
+      id: string;
+      code: string;
+      deleted: boolean;
+      deletedAt: string | null;
+    }[];
+    expect(rows.map((r) => r.code)).toEqual(['SKU-21', 'SKU-22', 'GONE-1']);
+    expect(rows.at(-1)).toMatchObject({
+      id: deletedItem.exactId,
+      deleted: true,
+      deletedAt: '2026-03-01T10:01:40.000Z',
+      updatedAt: '2026-03-01T10:01:40.000Z',
+    });
+  });
+
+  it('refuses a bad request with 400 naming the parameter, and a missing key with 401', async () => {
+    const cases: [string, string][] = [
+      ['/v1/items?cursor=not-a-cursor', 'querystring.cursor'],
+      [
+        `/v1/items?cursor=${Buffer.from('2026-01-01T00:00:00Z|42').toString('base64url')}`,
+        'querystring.cursor',
+      ],
+      ['/v1/items?limit=0', 'querystring.limit'],
+      ['/v1/items?limit=1001', 'querystring.limit'],
+      ['/v1/items?updated_since=yesterday', 'querystring.updated_since'],
+      ['/v1/items?colour=red', 'unknown parameter "colour"'],
+    ];
+    for (const [url, field] of cases) {
+      const res = await get(url);
+      expect(res.statusCode, url).toBe(400);
+      expect(res.json().error.code).toBe('validation_failed');
+      expect(res.json().error.message, url).toContain(field);
+    }
+    const anonymous = await api.inject({ method: 'GET', url: '/v1/items' });
+    expect(anonymous.statusCode).toBe(401);
+  });
+});
+
+describe('GET /v1/stock', () => {
+  it('lists live warehouse rows with per-item totals over all live warehouses, whatever the page', async () => {
+    const res = await get('/v1/stock?code=WIDGET&limit=1');
+    const body = res.json();
+    expect(body.data).toHaveLength(1);
+    expect(body.data[0]).toMatchObject({ itemCode: 'WIDGET', warehouseCode: 'AMS', currentStock: 10.5 });
+    expect(body.totals).toEqual([
+      {
+        itemId: WIDGET,
+        itemCode: 'WIDGET',
+        warehouses: 2,
+        currentStock: 14.5,
+        freeStock: 14.5,
+        planningIn: 2,
+        planningOut: 1,
+        projectedStock: 14.5,
+        reservedStock: 0,
+      },
+    ]);
+    const next = await get(`/v1/stock?code=WIDGET&limit=1&cursor=${body.nextCursor}`);
+    expect(next.json().data[0].warehouseCode).toBe('RTM');
+    expect(next.json().nextCursor).toBeNull();
+  });
+
+  it('gives an item whose every warehouse was deleted zero totals in an updated_since pull', async () => {
+    const res = await get('/v1/stock?updated_since=2026-03-01T10:00:25Z');
+    const body = res.json();
+    expect(
+      body.data.map((r: { warehouseCode: string; deleted: boolean }) => [r.warehouseCode, r.deleted]),
+    ).toEqual([
+      ['OLD', true],
+      ['AMS', true],
+    ]);
+    expect(body.totals.map((t: { itemCode: string; warehouses: number; currentStock: number }) => t)).toEqual(
+      [
+        expect.objectContaining({ itemCode: 'WIDGET', warehouses: 2, currentStock: 14.5 }),
+        expect.objectContaining({ itemCode: 'EMPTIED', warehouses: 0, currentStock: 0, freeStock: 0 }),
+      ],
+    );
+  });
+});
+
+describe('GET /v1/prices and /v1/accounts', () => {
+  it('carries currency, unit, quantity, dates and the customer of customer-specific prices', async () => {
+    const res = await get('/v1/prices?code=WIDGET');
+    const rows = res.json().data;
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toMatchObject({
+      price: 19.95,
+      currency: 'EUR',
+      unit: 'pc',
+      accountId: null,
+      accountCode: null,
+    });
+    expect(rows[1]).toMatchObject({
+      price: 17.5,
+      quantity: 10,
+      accountId: CUSTOMER,
+      accountCode: 'C100',
+      startDate: '2026-03-01T10:00:00.000Z',
+      endDate: null,
+    });
+    // A customer this service has not synced (yet): the id is known, the code is not.
+    expect(rows[2]).toMatchObject({ price: 16, accountCode: null });
+    expect(rows[2].accountId).toEqual(expect.any(String));
+  });
+
+  it('finds an account by its trimmed code, only in the key’s own connection', async () => {
+    const res = await get(`/v1/accounts?code=${encodeURIComponent(' C100 ')}`);
+    expect(res.json().data).toEqual([
+      expect.objectContaining({
+        id: CUSTOMER,
+        code: 'C100',
+        name: 'Bakker BV',
+        blocked: false,
+        deleted: false,
+      }),
+    ]);
+    const other = await get('/v1/accounts?code=C100', shopB.keys.b2c);
+    expect(other.json().data.map((r: { name: string }) => r.name)).toEqual(['Other shop']);
+  });
+});
