@@ -9,6 +9,7 @@ import queuesPlugin from './plugins/queues.plugin.ts';
 import { catalogRoutes } from './routes/catalog.route.ts';
 import { healthRoutes } from './routes/health.route.ts';
 import { orderRoutes } from './routes/orders.route.ts';
+import { webhookRoutes } from './routes/webhooks.route.ts';
 
 export interface AppOptions {
   config: ApiConfig;
@@ -28,5 +29,6 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
   await instance.register(healthRoutes);
   await instance.register(orderRoutes);
   await instance.register(catalogRoutes);
+  await instance.register(webhookRoutes, { secret: options.config.EXACT_WEBHOOK_SECRET });
   await instance.register(connectionsPlugin, { config: options.config });
 }
