@@ -8,7 +8,6 @@ export {
 export { migrateDatabase } from './migrate.ts';
 export {
   type AccountRow,
-  type CatalogPage,
   type CatalogQuery,
   type ItemRow,
   listAccounts,

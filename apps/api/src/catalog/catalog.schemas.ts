@@ -34,7 +34,7 @@ const synced = {
   deletedAt: time.nullable(),
 };
 
-export const itemViewSchema = z.object({
+const itemViewSchema = z.object({
   ...synced,
   code: z.string(),
   description: z.string().nullable(),
@@ -54,7 +54,7 @@ const stockQuantities = {
   reservedStock: quantity,
 };
 
-export const stockViewSchema = z.object({
+const stockViewSchema = z.object({
   ...synced,
   itemId: z.uuid(),
   itemCode: z.string().nullable(),
@@ -63,7 +63,7 @@ export const stockViewSchema = z.object({
   ...stockQuantities,
 });
 
-export const stockTotalViewSchema = z.object({
+const stockTotalViewSchema = z.object({
   itemId: z.uuid(),
   itemCode: z.string().nullable(),
   warehouses: z.number().int().describe('live stock rows (warehouses) summed'),
@@ -75,7 +75,7 @@ export const stockTotalViewSchema = z.object({
   reservedStock: z.number(),
 });
 
-export const priceViewSchema = z.object({
+const priceViewSchema = z.object({
   ...synced,
   itemId: z.uuid(),
   itemCode: z.string().nullable(),
@@ -89,7 +89,7 @@ export const priceViewSchema = z.object({
   endDate: time.nullable(),
 });
 
-export const accountViewSchema = z.object({
+const accountViewSchema = z.object({
   ...synced,
   code: z.string().describe("trimmed of Exact's padding"),
   name: z.string().nullable(),

@@ -5,7 +5,7 @@ import { HttpError } from '../errors.ts';
 import { rawMember } from './raw-member.ts';
 
 /** What Exact says changed: no data, only where to look. */
-export const webhookContentSchema = z.object({
+const webhookContentSchema = z.object({
   Topic: z.string().min(1),
   Division: z.number().int(),
   Action: z.string().optional(),
