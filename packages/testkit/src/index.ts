@@ -1,6 +1,8 @@
 export { createTestDatabase, type TestDatabase } from './database.ts';
+export { freePort } from './ports.ts';
 export { type RunningProcess, repoRoot, startEntry, startSimulator } from './processes.ts';
 export { deleteRedisKeys } from './redis.ts';
+export { type OwnRedis, startOwnRedis } from './redis-server.ts';
 export { testDatabaseUrl, testRedisUrl, uniqueName } from './services.ts';
 export {
   type SimCallStat,
@@ -9,3 +11,12 @@ export {
   type SimRecord,
   simControl,
 } from './sim-control.ts';
+export {
+  onboard,
+  STACK_ADMIN_TOKEN,
+  type Stack,
+  type StackOptions,
+  startStack,
+  storefrontKey,
+} from './stack.ts';
+export { waitFor } from './wait.ts';
