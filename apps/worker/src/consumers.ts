@@ -25,6 +25,10 @@ export function startConsumers(options: ConsumerOptions): Worker[] {
       prefix: bullPrefix(options.redisPrefix),
       concurrency: CONCURRENCY[queue],
       autorun: true,
+      // A killed worker's job is picked up again once its lock lapses: keep that short, since a sync page is
+      // one transaction and an order post is looked up before it is repeated, so a second run is always safe.
+      lockDuration: 10_000,
+      stalledInterval: 5_000,
     });
     worker.on('failed', (job, error) => {
       options.log.warn({ queue, job: job?.name, jobId: job?.id, err: error.message }, 'job failed');

@@ -1,5 +1,5 @@
 import { ENTITY_NAMES } from '@exact-sync/core';
-import { type DatabaseHandle, openDatabase, syncState } from '@exact-sync/db';
+import { type DatabaseHandle, openDatabase, syncState, webhookSubscriptions } from '@exact-sync/db';
 import {
   createTestDatabase,
   type OwnRedis,
@@ -66,6 +66,15 @@ describe('the sync lane through real processes', () => {
     const sync = await stack.call('POST', `/v1/connections/${id}/sync`, { body: {} });
     expect(sync.status).toBe(202);
     await waitFor('equality after changes', () => equal(id, 100001), 60_000);
+
+    // With PUBLIC_URL set, the division is subscribed to the topics of the synced entities, once each.
+    await waitFor('webhook subscriptions', async () => {
+      const rows = await handle.db
+        .select()
+        .from(webhookSubscriptions)
+        .where(eq(webhookSubscriptions.connectionId, id));
+      return rows.length === 3 && rows.every((r) => r.exactId !== null);
+    });
   });
 
   it('ends with equality although the worker is SIGKILLed again and again during a full sync', async () => {

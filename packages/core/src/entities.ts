@@ -17,7 +17,8 @@ interface ExactEntity {
 export const EXACT_ENTITIES: Readonly<Record<EntityName, ExactEntity>> = {
   items: { syncPath: 'Logistics/Items', deletedType: 9, webhookTopic: 'Items' },
   stock: { syncPath: 'Inventory/StockPositions', deletedType: 15, webhookTopic: 'StockPositions' },
-  prices: { syncPath: 'Logistics/SalesItemPrices', deletedType: 8, webhookTopic: 'SalesItemPrices' },
+  // Exact has no webhook topic for prices; a price change is announced as a change of its item.
+  prices: { syncPath: 'Logistics/SalesItemPrices', deletedType: 8, webhookTopic: 'Items' },
   accounts: { syncPath: 'CRM/Accounts', deletedType: 2, webhookTopic: 'Accounts' },
 };
 

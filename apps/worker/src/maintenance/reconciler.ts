@@ -4,11 +4,13 @@ import { enqueue } from '@exact-sync/queues';
 import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { WorkerServices } from '../services.ts';
 import { activeConnections } from './sync-schedulers.ts';
+import { ensureWebhookSubscriptions } from './webhook-subscriptions.ts';
 
 export interface ReconcileSummary {
   ordersEnqueued: number;
   ordersRetried: number;
   syncsResumed: number;
+  webhooksSubscribed: number;
 }
 
 /** How long an order that failed because Exact was unreachable waits before the reconciler tries it again. */
@@ -21,7 +23,12 @@ const FAILED_ORDER_RETRY_MS = 5 * 60_000;
  */
 export async function reconcile(services: WorkerServices): Promise<ReconcileSummary> {
   const { db } = services.database;
-  const summary: ReconcileSummary = { ordersEnqueued: 0, ordersRetried: 0, syncsResumed: 0 };
+  const summary: ReconcileSummary = {
+    ordersEnqueued: 0,
+    ordersRetried: 0,
+    syncsResumed: 0,
+    webhooksSubscribed: 0,
+  };
   const active = await activeConnections(services);
   const activeIds = active.map((c) => c.id);
 
@@ -54,6 +61,12 @@ export async function reconcile(services: WorkerServices): Promise<ReconcileSumm
   }
 
   for (const connection of active) {
+    summary.webhooksSubscribed += await ensureWebhookSubscriptions(services, connection.id).catch(
+      (error: Error) => {
+        services.log.warn({ connectionId: connection.id, err: error.message }, 'webhook subscription failed');
+        return 0;
+      },
+    );
     const states = await db.select().from(syncState).where(eq(syncState.connectionId, connection.id));
     for (const entity of ENTITY_NAMES) {
       const state = states.find((s) => s.entity === entity);

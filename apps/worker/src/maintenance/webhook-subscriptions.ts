@@ -1,0 +1,47 @@
+import { ENTITY_NAMES, EXACT_ENTITIES } from '@exact-sync/core';
+import { webhookSubscriptions } from '@exact-sync/db';
+import { BudgetExhaustedError, EndpointGuardedError, isPermanent } from '@exact-sync/exact';
+import { eq } from 'drizzle-orm';
+import { exactFor, type WorkerServices } from '../services.ts';
+
+const TOPICS = [...new Set(ENTITY_NAMES.map((e) => EXACT_ENTITIES[e].webhookTopic))];
+
+/**
+ * Subscribes a connection's division to the topics of the synced entities, once, when the service has a public
+ * URL Exact can reach. Webhooks only make syncs come sooner; polling goes on without them. A topic Exact refuses is
+ * recorded without an id and not asked again, so a refusal never loops towards Exact's error block.
+ */
+export async function ensureWebhookSubscriptions(
+  services: WorkerServices,
+  connectionId: string,
+): Promise<number> {
+  const publicUrl = services.config.PUBLIC_URL;
+  if (!publicUrl) return 0;
+  const { db } = services.database;
+  const existing = await db
+    .select({ topic: webhookSubscriptions.topic })
+    .from(webhookSubscriptions)
+    .where(eq(webhookSubscriptions.connectionId, connectionId));
+  const missing = TOPICS.filter((t) => !existing.some((e) => e.topic === t));
+  if (missing.length === 0) return 0;
+  const access = await exactFor(services, connectionId);
+  if (!access.ok) return 0;
+  const callbackUrl = new URL('/webhooks/exact', publicUrl).toString();
+  let made = 0;
+  for (const topic of missing) {
+    try {
+      const created = await access.exact.webhookSubscriptions.create({ callbackUrl, topic }, 'sync');
+      await db.insert(webhookSubscriptions).values({ connectionId, topic, exactId: created.id });
+      made += 1;
+    } catch (error) {
+      if (error instanceof BudgetExhaustedError || error instanceof EndpointGuardedError) return made;
+      if (!isPermanent(error)) throw error;
+      services.log.warn(
+        { connectionId, topic, err: (error as Error).message },
+        'Exact refused a webhook subscription',
+      );
+      await db.insert(webhookSubscriptions).values({ connectionId, topic, exactId: null });
+    }
+  }
+  return made;
+}
