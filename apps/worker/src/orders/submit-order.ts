@@ -42,7 +42,7 @@ export async function submitOrder(
   deps: { database: DatabaseHandle; exact: ExactClient; log: Logger },
   input: { orderId: string; b2cAccountCode: string | undefined },
 ): Promise<SubmitOutcome> {
-  const { database, exact } = deps;
+  const { database } = deps;
   const lock = await database.sql.reserve();
   try {
     const [row] =
