@@ -21,6 +21,28 @@ export interface Logger {
   error(obj: object, msg?: string): void;
 }
 
+/** One answer (or the lack of one) from Exact, as metrics see it: no URL, token or body. */
+export interface ExactCallEvent {
+  method: TransportRequest['method'];
+  /** `service/entity`, lower-cased: a bounded set, fit for a metric label. */
+  endpoint: string;
+  lane: Lane;
+  /** HTTP status, or `network` when no answer came. */
+  status: number | 'network';
+  durationMs: number;
+}
+
+/**
+ * Watches the calls of a client, e.g. to count them in Prometheus; the package itself records no metrics. Callbacks
+ * run synchronously in the call path, so they must be cheap and must not throw.
+ */
+export interface ExactCallObserver {
+  /** After every response, including 401s that are retried and 429s that go back to the governor. */
+  onResponse?(event: ExactCallEvent): void;
+  /** When the error guard refuses a call because the endpoint neared Exact's error limit. */
+  onGuardBlocked?(endpoint: string, lane: Lane): void;
+}
+
 /** How long a call may sleep for a grant. */
 export interface CallOptions {
   /** Default 2,000 ms on the order lane, 0 on the sync lane (a sync job is delayed instead of sleeping). */
@@ -34,6 +56,7 @@ export interface CallDeps {
   clock: Clock;
   transport: Transport;
   logger?: Logger;
+  observer?: ExactCallObserver;
 }
 
 /** Where the calls go and whose budget they take. */
@@ -76,13 +99,16 @@ function untilFrom429(headers: RateHeaders, now: number): number {
  * a 429 goes back to the governor, so it surfaces as BudgetExhaustedError, never as a failure.
  */
 export function createExactCall(deps: CallDeps, target: CallTarget): ExactCall {
-  const { governor, clock, logger } = deps;
+  const { governor, clock, logger, observer } = deps;
   const key = target.budgetKey;
 
   async function grant(req: ExactRequest, deadline: number): Promise<void> {
     for (let i = 0; i < MAX_ATTEMPTS; i += 1) {
       const guard = await governor.guardCheck(key, req.endpoint);
-      if (!guard.ok) throw new EndpointGuardedError(req.endpoint, guard.until);
+      if (!guard.ok) {
+        observer?.onGuardBlocked?.(req.endpoint, req.lane);
+        throw new EndpointGuardedError(req.endpoint, guard.until);
+      }
       const result = await governor.acquire(key, req.lane);
       if (result.granted) return;
       if (result.until > deadline) throw new BudgetExhaustedError(result.until, result.reason);
@@ -118,15 +144,30 @@ export function createExactCall(deps: CallDeps, target: CallTarget): ExactCall {
         const what =
           err instanceof Error ? `${err.name}${'code' in err ? ` ${String(err.code)}` : ''}` : 'error';
         logger?.warn({ method: req.method, endpoint, lane: req.lane, err: what }, 'exact request failed');
+        observer?.onResponse?.({
+          method: req.method,
+          endpoint,
+          lane: req.lane,
+          status: 'network',
+          durationMs: clock.now() - started,
+        });
         throw new ExactNetworkError(`no answer from Exact to ${req.method} ${endpoint} (${what})`, endpoint, {
           cause: err,
         });
       }
       const rate = parseRateHeaders(res.headers);
+      const durationMs = clock.now() - started;
       logger?.debug(
-        { method: req.method, endpoint, lane: req.lane, status: res.status, ms: clock.now() - started },
+        { method: req.method, endpoint, lane: req.lane, status: res.status, ms: durationMs },
         'exact call',
       );
+      observer?.onResponse?.({
+        method: req.method,
+        endpoint,
+        lane: req.lane,
+        status: res.status,
+        durationMs,
+      });
       if (req.governed) {
         await governor
           .record(key, req.lane, { status: res.status, headers: rate, endpoint })

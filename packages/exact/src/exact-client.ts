@@ -2,7 +2,7 @@ import { adminEndpoints } from './admin.endpoints.ts';
 import { budgetKeyFor } from './budget-key.ts';
 import type { Clock } from './clock.ts';
 import { createEndpointContext } from './endpoint-context.ts';
-import { createExactCall, type Logger } from './exact-call.ts';
+import { createExactCall, type ExactCallObserver, type Logger } from './exact-call.ts';
 import { lookupEndpoints } from './lookups.endpoints.ts';
 import type { Governor } from './rate-governor.ts';
 import { salesOrderEndpoints } from './sales-orders.endpoints.ts';
@@ -18,6 +18,8 @@ export interface ExactClientDeps {
   /** Share one transport between the clients of a process (one pool per Exact host); default: the client's own. */
   transport?: Transport;
   logger?: Logger;
+  /** Sees every response and every call the error guard refused (the apps count them for Prometheus). */
+  observer?: ExactCallObserver;
 }
 
 /** Which Exact administration the client talks to. */
