@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Starts the whole system: installs what it needs, migrates, starts the Exact simulator when no Exact credentials
+# are configured, connects a demo division through the real OAuth flow, and runs the api and the worker.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+ensure_packages
+exec node_modules/.bin/tsx scripts/start.ts
