@@ -3,7 +3,7 @@ import { bullPrefix } from '@exact-sync/queues';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { processorFor } from './jobs/dispatch.ts';
+import { type JobObserver, processorFor } from './jobs/dispatch.ts';
 import type { HandlerMap } from './jobs/handler.ts';
 
 // Orders are short and must never queue behind each other for long; sync jobs hold a connection's cursor lock, so a
@@ -15,12 +15,14 @@ export interface ConsumerOptions {
   redisPrefix: string;
   handlers: HandlerMap;
   log: Logger;
+  /** Sees every job run end (for metrics). */
+  observeJob?: JobObserver;
 }
 
 /** Starts one BullMQ worker per queue. Closing them waits for jobs in flight to finish. */
 export function startConsumers(options: ConsumerOptions): Worker[] {
   return QUEUE_NAMES.map((queue) => {
-    const worker = new Worker(queue, processorFor(queue, options.handlers, options.log), {
+    const worker = new Worker(queue, processorFor(queue, options.handlers, options.log, options.observeJob), {
       connection: options.connection,
       prefix: bullPrefix(options.redisPrefix),
       concurrency: CONCURRENCY[queue],

@@ -4,14 +4,22 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type postgres from 'postgres';
+import type { Registry } from 'prom-client';
+import { carriesAdminToken } from './admin-token.ts';
 
 export interface HealthDeps {
   sql: postgres.Sql;
   redis: Redis;
   log: Logger;
+  /** Served at `/metrics` to callers with the admin token. */
+  metrics: Registry;
+  adminToken: string;
 }
 
-/** The worker's small HTTP server: liveness, and readiness that needs both Postgres and Redis. */
+/**
+ * The worker's small HTTP server: liveness, readiness that needs both Postgres and Redis, and Prometheus metrics
+ * behind the admin token.
+ */
 export function createHealthServer(deps: HealthDeps): FastifyInstance {
   const loggerInstance: FastifyBaseLogger = deps.log.child({ component: 'health' });
   const app = Fastify({ loggerInstance, disableRequestLogging: true });
@@ -22,6 +30,15 @@ export function createHealthServer(deps: HealthDeps): FastifyInstance {
     return reply
       .code(ok ? 200 : 503)
       .send({ status: ok ? 'ok' : 'unavailable', postgres: postgresOk, redis: redisOk });
+  });
+  app.get('/metrics', async (request, reply) => {
+    if (!carriesAdminToken(request.headers.authorization, deps.adminToken)) {
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer, Basic realm="exact-sync"')
+        .send({ error: { code: 'unauthorized', message: 'an operator token is required' } });
+    }
+    return reply.type(deps.metrics.contentType).send(await deps.metrics.metrics());
   });
   return app;
 }

@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     redisPrefix: config.REDIS_PREFIX,
     handlers,
     log,
+    observeJob: services.metrics.jobSettled,
   });
 
   const maintenance = startMaintenance(services, {
@@ -30,7 +31,13 @@ async function main(): Promise<void> {
     idleRefreshEveryMs: IDLE_REFRESH_EVERY_MS,
   });
 
-  const health = createHealthServer({ sql: services.database.sql, redis: services.redis, log });
+  const health = createHealthServer({
+    sql: services.database.sql,
+    redis: services.redis,
+    log,
+    metrics: services.metrics.registry,
+    adminToken: config.ADMIN_TOKEN,
+  });
   const address = await health.listen({ port: config.WORKER_PORT, host: '0.0.0.0' });
   log.info({ address }, 'worker started');
   console.log(`worker listening on ${address.replace('0.0.0.0', '127.0.0.1')}`);

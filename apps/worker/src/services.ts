@@ -16,6 +16,7 @@ import { eq } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { WorkerConfig } from './config.ts';
+import { createWorkerMetrics, type WorkerMetrics } from './metrics.ts';
 
 /** Everything the job handlers share in one worker process. */
 export interface WorkerServices {
@@ -28,6 +29,7 @@ export interface WorkerServices {
   readonly transport: Transport;
   readonly clock: Clock;
   readonly log: Logger;
+  readonly metrics: WorkerMetrics;
   close(): Promise<void>;
 }
 
@@ -62,6 +64,7 @@ export function createServices(
     transport,
     clock,
     log,
+    metrics: createWorkerMetrics(),
     async close() {
       await closeQueues(queues);
       await transport.close();
@@ -96,6 +99,7 @@ export async function exactFor(services: WorkerServices, connectionId: string): 
       clock: services.clock,
       transport: services.transport,
       logger: services.log.child({ connectionId }),
+      observer: services.metrics.exact,
     },
     { baseUrl: connection.exactBaseUrl, division: connection.division },
   );

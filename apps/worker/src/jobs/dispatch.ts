@@ -10,6 +10,12 @@ import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Handler, HandlerMap, JobContext } from './handler.ts';
 
+/** How a job's run ended: `delayed` means it went back to wait (for budget), without using an attempt. */
+export type JobOutcome = 'completed' | 'delayed' | 'failed';
+
+/** Told how each run ended and how long its handler took, in seconds (for metrics). */
+export type JobObserver = (job: JobName, outcome: JobOutcome, seconds: number) => void;
+
 /** Refuses to start when a job name of the catalogue has no handler (the type already demands one). */
 export function assertHandlersComplete(handlers: Partial<Record<string, unknown>>): void {
   const missing = JOB_NAMES.filter((name) => typeof handlers[name] !== 'function');
@@ -20,7 +26,7 @@ export function assertHandlersComplete(handlers: Partial<Record<string, unknown>
  * Builds the BullMQ processor of one queue: it refuses job names that do not belong there, validates the payload
  * again (Redis is not trusted to hold what was enqueued), and runs the handler.
  */
-export function processorFor(queue: QueueName, handlers: HandlerMap, log: Logger) {
+export function processorFor(queue: QueueName, handlers: HandlerMap, log: Logger, observe?: JobObserver) {
   const allowed = new Set<JobName>(jobsOfQueue(queue));
   return async (job: Job, token?: string): Promise<void> => {
     if (!isJobName(job.name) || !allowed.has(job.name)) {
@@ -43,6 +49,14 @@ export function processorFor(queue: QueueName, handlers: HandlerMap, log: Logger
         throw new DelayedError();
       },
     };
-    await (handlers[name] as Handler<typeof name>)(payload as never, context);
+    const started = performance.now();
+    const settled = (outcome: JobOutcome) => observe?.(name, outcome, (performance.now() - started) / 1000);
+    try {
+      await (handlers[name] as Handler<typeof name>)(payload as never, context);
+    } catch (error) {
+      settled(error instanceof DelayedError ? 'delayed' : 'failed');
+      throw error;
+    }
+    settled('completed');
   };
 }

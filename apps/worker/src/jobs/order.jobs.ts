@@ -37,6 +37,9 @@ export function orderSubmitHandler(services: WorkerServices): Handler<'order.sub
         { orderId, b2cAccountCode: access.connection.channels.b2c?.defaultAccountCode },
       );
       if (result.outcome === 'busy') await context.delayUntil(services.clock.now() + BUSY_RETRY_MS);
+      if (result.outcome === 'submitted' && result.acceptedToSubmittedSeconds !== null) {
+        services.metrics.orderSubmitted(result.acceptedToSubmittedSeconds);
+      }
       context.log.info({ orderId, ...result }, 'order processed');
     } catch (error) {
       if (

@@ -1,14 +1,23 @@
-import type { DatabaseHandle, OrderWithLines } from '@exact-sync/db';
+import type { DatabaseHandle, OrderRow, OrderWithLines } from '@exact-sync/db';
 import { findOrder, markPostAttempt, transitionOrder } from '@exact-sync/db';
 import { type ExactClient, isPermanent, type SalesOrderInput } from '@exact-sync/exact';
 import type { Logger } from 'pino';
 import { OrderRejection, type ResolvedOrder, resolveOrder } from './resolve-order.ts';
 
 export type SubmitOutcome =
-  | { outcome: 'submitted'; orderNumber: number; posted: boolean }
+  | {
+      outcome: 'submitted';
+      orderNumber: number;
+      posted: boolean;
+      /** From acceptance to submission, by the database's clock. */
+      acceptedToSubmittedSeconds: number | null;
+    }
   | { outcome: 'rejected'; reason: string }
   | { outcome: 'nothing-to-do'; status: string }
   | { outcome: 'busy' };
+
+const acceptedToSubmitted = (row: OrderRow | undefined): number | null =>
+  row?.submittedAt ? (row.submittedAt.getTime() - row.acceptedAt.getTime()) / 1000 : null;
 
 function salesOrderBody(order: OrderWithLines, resolved: ResolvedOrder): SalesOrderInput {
   const consumer = 'name' in order.customer ? order.customer : undefined;
@@ -88,22 +97,32 @@ async function submitLocked(
         { orderId: order.id, orderNumber: existing.orderNumber },
         'order found in Exact; not posted again',
       );
-      await transitionOrder(db, order.id, ['submitting'], 'submitted', {
+      const row = await transitionOrder(db, order.id, ['submitting'], 'submitted', {
         exactOrderId: existing.orderId,
         exactOrderNumber: existing.orderNumber,
       });
-      return { outcome: 'submitted', orderNumber: existing.orderNumber, posted: false };
+      return {
+        outcome: 'submitted',
+        orderNumber: existing.orderNumber,
+        posted: false,
+        acceptedToSubmittedSeconds: acceptedToSubmitted(row),
+      };
     }
   }
 
   await markPostAttempt(db, order.id);
   try {
     const created = await deps.exact.createSalesOrder(salesOrderBody(order, resolved));
-    await transitionOrder(db, order.id, ['submitting'], 'submitted', {
+    const row = await transitionOrder(db, order.id, ['submitting'], 'submitted', {
       exactOrderId: created.orderId,
       exactOrderNumber: created.orderNumber,
     });
-    return { outcome: 'submitted', orderNumber: created.orderNumber, posted: true };
+    return {
+      outcome: 'submitted',
+      orderNumber: created.orderNumber,
+      posted: true,
+      acceptedToSubmittedSeconds: acceptedToSubmitted(row),
+    };
   } catch (error) {
     if (isPermanent(error)) return reject(deps, order.id, (error as Error).message);
     throw error;
