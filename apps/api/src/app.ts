@@ -5,6 +5,7 @@ import authPlugin from './plugins/auth.plugin.ts';
 import connectionsPlugin from './plugins/connections.plugin.ts';
 import databasePlugin from './plugins/database.plugin.ts';
 import errorsPlugin from './plugins/errors.plugin.ts';
+import metricsPlugin from './plugins/metrics.plugin.ts';
 import queuesPlugin from './plugins/queues.plugin.ts';
 import { catalogRoutes } from './routes/catalog.route.ts';
 import { healthRoutes } from './routes/health.route.ts';
@@ -31,4 +32,5 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
   await instance.register(catalogRoutes);
   await instance.register(webhookRoutes, { secret: options.config.EXACT_WEBHOOK_SECRET });
   await instance.register(connectionsPlugin, { config: options.config });
+  await instance.register(metricsPlugin, { config: options.config });
 }

@@ -1,0 +1,168 @@
+import { ORDER_STATUSES, QUEUE_NAMES } from '@exact-sync/core';
+import { connections, type Database, orders, syncState } from '@exact-sync/db';
+import { budgetKeyFor, type Governor, type WindowSnapshot } from '@exact-sync/exact';
+import type { Queues } from '@exact-sync/queues';
+import { count } from 'drizzle-orm';
+import { Gauge, type Registry } from 'prom-client';
+
+export interface StateMetricsDeps {
+  db: Database;
+  governor: Governor;
+  queues: Queues;
+  now: () => number;
+  /** Told when Postgres or Redis could not be read; the scrape then goes on without that part. */
+  onError: (source: 'postgres' | 'redis', error: unknown) => void;
+}
+
+// The job states an operator watches; completed jobs are removed (or bounded) and would say nothing.
+const JOB_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed'] as const;
+// Redis must not hold up a scrape for long: the api keeps serving when it is down.
+const REDIS_TIMEOUT_MS = 2_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Gauges of the state every process shares (connections, budgets, queues, sync progress, orders), read at scrape
+ * time from Postgres and Redis. `refresh()` rewrites them all; concurrent scrapes share one refresh.
+ */
+export function createStateMetrics(registry: Registry, deps: StateMetricsDeps): { refresh(): Promise<void> } {
+  const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
+    new Gauge<L>({ name, help, labelNames, registers: [registry] });
+
+  const sourceUp = gauge(
+    'exs_metrics_source_up',
+    'Whether this scrape could read the source (1) or not (0)',
+    ['source'],
+  );
+  const info = gauge('exs_connection_info', 'One per connection: its name, budget key and status', [
+    'connection_id',
+    'name',
+    'budget_key',
+    'status',
+  ]);
+  const needsReauth = gauge('exs_connection_needs_reauth', 'Connection needs a new authorization (1)', [
+    'connection_id',
+  ]);
+  const paused = gauge('exs_connection_paused', 'Connection paused by an operator (1)', ['connection_id']);
+  const lag = gauge('exs_sync_lag_seconds', 'Seconds since the last successful sync run', [
+    'connection_id',
+    'entity',
+  ]);
+  const records = gauge('exs_sync_records', 'Records synced and stored', ['connection_id', 'entity']);
+  const orderCount = gauge('exs_orders', 'Orders by state', ['connection_id', 'status']);
+  const used = gauge('exs_budget_used', 'Calls taken in the current rate window, by lane', [
+    'budget_key',
+    'window',
+    'lane',
+  ]);
+  const remaining = gauge('exs_budget_remaining', 'Calls left in the current rate window', [
+    'budget_key',
+    'window',
+  ]);
+  const limit = gauge('exs_budget_limit', 'Calls Exact allows in the rate window', ['budget_key', 'window']);
+  const syncShare = gauge('exs_budget_sync_share', 'Most calls of the window the sync lane may take', [
+    'budget_key',
+    'window',
+  ]);
+  const queueJobs = gauge('exs_queue_jobs', 'Jobs in a queue by state', ['queue', 'state']);
+
+  const fromPostgresGauges = [info, needsReauth, paused, lag, records, orderCount];
+  const fromRedisGauges = [used, remaining, limit, syncShare, queueJobs];
+
+  async function fromPostgres(): Promise<string[]> {
+    const [rows, states, counts] = await Promise.all([
+      deps.db.select().from(connections),
+      deps.db.select().from(syncState),
+      deps.db
+        .select({ connectionId: orders.connectionId, status: orders.status, n: count() })
+        .from(orders)
+        .groupBy(orders.connectionId, orders.status),
+    ]);
+    for (const g of fromPostgresGauges) g.reset();
+    const budgetKeys = new Set<string>();
+    for (const row of rows) {
+      const budgetKey = row.division === null ? '' : budgetKeyFor(row.exactBaseUrl, row.division);
+      if (budgetKey) budgetKeys.add(budgetKey);
+      const connection_id = row.id;
+      info.set({ connection_id, name: row.name, budget_key: budgetKey, status: row.status }, 1);
+      needsReauth.set({ connection_id }, row.status === 'needs_reauth' ? 1 : 0);
+      paused.set({ connection_id }, row.paused ? 1 : 0);
+      for (const status of ORDER_STATUSES) orderCount.set({ connection_id, status }, 0);
+    }
+    for (const { connectionId, status, n } of counts)
+      orderCount.set({ connection_id: connectionId, status }, n);
+    for (const s of states) {
+      const labels = { connection_id: s.connectionId, entity: s.entity };
+      records.set(labels, s.records);
+      if (s.lastSuccessAt) lag.set(labels, Math.max(0, (deps.now() - s.lastSuccessAt.getTime()) / 1000));
+    }
+    return [...budgetKeys];
+  }
+
+  async function fromRedis(budgetKeys: string[]): Promise<void> {
+    const [snapshots, jobCounts] = await withTimeout(
+      Promise.all([
+        Promise.all(budgetKeys.map((key) => deps.governor.snapshot(key))),
+        Promise.all(QUEUE_NAMES.map((queue) => deps.queues[queue].getJobCounts(...JOB_STATES))),
+      ]),
+      REDIS_TIMEOUT_MS,
+    );
+    for (const g of fromRedisGauges) g.reset();
+    budgetKeys.forEach((budget_key, i) => {
+      const snapshot = snapshots[i];
+      if (!snapshot) return;
+      const windows: [string, WindowSnapshot][] = [
+        ['minute', snapshot.minute],
+        ['day', snapshot.day],
+      ];
+      for (const [window, w] of windows) {
+        for (const lane of ['sync', 'order', 'unattributed'] as const) {
+          used.set({ budget_key, window, lane }, w.used[lane]);
+        }
+        remaining.set({ budget_key, window }, w.remaining);
+        limit.set({ budget_key, window }, w.limit);
+        syncShare.set({ budget_key, window }, w.syncShare);
+      }
+    });
+    QUEUE_NAMES.forEach((queue, i) => {
+      for (const state of JOB_STATES) queueJobs.set({ queue, state }, jobCounts[i]?.[state] ?? 0);
+    });
+  }
+
+  // A source that cannot be read leaves no stale values behind: its gauges go empty and `exs_metrics_source_up` 0.
+  async function refresh(): Promise<void> {
+    let budgetKeys: string[] = [];
+    try {
+      budgetKeys = await fromPostgres();
+      sourceUp.set({ source: 'postgres' }, 1);
+    } catch (error) {
+      for (const g of fromPostgresGauges) g.reset();
+      sourceUp.set({ source: 'postgres' }, 0);
+      deps.onError('postgres', error);
+    }
+    try {
+      await fromRedis(budgetKeys);
+      sourceUp.set({ source: 'redis' }, 1);
+    } catch (error) {
+      for (const g of fromRedisGauges) g.reset();
+      sourceUp.set({ source: 'redis' }, 0);
+      deps.onError('redis', error);
+    }
+  }
+
+  let inFlight: Promise<void> | undefined;
+  return {
+    refresh() {
+      inFlight ??= refresh().finally(() => {
+        inFlight = undefined;
+      });
+      return inFlight;
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import { createGovernor, systemClock } from '@exact-sync/exact';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { ApiConfig } from '../config.ts';
+import { createStateMetrics } from '../metrics/state-metrics.ts';
+
+/**
+ * Prometheus metrics at `/metrics`, behind the admin token: the process's own, and the state every process shares
+ * (budgets, queues, sync progress, orders, connections), read at scrape time. The api exports that state once for
+ * the whole installation, however many workers run; workers export only their own calls and jobs.
+ */
+async function metricsPlugin(app: FastifyInstance, options: { config: ApiConfig }): Promise<void> {
+  const { config } = options;
+  // Its own registry, so several apps in one process (tests) never share or clash over metrics.
+  const registry = new Registry();
+  registry.setDefaultLabels({ app: 'api' });
+  collectDefaultMetrics({ register: registry });
+  const state = createStateMetrics(registry, {
+    db: app.database.db,
+    queues: app.queues,
+    governor: createGovernor(
+      { redis: app.redis, clock: systemClock, keyPrefix: config.REDIS_PREFIX },
+      {
+        syncReservePerMinute: config.SYNC_RESERVE_PER_MINUTE,
+        syncReservePerDay: config.SYNC_RESERVE_PER_DAY,
+      },
+    ),
+    now: () => Date.now(),
+    onError: (source, error) =>
+      app.log.warn({ source, err: error instanceof Error ? error.message : String(error) }, 'metrics source'),
+  });
+
+  app.get('/metrics', { schema: { hide: true }, preHandler: app.requireAdmin }, async (_request, reply) => {
+    await state.refresh();
+    return reply.type(registry.contentType).send(await registry.metrics());
+  });
+}
+
+export default fp(metricsPlugin, { name: 'metrics', dependencies: ['database', 'queues', 'auth'] });

@@ -1,0 +1,133 @@
+import { connections, syncState } from '@exact-sync/db';
+import { budgetKeyFor, createGovernor } from '@exact-sync/exact';
+import { producerRedis } from '@exact-sync/queues';
+import {
+  createTestDatabase,
+  deleteRedisKeys,
+  parsePrometheus,
+  type TestDatabase,
+  testRedisUrl,
+  uniqueName,
+} from '@exact-sync/testkit';
+import { eq } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, seedConnection, testConfig } from './helpers.ts';
+import { ADMIN } from './onboarding.ts';
+
+let db: TestDatabase;
+let api: FastifyInstance;
+const prefix = uniqueName('metrics');
+const redis = producerRedis(testRedisUrl());
+
+async function scrape(app: FastifyInstance = api) {
+  const res = await app.inject({ method: 'GET', url: '/metrics', headers: ADMIN });
+  expect(res.statusCode).toBe(200);
+  return parsePrometheus(res.body);
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase('api_metrics');
+  api = await buildApp(testConfig({ DATABASE_URL: db.url, REDIS_URL: testRedisUrl(), REDIS_PREFIX: prefix }));
+});
+
+afterAll(async () => {
+  await api?.close();
+  await db?.drop();
+  await deleteRedisKeys(`{${prefix}}`);
+  await deleteRedisKeys(`${prefix}:`);
+  redis.disconnect();
+});
+
+describe('api /metrics', () => {
+  it('wants the admin token, as bearer or as the Basic auth password', async () => {
+    expect((await api.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
+    const basic = `Basic ${Buffer.from('ops:test-admin-token-0123456789').toString('base64')}`;
+    const res = await api.inject({ method: 'GET', url: '/metrics', headers: { authorization: basic } });
+    expect(res.statusCode).toBe(200);
+    expect(parsePrometheus(res.body).value('process_cpu_user_seconds_total', { app: 'api' })).toBeGreaterThan(
+      0,
+    );
+  });
+
+  it('shows connections, sync progress, orders, budgets and queue depths as Postgres and Redis hold them', async () => {
+    const { connectionId, keys } = await seedConnection(api);
+    const { db: orm } = api.database;
+    const [row] = await orm.select().from(connections).where(eq(connections.id, connectionId));
+    if (!row?.division) throw new Error('seeded connection has no division');
+    const budgetKey = budgetKeyFor(row.exactBaseUrl, row.division);
+    await orm
+      .update(connections)
+      .set({ status: 'needs_reauth', paused: true })
+      .where(eq(connections.id, connectionId));
+    await orm.insert(syncState).values({
+      connectionId,
+      entity: 'items',
+      phase: 'incremental',
+      records: 42,
+      lastSuccessAt: new Date(Date.now() - 90_000),
+    });
+    const order = await api.inject({
+      method: 'POST',
+      url: '/v1/orders',
+      headers: { authorization: `Bearer ${keys.b2b}` },
+      payload: { reference: 'M-1', customer: { code: 'C0001' }, lines: [{ sku: 'SKU-1', quantity: 1 }] },
+    });
+    expect(order.statusCode).toBe(202);
+    const governor = createGovernor(
+      { redis, clock: { now: () => Date.now() }, keyPrefix: prefix },
+      { syncReservePerMinute: 10, syncReservePerDay: 300 },
+    );
+    await governor.acquire(budgetKey, 'sync');
+    await governor.acquire(budgetKey, 'order');
+    await governor.record(budgetKey, 'sync', {
+      status: 200,
+      headers: { dayLimit: 5000, dayRemaining: 4990, dayReset: Date.now() + 3_600_000 },
+    });
+
+    const m = await scrape();
+    expect(m.value('exs_connection_info', { connection_id: connectionId })).toBe(1);
+    expect(m.find('exs_connection_info', { connection_id: connectionId })[0]?.labels).toMatchObject({
+      name: 'Test shop',
+      budget_key: budgetKey,
+      status: 'needs_reauth',
+    });
+    expect(m.value('exs_connection_needs_reauth', { connection_id: connectionId })).toBe(1);
+    expect(m.value('exs_connection_paused', { connection_id: connectionId })).toBe(1);
+    expect(m.value('exs_sync_records', { connection_id: connectionId, entity: 'items' })).toBe(42);
+    const lag = m.value('exs_sync_lag_seconds', { connection_id: connectionId, entity: 'items' }) ?? 0;
+    expect(lag).toBeGreaterThanOrEqual(90);
+    expect(lag).toBeLessThan(600);
+    expect(m.value('exs_orders', { connection_id: connectionId, status: 'accepted' })).toBe(1);
+    expect(m.value('exs_orders', { connection_id: connectionId, status: 'submitted' })).toBe(0);
+    expect(m.value('exs_queue_jobs', { queue: 'orders', state: 'waiting' })).toBe(1);
+    expect(m.value('exs_queue_jobs', { queue: 'sync', state: 'failed' })).toBe(0);
+
+    const budget = { budget_key: budgetKey, window: 'minute' };
+    expect(m.value('exs_budget_used', { ...budget, lane: 'sync' })).toBe(1);
+    expect(m.value('exs_budget_used', { ...budget, lane: 'order' })).toBe(1);
+    expect(m.value('exs_budget_limit', budget)).toBe(60);
+    expect(m.value('exs_budget_remaining', budget)).toBe(58);
+    expect(m.value('exs_budget_sync_share', budget)).toBe(50);
+    // Exact's header said 10 calls of the day are gone: our own 2 and 8 made elsewhere.
+    const day = { budget_key: budgetKey, window: 'day' };
+    expect(m.value('exs_budget_remaining', day)).toBe(4990);
+    expect(m.value('exs_budget_used', { ...day, lane: 'unattributed' })).toBe(8);
+    expect(m.value('exs_metrics_source_up', { source: 'redis' })).toBe(1);
+  });
+
+  it('still answers while Redis is down, with Postgres gauges and the Redis source marked down', async () => {
+    const down = await buildApp(
+      testConfig({ DATABASE_URL: db.url, REDIS_URL: 'redis://127.0.0.1:1', REDIS_PREFIX: prefix }),
+    );
+    try {
+      const m = await scrape(down);
+      expect(m.value('exs_metrics_source_up', { source: 'redis' })).toBe(0);
+      expect(m.value('exs_metrics_source_up', { source: 'postgres' })).toBe(1);
+      expect(m.find('exs_connection_info').length).toBeGreaterThan(0);
+      expect(m.find('exs_queue_jobs')).toEqual([]);
+    } finally {
+      await down.close();
+    }
+  });
+});
