@@ -4,9 +4,11 @@ import type { ApiConfig } from './config.ts';
 import authPlugin from './plugins/auth.plugin.ts';
 import connectionsPlugin from './plugins/connections.plugin.ts';
 import databasePlugin from './plugins/database.plugin.ts';
+import docsPlugin from './plugins/docs.plugin.ts';
 import errorsPlugin from './plugins/errors.plugin.ts';
 import metricsPlugin from './plugins/metrics.plugin.ts';
 import queuesPlugin from './plugins/queues.plugin.ts';
+import securityPlugin from './plugins/security.plugin.ts';
 import { catalogRoutes } from './routes/catalog.route.ts';
 import { healthRoutes } from './routes/health.route.ts';
 import { orderRoutes } from './routes/orders.route.ts';
@@ -21,6 +23,11 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
   instance.setValidatorCompiler(validatorCompiler);
   instance.setSerializerCompiler(serializerCompiler);
   await instance.register(errorsPlugin);
+  // Both act on routes as they are added, so they come before every route (the docs' own pages included).
+  await instance.register(securityPlugin, {
+    storefrontPerMinute: options.config.STOREFRONT_RATE_LIMIT_PER_MINUTE,
+  });
+  await instance.register(docsPlugin);
   await instance.register(databasePlugin, { url: options.config.DATABASE_URL });
   await instance.register(queuesPlugin, {
     redisUrl: options.config.REDIS_URL,

@@ -33,6 +33,11 @@ export const serviceEnvSchema = z.object({
   SYNC_MIN_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
   /** How often the worker reconciles queues with Postgres and re-plans polling, in ms. */
   MAINTENANCE_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
+  /**
+   * Requests a minute one storefront API key may make (counted per api process). High by default: it stops a
+   * runaway client, not ordinary load or the ingest benchmark.
+   */
+  STOREFRONT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Prefix of every Redis key (queues and budgets), so several installations or tests can share one Redis. */
   REDIS_PREFIX: z
