@@ -9,8 +9,10 @@ const bool = (fallback: boolean) =>
     .transform((v) => v === 'true' || v === '1');
 
 const envSchema = z.object({
-  /** Port on 127.0.0.1; 0 picks a free one. */
+  /** Port to listen on; 0 picks a free one. */
   SIM_PORT: int(7070).refine((p) => p <= 65_535, 'must be a port number'),
+  /** Address to listen on: 127.0.0.1 by default; 0.0.0.0 in a container, so other containers reach it. */
+  SIM_HOST: z.string().min(1).default('127.0.0.1'),
   /** Seed of the generated dataset and of every random choice. */
   SIM_SEED: z.coerce.number().int().default(1),
   /** Divisions (Exact company numbers), comma separated. */
@@ -45,6 +47,7 @@ const envSchema = z.object({
 
 export interface SimEnv {
   port: number;
+  host: string;
   logLevel: string;
   config: SimConfigPatch;
 }
@@ -73,6 +76,7 @@ export function parseEnv(env: NodeJS.ProcessEnv): SimEnv {
   const e = result.data;
   return {
     port: e.SIM_PORT,
+    host: e.SIM_HOST,
     logLevel: e.LOG_LEVEL,
     config: {
       seed: e.SIM_SEED,

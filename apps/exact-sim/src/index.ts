@@ -8,8 +8,10 @@ export type { SimClient, SimConfig } from './config.ts';
 
 /** Options of {@link startSimulator}: any SimConfig field plus where to listen and how much to log. */
 export type StartOptions = Partial<SimConfig> & {
-  /** Port on 127.0.0.1; 0 (the default here) picks a free one. */
+  /** Port; 0 (the default here) picks a free one. */
   port?: number;
+  /** Address to listen on; default 127.0.0.1. */
+  host?: string;
   /** pino level; default `warn`. */
   logLevel?: string;
 };
@@ -26,15 +28,16 @@ export interface RunningSimulator {
  * anything not given keeps its default (see DEFAULT_CONFIG).
  */
 export async function startSimulator(options: StartOptions = {}): Promise<RunningSimulator> {
-  const { port = 0, logLevel = 'warn', ...patch } = options;
+  const { port = 0, host = '127.0.0.1', logLevel = 'warn', ...patch } = options;
   const config = mergeConfig(DEFAULT_CONFIG, simConfigPatchSchema.parse(patch));
   const logger = pino({ level: logLevel, name: 'exact-sim' });
   const state = new SimState(config, logger);
   const server = createSimServer(state);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
+    server.listen(port, host, () => resolve());
   });
+  // Printed, and used for links when no Host header says better (127.0.0.1 reaches the default and 0.0.0.0).
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   state.baseUrl = url;
   return {

@@ -9,7 +9,7 @@ try {
   process.exit(1);
 }
 
-const sim = await startSimulator({ ...env.config, port: env.port, logLevel: env.logLevel });
+const sim = await startSimulator({ ...env.config, port: env.port, host: env.host, logLevel: env.logLevel });
 // Spawning tests read this exact first line to learn the URL.
 process.stdout.write(`exact-sim listening on ${sim.url}\n`);
 
