@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { ApiConfig } from './config.ts';
 import authPlugin from './plugins/auth.plugin.ts';
+import bullBoardPlugin from './plugins/bull-board.plugin.ts';
 import connectionsPlugin from './plugins/connections.plugin.ts';
 import databasePlugin from './plugins/database.plugin.ts';
 import docsPlugin from './plugins/docs.plugin.ts';
@@ -9,6 +10,7 @@ import errorsPlugin from './plugins/errors.plugin.ts';
 import metricsPlugin from './plugins/metrics.plugin.ts';
 import queuesPlugin from './plugins/queues.plugin.ts';
 import securityPlugin from './plugins/security.plugin.ts';
+import { adminRoutes } from './routes/admin.route.ts';
 import { catalogRoutes } from './routes/catalog.route.ts';
 import { healthRoutes } from './routes/health.route.ts';
 import { orderRoutes } from './routes/orders.route.ts';
@@ -40,4 +42,6 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
   await instance.register(webhookRoutes, { secret: options.config.EXACT_WEBHOOK_SECRET });
   await instance.register(connectionsPlugin, { config: options.config });
   await instance.register(metricsPlugin, { config: options.config });
+  await instance.register(bullBoardPlugin);
+  await instance.register(adminRoutes, { config: options.config });
 }

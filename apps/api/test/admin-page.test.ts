@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { adminPage } from '../src/admin/admin-page.ts';
+import type { StatusView } from '../src/connections/connection.schemas.ts';
+
+const NOW = Date.parse('2026-03-01T12:00:00.000Z');
+const entity = {
+  phase: 'incremental' as const,
+  cursor: '42',
+  records: 1234,
+  lastSuccessAt: '2026-03-01T11:58:00.000Z',
+  lagSeconds: 120,
+  lastError: null,
+};
+
+/** A connection whose refresh token died while it was paused: the states an operator must not miss. */
+const stuck: StatusView = {
+  id: '6f1d5c1e-0000-4000-8000-000000000001',
+  name: 'Shop "North"',
+  division: 100001,
+  exactBaseUrl: 'https://start.exactonline.nl',
+  status: 'needs_reauth',
+  paused: true,
+  needsReauth: true,
+  statusReason: 'refresh token expired <at> 11:00',
+  channels: {},
+  createdAt: '2026-02-01T00:00:00.000Z',
+  updatedAt: '2026-03-01T11:00:00.000Z',
+  tokens: null,
+  entities: {
+    items: { ...entity, lastError: '<b>Exact said no</b>' },
+    stock: { ...entity, phase: 'initial', records: 0, lastSuccessAt: null, lagSeconds: null },
+    prices: entity,
+    accounts: entity,
+  },
+  budget: null,
+  orders: { accepted: 3, submitting: 0, submitted: 10, rejected: 1, failed: 2 },
+};
+
+const figure = (page: string, path: string) =>
+  new RegExp(`data-figure="${path.replace(/\./g, '\\.')}" data-value="([^"]*)"`).exec(page)?.[1];
+
+describe('the operator page', () => {
+  const page = adminPage([stuck], { now: NOW, queuesPath: '/admin/queues' });
+
+  it('flags a paused connection that needs reauthorization, with the reason', () => {
+    expect(figure(page, 'status')).toBe('needs_reauth');
+    expect(figure(page, 'paused')).toBe('true');
+    expect(figure(page, 'needsReauth')).toBe('true');
+    expect(page).toContain('needs reauthorization');
+    expect(page).toContain('refresh token expired &lt;at&gt; 11:00');
+  });
+
+  it('shows sync progress, failures and orders by state as machine-readable figures', () => {
+    expect(figure(page, 'entities.items.records')).toBe('1234');
+    expect(page).toContain('>1,234<');
+    expect(figure(page, 'entities.stock.phase')).toBe('initial');
+    expect(figure(page, 'entities.stock.lastSuccessAt')).toBe('');
+    expect(figure(page, 'entities.prices.lagSeconds')).toBe('120');
+    expect(page).toContain('2 min');
+    expect(figure(page, 'entities.items.lastError')).toBe('&lt;b&gt;Exact said no&lt;/b&gt;');
+    expect(page).not.toContain('<b>Exact');
+    expect(figure(page, 'orders.failed')).toBe('2');
+    expect(figure(page, 'orders.submitted')).toBe('10');
+  });
+
+  it('says why there is no budget instead of showing empty gauges', () => {
+    expect(page).toContain('No budget to show');
+    expect(page).not.toContain('<meter');
+  });
+
+  it('invites creating a connection when there is none', () => {
+    expect(adminPage([], { now: NOW, queuesPath: '/admin/queues' })).toContain('No connections yet');
+  });
+});
