@@ -16,9 +16,10 @@ import {
   waitFor,
 } from '@exact-sync/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { metricNamesOf } from './promql-names.ts';
 
-// The Grafana dashboard queries only metrics that a running api and worker really export.
+// The Grafana dashboard and the Prometheus alerts query only metrics that a running api and worker really export.
 const DIVISION = 100001;
 const ITEMS = 40;
 const prefix = uniqueName('dashboard');
@@ -40,6 +41,13 @@ function dashboardQueries(): string[] {
     panels.flatMap((p) => [...(p.targets ?? []).map((t) => t.expr ?? ''), ...exprs(p.panels ?? [])]);
   const variables = dashboard.templating.list.map((v) => (typeof v.query === 'object' ? v.query.query : ''));
   return [...exprs(dashboard.panels), ...variables].filter((q) => q !== '');
+}
+
+function alertQueries(): string[] {
+  const rules = parse(readFileSync(`${repoRoot}infra/prometheus/alerts.yml`, 'utf8')) as {
+    groups: { rules: { expr: string }[] }[];
+  };
+  return rules.groups.flatMap((g) => g.rules.map((r) => r.expr));
 }
 
 async function scrape(url: string) {
@@ -92,8 +100,8 @@ afterAll(async () => {
   await deleteRedisKeys(`${prefix}:`);
 });
 
-describe('Grafana dashboard against a running stack', () => {
-  it('queries only metric names that the api and the worker export', async () => {
+describe('Grafana dashboard and Prometheus alerts against a running stack', () => {
+  it('query only metric names that the api and the worker export', async () => {
     const workerUrl = /worker listening on (http:\/\/\S+)/.exec(stack.workers[0]?.output() ?? '')?.[1];
     if (!workerUrl) throw new Error('worker address not found in its output');
     const [api, worker] = await Promise.all([scrape(stack.apiUrl), scrape(workerUrl)]);
@@ -101,8 +109,9 @@ describe('Grafana dashboard against a running stack', () => {
     // Histograms are queried through their _bucket, _sum and _count series.
     const family = (name: string) => (exported.has(name) ? name : name.replace(/_(bucket|sum|count)$/, ''));
 
-    const queried = [...new Set(dashboardQueries().flatMap(metricNamesOf))].sort();
-    expect(queried).toContain('exs_budget_used');
+    const queries = [...dashboardQueries(), ...alertQueries()];
+    const queried = [...new Set(queries.flatMap(metricNamesOf))].sort();
+    expect(queried).toEqual(expect.arrayContaining(['exs_budget_used', 'exs_connection_needs_reauth']));
     const missing = queried.filter((name) => !exported.has(family(name)));
     expect(missing).toEqual([]);
 
