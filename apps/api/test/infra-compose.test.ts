@@ -9,7 +9,8 @@ import { parse } from 'yaml';
 
 // docker-compose.yml is validated by Debian's docker-compose 1.29 (`apt-get install -y docker-compose`); no Docker
 // engine is needed. Without the binary the validation is skipped and says so; the static checks always run.
-const hasCompose = spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status === 0;
+const COMPOSE = 'docker-compose';
+const hasCompose = spawnSync(COMPOSE, ['version'], { stdio: 'ignore' }).status === 0;
 const INTERFACE = Object.keys(serviceEnvSchema.shape).sort();
 const SECRETS = {
   ADMIN_TOKEN: 'compose-admin-token-0123456789',
@@ -42,7 +43,7 @@ function compose(vars: Record<string, string>, ...args: string[]) {
       .map(([k, v]) => `${k}=${v}\n`)
       .join(''),
   );
-  return spawnSync('docker-compose', ['-f', 'docker-compose.yml', '--env-file', envFile, ...args], {
+  return spawnSync(COMPOSE, ['-f', 'docker-compose.yml', '--env-file', envFile, ...args], {
     cwd: repoRoot,
     encoding: 'utf8',
     env: { PATH: process.env.PATH ?? '' },
@@ -130,7 +131,7 @@ describe.skipIf(!hasCompose)(composeSuite, () => {
 
   it('runs the demo against the simulator with infra/compose/demo.env', () => {
     const run = spawnSync(
-      'docker-compose',
+      COMPOSE,
       ['-f', 'docker-compose.yml', '--env-file', 'infra/compose/demo.env', '--profile', 'demo', 'config'],
       { cwd: repoRoot, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } },
     );

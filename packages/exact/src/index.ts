@@ -17,7 +17,7 @@ export {
   isPermanent,
   UnexpectedBodyError,
 } from './errors.ts';
-export type { CallOptions, ExactCallEvent, ExactCallObserver, Logger } from './exact-call.ts';
+export type { CallOptions, ExactCallObserver, Logger } from './exact-call.ts';
 export {
   createExactClient,
   type ExactClient,
