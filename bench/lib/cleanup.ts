@@ -1,0 +1,65 @@
+/**
+ * What a benchmark started, stopped in reverse order when it ends, fails or is interrupted (Ctrl-C, or the runner
+ * stopping it), so no simulator, worker, database or Redis server outlives the run.
+ */
+export interface Cleanup {
+  /** Registers a stop step. */
+  defer(what: string, fn: () => Promise<unknown> | unknown): void;
+  /** A nested cleanup (e.g. one stack of several in a run) that can be run early and is run with this one. */
+  scope(what: string): Cleanup;
+  /** Runs every step once, the last registered first; a failing step is reported and the others still run. */
+  run(): Promise<void>;
+}
+
+function createCleanup(): Cleanup {
+  const steps: { what: string; fn: () => Promise<unknown> | unknown }[] = [];
+  let running: Promise<void> | undefined;
+  const cleanup: Cleanup = {
+    defer(what, fn) {
+      steps.push({ what, fn });
+    },
+    scope(what) {
+      const inner = createCleanup();
+      cleanup.defer(what, () => inner.run());
+      return inner;
+    },
+    run() {
+      running ??= (async () => {
+        for (let step = steps.pop(); step !== undefined; step = steps.pop()) {
+          try {
+            await step.fn();
+          } catch (error) {
+            console.error(`cleanup: ${step.what} failed: ${(error as Error).message}`);
+          }
+        }
+      })();
+      return running;
+    },
+  };
+  return cleanup;
+}
+
+/**
+ * Runs a benchmark's body and then its cleanup, whatever happens (also on SIGINT/SIGTERM). The body answers
+ * whether its correctness targets held: figures never fail a run, but lost, duplicated or unequal data, a 429 or a
+ * crash set exit code 1.
+ */
+export async function runBench(body: (cleanup: Cleanup) => Promise<boolean>): Promise<void> {
+  const cleanup = createCleanup();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.error(`\n${signal}: stopping what the benchmark started`);
+      void cleanup.run().finally(() => process.exit(130));
+    });
+  }
+  let ok = false;
+  try {
+    ok = await body(cleanup);
+  } catch (error) {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  } finally {
+    await cleanup.run();
+  }
+  if (!ok) console.log('\nRESULT: a correctness target was missed (see above)');
+  process.exitCode = ok ? 0 : 1;
+}
