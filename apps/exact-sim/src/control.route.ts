@@ -67,6 +67,7 @@ export const controlRoutes: ControlRoute[] = [
       const tokens = state.tokens.snapshot();
       return ok({
         ...state.stats.snapshot(divisionParam(req.query)),
+        dayWindows: state.limiter.dayWindows(divisionParam(req.query)),
         tokenCalls: tokens.calls,
         tokens: tokens.byClient,
       });

@@ -32,9 +32,21 @@ const minutelyHeaders = (w: Window): Record<string, string> => ({
   'X-RateLimit-Minutely-Reset': String(w.end),
 });
 
+/** A day window as the simulator counted it, for tests that check what a client used per day. */
+export interface DayWindowUse {
+  clientId: string;
+  division: number;
+  end: number;
+  limit: number;
+  used: number;
+}
+
+const DAY_HISTORY = 50;
+
 /** Exact's fixed minutely and daily windows per (client, division). */
 export class RateLimiter {
   private readonly budgets = new Map<string, Budget>();
+  private readonly closedDays: DayWindowUse[] = [];
 
   /**
    * Takes one call. Refused: only the exhausted window's headers (the daily one first, as it lasts longer).
@@ -54,6 +66,16 @@ export class RateLimiter {
       day: roll(previous?.day, now, config.dayMs, config.dayLimit),
     };
     this.budgets.set(key, budget);
+    if (previous && previous.day !== budget.day) {
+      this.closedDays.push({
+        clientId,
+        division,
+        end: previous.day.end,
+        limit: previous.day.limit,
+        used: previous.day.used,
+      });
+      if (this.closedDays.length > DAY_HISTORY) this.closedDays.shift();
+    }
     if (countDaily && budget.day.used >= budget.day.limit)
       return { allowed: false, headers: dailyHeaders(budget.day) };
     if (budget.minute.used >= budget.minute.limit)
@@ -63,7 +85,17 @@ export class RateLimiter {
     return { allowed: true, headers: { ...dailyHeaders(budget.day), ...minutelyHeaders(budget.minute) } };
   }
 
+  /** Day windows per (client, division): the closed ones (last 50) and the current ones, oldest first. */
+  dayWindows(division?: number): DayWindowUse[] {
+    const current = [...this.budgets].map(([key, b]) => {
+      const [clientId = '', div = '0'] = key.split('\u0000');
+      return { clientId, division: Number(div), end: b.day.end, limit: b.day.limit, used: b.day.used };
+    });
+    return [...this.closedDays, ...current].filter((w) => division === undefined || w.division === division);
+  }
+
   clear(): void {
     this.budgets.clear();
+    this.closedDays.length = 0;
   }
 }

@@ -173,3 +173,20 @@ describe('order POSTs and the daily limit', () => {
     expect(lookup.status).toBe(429);
   });
 });
+
+describe('day windows in the stats', () => {
+  it('reports what each day window counted, also after the day is over', async () => {
+    sim = await startSim();
+    const token = await sim.token();
+    for (let i = 0; i < 3; i++) await sim.api(token, DIVISIONS_PATH);
+    await sim.control('POST', '/_sim/clock/advance', { ms: 86_400_000 });
+    await sim.api(await sim.token(), DIVISIONS_PATH);
+    const { body } = await sim.control<{ dayWindows: { division: number; used: number; end: number }[] }>(
+      'GET',
+      `/_sim/stats?division=${DIVISION}`,
+    );
+    expect(body.dayWindows.map((w) => w.used)).toEqual([3, 1]);
+    const [first, second] = body.dayWindows;
+    expect((second?.end ?? 0) - (first?.end ?? 0)).toBe(86_400_000);
+  });
+});

@@ -37,10 +37,14 @@ export function simControl(baseUrl: string) {
       ),
     moveDivision: (division: number) => call<unknown>('POST', `/divisions/${division}/move`),
     stats: (division?: number) =>
-      call<{ calls: SimCallStat[]; total: number; rateLimited: number } & Record<string, unknown>>(
-        'GET',
-        division === undefined ? '/stats' : `/stats?division=${division}`,
-      ),
+      call<
+        {
+          calls: SimCallStat[];
+          total: number;
+          rateLimited: number;
+          dayWindows: { clientId: string; division: number; end: number; limit: number; used: number }[];
+        } & Record<string, unknown>
+      >('GET', division === undefined ? '/stats' : `/stats?division=${division}`),
     resetStats: () => call<unknown>('DELETE', '/stats'),
     orders: (division?: number) =>
       call<{ data: Record<string, unknown>[]; postsByYourRef: Record<string, number> }>(
