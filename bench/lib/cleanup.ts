@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
 /**
  * What a benchmark started, stopped in reverse order when it ends, fails or is interrupted (Ctrl-C, or the runner
  * stopping it), so no simulator, worker, database or Redis server outlives the run.
@@ -60,6 +62,42 @@ export async function runBench(body: (cleanup: Cleanup) => Promise<boolean>): Pr
   } finally {
     await cleanup.run();
   }
+  const leftovers = ownChildren();
+  for (const pid of leftovers) {
+    // Children are started in their own process group (testkit's detached processes): stop the whole group.
+    for (const target of [-pid, pid]) {
+      try {
+        process.kill(target, 'SIGTERM');
+        break;
+      } catch {
+        // not a group leader, or gone
+      }
+    }
+  }
+  if (leftovers.length > 0)
+    console.error(`stopped ${leftovers.length} process(es) a failed start left behind`);
   if (!ok) console.log('\nRESULT: a correctness target was missed (see above)');
-  process.exitCode = ok ? 0 : 1;
+  // Exit now: a child's open pipes must not keep a finished benchmark alive.
+  process.exit(ok ? 0 : 1);
+}
+
+/**
+ * The processes this one started and that are still running, by parent pid (Linux /proc): a backstop for a child
+ * a failed start left behind, so the run still ends and leaves nothing running.
+ */
+export function ownChildren(): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Fields after the command name (which may hold spaces) start after the last ')'.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      // tsx's esbuild service is this process's own helper, not something a benchmark started.
+      if (ppid === process.pid && !stat.includes('(esbuild)')) out.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
 }
