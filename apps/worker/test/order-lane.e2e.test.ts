@@ -70,8 +70,13 @@ async function expectExactlyOnce(expected: number): Promise<void> {
       const orders = await allOrders();
       return orders.length === expected && orders.every((o) => o.status === 'submitted');
     },
-    120_000,
-  );
+    90_000,
+  ).catch(async (error: Error) => {
+    const counts: Record<string, number> = {};
+    for (const o of await allOrders()) counts[`${o.status}`] = (counts[o.status] ?? 0) + 1;
+    const log = stack.workers.map((w) => w.output().slice(-2500)).join('\n---\n');
+    throw new Error(`${error.message}; expected ${expected}, have ${JSON.stringify(counts)}\n${log}`);
+  });
   const { data, postsByYourRef } = await stack.simControl.orders(DIVISION);
   const orders = await allOrders();
   for (const order of orders) {
