@@ -37,8 +37,8 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
   });
   await instance.register(authPlugin, { adminToken: options.config.ADMIN_TOKEN });
   await instance.register(healthRoutes);
-  await instance.register(orderRoutes);
-  await instance.register(catalogRoutes);
+  await instance.register(orderRoutes, { settleMs: options.config.FEED_SETTLE_MS });
+  await instance.register(catalogRoutes, { settleMs: options.config.FEED_SETTLE_MS });
   await instance.register(webhookRoutes, { secret: options.config.EXACT_WEBHOOK_SECRET });
   await instance.register(connectionsPlugin, { config: options.config });
   await instance.register(metricsPlugin, { config: options.config });

@@ -15,6 +15,8 @@ export function testConfig(overrides: Record<string, string>): ApiConfig {
     TOKEN_ENCRYPTION_KEY: '0f'.repeat(32),
     ADMIN_TOKEN: 'test-admin-token-0123456789',
     LOG_LEVEL: 'silent',
+    // Route tests read what they just wrote; the feed settle window has its own test.
+    FEED_SETTLE_MS: '0',
     ...overrides,
   });
 }

@@ -217,6 +217,35 @@ describe('order feed', () => {
     expect(rejected.json().data).toEqual([]);
   });
 
+  it('leaves changes younger than the settle window for the next pull, so none is skipped while it commits', async () => {
+    const settling = await buildApp(
+      testConfig({
+        DATABASE_URL: db.url,
+        REDIS_URL: testRedisUrl(),
+        REDIS_PREFIX: prefix,
+        FEED_SETTLE_MS: '1500',
+      }),
+    );
+    try {
+      const since = new Date(Date.now() - 1_000).toISOString();
+      const order = (await post(keys.keys.b2b, validOrder('SETTLE-1'))).json();
+      const pull = async () =>
+        (
+          await settling.inject({
+            url: `/v1/orders?updated_since=${encodeURIComponent(since)}`,
+            headers: { authorization: `Bearer ${ADMIN}` },
+          })
+        )
+          .json()
+          .data.map((o: { id: string }) => o.id);
+      expect(await pull()).not.toContain(order.id);
+      await new Promise((r) => setTimeout(r, 1_600));
+      expect(await pull()).toContain(order.id);
+    } finally {
+      await settling.close();
+    }
+  });
+
   it('lets the operator retry a failed order, and refuses to retry a submitted one', async () => {
     const order = (await post(keys.keys.b2b, validOrder('R-1'))).json();
     await api.queues.orders.remove(order.id);

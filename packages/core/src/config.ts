@@ -38,6 +38,11 @@ export const serviceEnvSchema = z.object({
    * runaway client, not ordinary load or the ingest benchmark.
    */
   STOREFRONT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
+  /**
+   * How old a change must be before `updated_since` / cursor feeds show it, in ms: longer than the longest write
+   * transaction, so a reader never moves past a change that has not committed yet.
+   */
+  FEED_SETTLE_MS: z.coerce.number().int().min(0).default(2_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Prefix of every Redis key (queues and budgets), so several installations or tests can share one Redis. */
   REDIS_PREFIX: z

@@ -33,7 +33,7 @@ const PULLS =
   'until it is null.';
 
 /** The storefront's connection and its query, in the repository's terms. */
-function catalogQuery(request: FastifyRequest, q: CatalogQueryParams): CatalogQuery {
+function catalogQuery(request: FastifyRequest, q: CatalogQueryParams, settleMs: number): CatalogQuery {
   if (!request.storefront) throw unauthorized('a storefront API key is required');
   return {
     connectionId: request.storefront.connectionId,
@@ -41,6 +41,7 @@ function catalogQuery(request: FastifyRequest, q: CatalogQueryParams): CatalogQu
     updatedSince: q.updated_since ? new Date(q.updated_since) : undefined,
     cursor: q.cursor,
     limit: q.limit,
+    settleMs,
   };
 }
 
@@ -64,7 +65,7 @@ const schema = <R>(summary: string, response: R) => ({
 });
 
 /** Catalogue reads for storefronts: the synced data of the key's connection, straight from Postgres. */
-export async function catalogRoutes(instance: FastifyInstance): Promise<void> {
+export async function catalogRoutes(instance: FastifyInstance, options: { settleMs: number }): Promise<void> {
   const app = instance.withTypeProvider<ZodTypeProvider>();
   const { db } = app.database;
   const preHandler = app.requireStorefront;
@@ -73,7 +74,9 @@ export async function catalogRoutes(instance: FastifyInstance): Promise<void> {
     '/v1/items',
     { preHandler, schema: schema('Items (`code` = item code)', itemFeedSchema) },
     async (request) => {
-      const page = await withCursor(() => listItems(db, catalogQuery(request, request.query)));
+      const page = await withCursor(() =>
+        listItems(db, catalogQuery(request, request.query, options.settleMs)),
+      );
       return { data: page.data.map(toItemView), nextCursor: page.nextCursor };
     },
   );
@@ -89,7 +92,7 @@ export async function catalogRoutes(instance: FastifyInstance): Promise<void> {
       ),
     },
     async (request) => {
-      const query = catalogQuery(request, request.query);
+      const query = catalogQuery(request, request.query, options.settleMs);
       const page = await withCursor(() => listStock(db, query));
       const itemIds = [...new Set(page.data.map((row) => row.itemId))];
       const sums = await stockTotals(db, query.connectionId, itemIds);
@@ -111,7 +114,9 @@ export async function catalogRoutes(instance: FastifyInstance): Promise<void> {
       ),
     },
     async (request) => {
-      const page = await withCursor(() => listPrices(db, catalogQuery(request, request.query)));
+      const page = await withCursor(() =>
+        listPrices(db, catalogQuery(request, request.query, options.settleMs)),
+      );
       return { data: page.data.map(toPriceView), nextCursor: page.nextCursor };
     },
   );
@@ -120,7 +125,9 @@ export async function catalogRoutes(instance: FastifyInstance): Promise<void> {
     '/v1/accounts',
     { preHandler, schema: schema('Customer accounts (`code` = trimmed account code)', accountFeedSchema) },
     async (request) => {
-      const page = await withCursor(() => listAccounts(db, catalogQuery(request, request.query)));
+      const page = await withCursor(() =>
+        listAccounts(db, catalogQuery(request, request.query, options.settleMs)),
+      );
       return { data: page.data.map(toAccountView), nextCursor: page.nextCursor };
     },
   );

@@ -55,7 +55,7 @@ async function checkCustomer(app: FastifyInstance, storefront: Storefront, body:
 }
 
 /** Storefront orders: accepted into Postgres at once, submitted to Exact by the worker's order lane. */
-export async function orderRoutes(instance: FastifyInstance): Promise<void> {
+export async function orderRoutes(instance: FastifyInstance, options: { settleMs: number }): Promise<void> {
   const app = instance.withTypeProvider<ZodTypeProvider>();
 
   /** The admin token sees every order; a storefront key only its own connection and channel. */
@@ -148,6 +148,7 @@ export async function orderRoutes(instance: FastifyInstance): Promise<void> {
           updatedSince: q.updated_since ? new Date(q.updated_since) : undefined,
           cursor: q.cursor,
           limit: q.limit,
+          settleMs: options.settleMs,
         });
         return { data: page.data.map(toOrderView), nextCursor: page.nextCursor };
       } catch (error) {

@@ -2,7 +2,7 @@ import { and, asc, eq, getTableColumns, gt, inArray, isNull, or, type SQL, sql }
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Executor } from '../client.ts';
 import { accounts, items, salesItemPrices, stockPositions } from '../schema/synced.ts';
-import { decodeCursor, encodeCursor } from './keyset.ts';
+import { decodeCursor, encodeCursor, settled } from './keyset.ts';
 import { InvalidCursorError } from './orders.repository.ts';
 
 /** What a storefront asks of one synced dataset; the connection comes from its API key. */
@@ -14,6 +14,8 @@ export interface CatalogQuery {
   updatedSince?: Date | undefined;
   cursor?: string | undefined;
   limit: number;
+  /** Changes younger than this are left for the next pull (see `settled`); code look-ups see everything. */
+  settleMs: number;
 }
 
 export interface CatalogPage<R> {
@@ -47,6 +49,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 function feedFilter(table: CatalogTable, codeColumn: PgColumn, query: CatalogQuery): SQL | undefined {
   const filters: (SQL | undefined)[] = [eq(table.connectionId, query.connectionId)];
   if (query.code !== undefined) filters.push(eq(codeColumn, query.code));
+  else filters.push(settled(table.updatedAt, query.settleMs));
   filters.push(query.updatedSince ? gt(table.updatedAt, query.updatedSince) : isNull(table.deletedAt));
   if (query.cursor !== undefined) {
     const position = decodeCursor(query.cursor);

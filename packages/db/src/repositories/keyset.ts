@@ -1,3 +1,6 @@
+import { type SQL, sql } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
+
 /** Keyset position of a feed ordered by (updatedAt, id): opaque to clients, base64url of both parts. */
 export interface FeedPosition {
   readonly updatedAt: Date;
@@ -17,4 +20,13 @@ export function decodeCursor(cursor: string): FeedPosition | undefined {
   const updatedAt = new Date(iso);
   if (Number.isNaN(updatedAt.getTime())) return undefined;
   return { updatedAt, id };
+}
+
+/**
+ * Feeds ordered by change time only show changes older than `settleMs`. A change is stamped when its statement runs
+ * but becomes visible when its transaction commits; a reader that moved past the stamp meanwhile would never see
+ * it. Waiting out the longest write transaction closes that gap.
+ */
+export function settled(column: PgColumn, settleMs: number): SQL {
+  return sql`${column} <= clock_timestamp() - make_interval(secs => ${settleMs / 1000})`;
 }

@@ -2,7 +2,7 @@ import type { Channel, OrderStatus } from '@exact-sync/core';
 import { and, asc, eq, gt, inArray, or, type SQL, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../client.ts';
 import { type OrderCustomer, orderLines, orders } from '../schema/orders.ts';
-import { decodeCursor, encodeCursor } from './keyset.ts';
+import { decodeCursor, encodeCursor, settled } from './keyset.ts';
 
 export type OrderRow = typeof orders.$inferSelect;
 export type OrderLineRow = typeof orderLines.$inferSelect;
@@ -93,6 +93,8 @@ export interface OrderFeedQuery {
   updatedSince?: Date | undefined;
   cursor?: string | undefined;
   limit: number;
+  /** Changes younger than this are left for the next pull (see `settled`). */
+  settleMs: number;
 }
 
 export class InvalidCursorError extends Error {
@@ -104,7 +106,7 @@ export async function listOrders(
   db: Executor,
   query: OrderFeedQuery,
 ): Promise<{ data: OrderWithLines[]; nextCursor: string | null }> {
-  const filters: SQL[] = [];
+  const filters: SQL[] = [settled(orders.updatedAt, query.settleMs)];
   if (query.connectionId) filters.push(eq(orders.connectionId, query.connectionId));
   if (query.channel) filters.push(eq(orders.channel, query.channel));
   if (query.status) filters.push(eq(orders.status, query.status));

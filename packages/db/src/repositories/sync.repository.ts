@@ -97,13 +97,21 @@ export async function upsertSyncedRows<E extends EntityName>(
   for (const [key, column] of Object.entries(getTableColumns(table))) {
     if (!LOCAL_COLUMNS.has(key)) set[key] = sql.raw(`excluded."${column.name}"`);
   }
-  set.seenAt = sql`now()`;
+  // Stamped when the statement runs, not when the page's transaction began (it spans an HTTP call): feeds order
+  // by this time and wait out only the short gap between statement and commit.
+  set.seenAt = sql`clock_timestamp()`;
   set.deletedAt = sql`null`;
   set.updatedAt = sql`case when ${table.timestamp} = excluded."timestamp" and ${table.deletedAt} is null
-    then ${table.updatedAt} else now() end`;
+    then ${table.updatedAt} else clock_timestamp() end`;
   await tx
     .insert(table)
-    .values(rows as (typeof table)['$inferInsert'][])
+    .values(
+      rows.map((r) => ({
+        ...r,
+        seenAt: sql`clock_timestamp()`,
+        updatedAt: sql`clock_timestamp()`,
+      })) as (typeof table)['$inferInsert'][],
+    )
     .onConflictDoUpdate({
       target: [table.connectionId, table.exactId],
       set,
@@ -121,7 +129,7 @@ export async function tombstoneUnseen(
   const table: SyncTable = SYNC_TABLES[entity];
   const rows = await tx
     .update(table)
-    .set({ deletedAt: sql`now()`, updatedAt: sql`now()` })
+    .set({ deletedAt: sql`clock_timestamp()`, updatedAt: sql`clock_timestamp()` })
     .where(and(eq(table.connectionId, connectionId), isNull(table.deletedAt), lt(table.seenAt, runStartedAt)))
     .returning({ id: table.exactId });
   return rows.length;
@@ -148,7 +156,7 @@ export async function applyDeletions(
     const table: SyncTable = SYNC_TABLES[d.entity];
     const rows = await tx
       .update(table)
-      .set({ deletedAt: d.deletedAt, updatedAt: sql`now()` })
+      .set({ deletedAt: d.deletedAt, updatedAt: sql`clock_timestamp()` })
       .where(
         and(
           eq(table.connectionId, connectionId),
