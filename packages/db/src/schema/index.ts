@@ -1,4 +1,3 @@
-export { rateBudgets } from './budgets.ts';
 export {
   apiKeys,
   type ChannelSettings,
