@@ -54,7 +54,7 @@ export async function simClient(
 }
 
 /** `ID → Timestamp` of the live rows of an entity, for comparing with the simulator's dataset. */
-export async function localVersions(handle: DatabaseHandle, connectionId: string, entity: EntityName) {
+async function localVersions(handle: DatabaseHandle, connectionId: string, entity: EntityName) {
   const table = SYNC_TABLES[entity];
   const rows = await handle.db
     .select({ id: table.exactId, ts: table.timestamp })
@@ -63,7 +63,7 @@ export async function localVersions(handle: DatabaseHandle, connectionId: string
   return new Map(rows.map((r) => [r.id, Number(r.ts)]));
 }
 
-export async function simVersions(sim: SimControl, division: number, entity: EntityName) {
+async function simVersions(sim: SimControl, division: number, entity: EntityName) {
   const records = await sim.dataset(division, entity);
   return new Map(records.map((r) => [r.ID.toLowerCase(), r.Timestamp]));
 }

@@ -15,7 +15,7 @@ const addressSchema = z
   .strict();
 
 /** B2B orders name their Exact customer by code or ID; B2C orders name a consumer, booked on the default account. */
-export const customerSchema = z.union(
+const customerSchema = z.union(
   [
     z.object({ code: text(18) }).strict(),
     z.object({ exactId: z.uuid('must be a GUID') }).strict(),
@@ -26,7 +26,7 @@ export const customerSchema = z.union(
 
 const amount = z.number().finite().max(1e9, 'is too large');
 
-export const orderLineSchema = z
+const orderLineSchema = z
   .object({
     sku: text(30),
     quantity: amount.positive('must be greater than 0'),

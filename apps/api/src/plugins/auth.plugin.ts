@@ -27,7 +27,7 @@ declare module 'fastify' {
 const sha256 = (value: string): Buffer => createHash('sha256').update(value).digest();
 
 /** Compares secrets in constant time (hashing first makes the lengths equal). */
-export function secretsEqual(given: string, expected: string): boolean {
+function secretsEqual(given: string, expected: string): boolean {
   return timingSafeEqual(sha256(given), sha256(expected));
 }
 

@@ -1,4 +1,4 @@
-import { ENTITY_NAMES, type EntityName, syncDedupId } from '@exact-sync/core';
+import { syncDedupId } from '@exact-sync/core';
 import { requestFullResync, type SyncDataset, saveSyncState } from '@exact-sync/db';
 import {
   BudgetExhaustedError,
@@ -82,22 +82,4 @@ export function syncDeletedHandler(services: WorkerServices): Handler<'sync.dele
       context.log.info({ connectionId, ...result }, 'deleted sync finished');
     });
   };
-}
-
-/** Enqueues a run of each given entity (deduplicated), e.g. after onboarding, a webhook or an operator's request. */
-export async function enqueueEntitySyncs(
-  services: Pick<WorkerServices, 'queues'>,
-  connectionId: string,
-  entities: readonly EntityName[] = ENTITY_NAMES,
-): Promise<void> {
-  for (const entity of entities) {
-    await enqueue(
-      services.queues,
-      'sync.entity',
-      { connectionId, entity },
-      {
-        deduplication: { id: syncDedupId(connectionId, entity) },
-      },
-    );
-  }
 }

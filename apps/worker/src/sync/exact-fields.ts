@@ -1,7 +1,7 @@
 import { parseOptionalExactDate } from '@exact-sync/exact';
 
 /** A record whose shape Exact broke: the page is refused rather than stored half-right. */
-export class MalformedRecordError extends Error {
+class MalformedRecordError extends Error {
   override readonly name = 'MalformedRecordError';
 }
 
