@@ -1,5 +1,5 @@
 export { ConfigError, parseEnv, type ServiceEnv, serviceEnvSchema } from './config.ts';
-export { CONNECTION_STATUSES, type ConnectionStatus, connectionStatusSchema } from './connections.ts';
+export { CONNECTION_STATUSES } from './connections.ts';
 export {
   ENTITY_NAMES,
   type EntityName,
@@ -8,7 +8,6 @@ export {
   entityNameSchema,
 } from './entities.ts';
 export {
-  type DefaultJobOptions,
   isJobName,
   JOB_NAMES,
   JOBS,
@@ -22,13 +21,9 @@ export {
   CHANNELS,
   type Channel,
   canTransition,
-  channelSchema,
   ORDER_STATUSES,
-  ORDER_TRANSITIONS,
   type OrderStatus,
   orderReferenceSchema,
-  orderStatusSchema,
-  YOUR_REF_MAX,
   yourRefFor,
 } from './orders.ts';
 export { QUEUE_NAMES, type QueueName } from './queues.ts';

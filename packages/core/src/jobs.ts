@@ -3,7 +3,7 @@ import { entityNameSchema } from './entities.ts';
 import type { QueueName } from './queues.ts';
 
 /** Options every job of a kind starts with; a subset of BullMQ's JobsOptions, so core does not import BullMQ. */
-export interface DefaultJobOptions {
+interface DefaultJobOptions {
   readonly attempts: number;
   readonly backoff: { readonly type: 'exponential' | 'fixed'; readonly delay: number };
   readonly removeOnComplete: boolean | { readonly count: number };

@@ -3,17 +3,15 @@ import { z } from 'zod';
 /** A storefront channel: each has its own API keys, YourRef prefix and settings. */
 export const CHANNELS = ['b2b', 'b2c'] as const;
 export type Channel = (typeof CHANNELS)[number];
-export const channelSchema = z.enum(CHANNELS);
 
 export const ORDER_STATUSES = ['accepted', 'submitting', 'submitted', 'rejected', 'failed'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
-export const orderStatusSchema = z.enum(ORDER_STATUSES);
 
 /**
  * Allowed transitions of the order state machine. `failed` is for causes outside the order (connection needs
  * re-authorization, Exact down for hours) and goes back to `accepted` when an operator or the reconciler retries.
  */
-export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
+const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   accepted: ['submitting', 'rejected', 'failed'],
   submitting: ['submitted', 'rejected', 'failed', 'accepted'],
   submitted: [],
@@ -26,7 +24,7 @@ export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
 }
 
 /** Exact's YourRef holds 30 characters; the channel prefix and a dash come first. */
-export const YOUR_REF_MAX = 30;
+const YOUR_REF_MAX = 30;
 const prefixes: Readonly<Record<Channel, string>> = { b2b: 'B2B', b2c: 'B2C' };
 
 /** Order references are short and plain so that `{prefix}-{reference}` fits Exact's YourRef. */
