@@ -3,7 +3,7 @@ import postgres from 'postgres';
 import * as schema from './schema/index.ts';
 
 export type Database = ReturnType<typeof drizzle<typeof schema>>;
-export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 /** The database or a transaction of it: repository functions accept either. */
 export type Executor = Database | Transaction;
 
@@ -14,7 +14,7 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-export interface DatabaseOptions {
+interface DatabaseOptions {
   /** Pool size; defaults to 10. */
   max?: number;
   /** Name shown in pg_stat_activity. */

@@ -1,7 +1,6 @@
 export {
   type Database,
   type DatabaseHandle,
-  type DatabaseOptions,
   openDatabase,
   pingDatabase,
 } from './client.ts';
@@ -19,21 +18,15 @@ export {
   type StockTotalRow,
   stockTotals,
 } from './repositories/catalog.repository.ts';
-export { decodeCursor, encodeCursor, type FeedPosition } from './repositories/keyset.ts';
 export { accountIdByCode, itemIdsByCode } from './repositories/lookup.repository.ts';
 export {
   findOrder,
-  findOrderByReference,
   InvalidCursorError,
   insertOrder,
   listOrders,
   markPostAttempt,
-  type NewOrder,
-  type OrderFeedQuery,
-  type OrderLineRow,
   type OrderRow,
   type OrderWithLines,
-  openOrderIds,
   transitionOrder,
 } from './repositories/orders.repository.ts';
 export {
@@ -46,7 +39,6 @@ export {
   SYNC_TABLES,
   type SyncDataset,
   type SyncRow,
-  type SyncStateRow,
   saveSyncState,
   tombstoneUnseen,
   tryLockSync,

@@ -2,7 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 
 /** Keyset position of a feed ordered by (updatedAt, id): opaque to clients, base64url of both parts. */
-export interface FeedPosition {
+interface FeedPosition {
   readonly updatedAt: Date;
   readonly id: string;
 }

@@ -5,12 +5,12 @@ import { type OrderCustomer, orderLines, orders } from '../schema/orders.ts';
 import { decodeCursor, encodeCursor, settled } from './keyset.ts';
 
 export type OrderRow = typeof orders.$inferSelect;
-export type OrderLineRow = typeof orderLines.$inferSelect;
+type OrderLineRow = typeof orderLines.$inferSelect;
 export interface OrderWithLines extends OrderRow {
   lines: OrderLineRow[];
 }
 
-export interface NewOrder {
+interface NewOrder {
   connectionId: string;
   channel: Channel;
   reference: string;
@@ -62,7 +62,7 @@ async function withLines(db: Executor, rows: OrderRow[]): Promise<OrderWithLines
   return rows.map((row) => ({ ...row, lines: lines.filter((l) => l.orderId === row.id) }));
 }
 
-export async function findOrderByReference(
+async function findOrderByReference(
   db: Executor,
   connectionId: string,
   channel: Channel,
@@ -86,7 +86,7 @@ export async function findOrder(db: Executor, id: string): Promise<OrderWithLine
   return (await withLines(db, rows))[0];
 }
 
-export interface OrderFeedQuery {
+interface OrderFeedQuery {
   connectionId?: string | undefined;
   channel?: Channel | undefined;
   status?: OrderStatus | undefined;
@@ -169,15 +169,4 @@ export async function markPostAttempt(db: Executor, id: string): Promise<void> {
     .update(orders)
     .set({ postAttempts: sql`${orders.postAttempts} + 1` })
     .where(eq(orders.id, id));
-}
-
-/** Orders the reconciler must make sure are queued: accepted or submitting, oldest first. */
-export async function openOrderIds(db: Executor, limit = 1_000): Promise<string[]> {
-  const rows = await db
-    .select({ id: orders.id })
-    .from(orders)
-    .where(inArray(orders.status, ['accepted', 'submitting']))
-    .orderBy(asc(orders.acceptedAt))
-    .limit(limit);
-  return rows.map((r) => r.id);
 }
