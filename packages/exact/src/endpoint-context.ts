@@ -1,5 +1,4 @@
-import type { CallOptions, ExactCall } from './exact-call.ts';
-import type { Lane } from './rate-governor.ts';
+import type { ExactCall } from './exact-call.ts';
 
 /** What each endpoint helper needs: the call pipeline and URLs for the connection's division. */
 export interface EndpointContext {
@@ -14,12 +13,6 @@ export interface EndpointContext {
    * re-based onto ours, so the bearer token is never sent to a host the connection was not configured for.
    */
   nextUrl(next: string): string;
-}
-
-/** The lane and wait option every helper takes last. */
-export interface LaneArgs {
-  lane: Lane;
-  options?: CallOptions;
 }
 
 export function createEndpointContext(call: ExactCall, baseUrl: string, division: number): EndpointContext {

@@ -4,7 +4,7 @@
  */
 
 /** Base of every error that carries an HTTP status from Exact. */
-export class ExactHttpError extends Error {
+class ExactHttpError extends Error {
   override readonly name: string = 'ExactHttpError';
   constructor(
     message: string,

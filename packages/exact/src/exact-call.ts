@@ -67,7 +67,7 @@ export interface CallTarget {
 }
 
 /** One request as the endpoint helpers describe it. */
-export interface ExactRequest {
+interface ExactRequest {
   method: TransportRequest['method'];
   url: string;
   /** `service/Entity`, the unit of Exact's error budget. */

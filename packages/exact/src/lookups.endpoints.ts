@@ -4,17 +4,9 @@ import { queryString, stringLiteral, unwrapResults } from './odata.ts';
 import type { Lane } from './rate-governor.ts';
 
 /** Default fields of a targeted item lookup. */
-export const ITEM_LOOKUP_FIELDS = ['ID', 'Code', 'Description', 'Unit', 'IsSalesItem', 'Timestamp'] as const;
+const ITEM_LOOKUP_FIELDS = ['ID', 'Code', 'Description', 'Unit', 'IsSalesItem', 'Timestamp'] as const;
 /** Default fields of a targeted account lookup. */
-export const ACCOUNT_LOOKUP_FIELDS = [
-  'ID',
-  'Code',
-  'Name',
-  'Email',
-  'Status',
-  'Blocked',
-  'Timestamp',
-] as const;
+const ACCOUNT_LOOKUP_FIELDS = ['ID', 'Code', 'Name', 'Email', 'Status', 'Blocked', 'Timestamp'] as const;
 
 /** Exact stores account codes right-aligned in 18 characters; an equality filter must use that form. */
 const ACCOUNT_CODE_WIDTH = 18;

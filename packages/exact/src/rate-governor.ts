@@ -7,7 +7,7 @@ import type { RateHeaders } from './rate-headers.ts';
 export type Lane = 'sync' | 'order';
 
 /** The governor's answer: a call granted, or "not before `until`" (epoch ms) and why. */
-export type AcquireResult = { granted: true } | { granted: false; until: number; reason: BudgetReason };
+type AcquireResult = { granted: true } | { granted: false; until: number; reason: BudgetReason };
 
 /** One rate window (minute or day) of a budget key, for status pages and metrics. */
 export interface WindowSnapshot {
@@ -98,7 +98,7 @@ export interface GovernorOptions {
 const script: LuaScript = loadLuaScript(new URL('./rate-governor.lua', import.meta.url));
 
 /** The most the sync lane may use of a window: limit minus the reserve (mirrors `reserveOf` in rate-governor.lua). */
-export function syncShareOf(limit: number, reserve: number): number {
+function syncShareOf(limit: number, reserve: number): number {
   return limit - Math.min(reserve, Math.floor(limit / 2));
 }
 

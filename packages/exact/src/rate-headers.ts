@@ -30,7 +30,7 @@ const NAMES: Record<keyof RateHeaders, string> = {
 };
 
 /** Reads one header case-insensitively; the first value when repeated. */
-export function headerValue(headers: HeaderBag, name: string): string | undefined {
+function headerValue(headers: HeaderBag, name: string): string | undefined {
   const wanted = name.toLowerCase();
   for (const [key, value] of Object.entries(headers)) {
     if (key.toLowerCase() !== wanted) continue;
@@ -55,14 +55,4 @@ export function parseRateHeaders(headers: HeaderBag): RateHeaders {
     if (value !== undefined) out[field] = value;
   }
   return out;
-}
-
-/** Whether any of the minute window's headers is present. */
-export function hasMinuteHeaders(h: RateHeaders): boolean {
-  return h.minuteLimit !== undefined || h.minuteRemaining !== undefined || h.minuteReset !== undefined;
-}
-
-/** Whether any of the day window's headers is present. */
-export function hasDayHeaders(h: RateHeaders): boolean {
-  return h.dayLimit !== undefined || h.dayRemaining !== undefined || h.dayReset !== undefined;
 }

@@ -5,7 +5,7 @@ import { guidLiteral, queryString, stringLiteral, unwrapRecord, unwrapResults } 
 import type { Lane } from './rate-governor.ts';
 
 /** One line of a new sales order. `Item` is the item's GUID (Exact does not accept codes). */
-export interface SalesOrderLineInput {
+interface SalesOrderLineInput {
   Item: string;
   Quantity: number;
   NetPrice?: number;

@@ -24,15 +24,7 @@ export interface DeletedPageArgs {
 }
 
 /** The fields of `sync/Deleted`. */
-export const DELETED_FIELDS = [
-  'ID',
-  'EntityKey',
-  'EntityType',
-  'DeletedBy',
-  'DeletedDate',
-  'Division',
-  'Timestamp',
-];
+const DELETED_FIELDS = ['ID', 'EntityKey', 'EntityType', 'DeletedBy', 'DeletedDate', 'Division', 'Timestamp'];
 
 const ENTITY_PATH = /^[A-Za-z]+\/[A-Za-z]+$/;
 const FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
