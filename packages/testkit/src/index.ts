@@ -5,13 +5,7 @@ export { parsePrometheus } from './prometheus.ts';
 export { deleteRedisKeys } from './redis.ts';
 export { type OwnRedis, startOwnRedis } from './redis-server.ts';
 export { testDatabaseUrl, testRedisUrl, uniqueName } from './services.ts';
-export {
-  type SimCallStat,
-  type SimControl,
-  type SimEntity,
-  type SimRecord,
-  simControl,
-} from './sim-control.ts';
+export { type SimCallStat, type SimControl, simControl } from './sim-control.ts';
 export {
   onboard,
   STACK_ADMIN_TOKEN,
