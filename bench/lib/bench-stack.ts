@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { type DatabaseHandle, openDatabase } from '@exact-sync/db';
 import { deleteRedisKeys, type Stack, type StackOptions, startStack, uniqueName } from '@exact-sync/testkit';
 import type { Cleanup } from './cleanup.ts';
@@ -19,6 +21,14 @@ export interface BenchStackOptions {
   redisUrl?: string;
   /** Postgres server to create the database on; default the shared local one. */
   postgresUrl?: string;
+}
+
+const outDir = fileURLToPath(new URL(`../out/${process.pid}/`, import.meta.url));
+
+/** Keeps what a process printed in bench/out/<pid>/ (ignored by git), to read after a run that missed a target. */
+export function saveOutput(label: string, name: string, text: string): void {
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(`${outDir}${label}-${name}-${Date.now().toString(36)}.log`, text);
 }
 
 /**
@@ -44,7 +54,12 @@ export async function startBenchStack(cleanup: Cleanup, options: BenchStackOptio
     workers: options.workers ?? 1,
   };
   const stack = await startStack(stackOptions);
-  cleanup.defer('stop simulator, api and workers', () => stack.stop());
+  cleanup.defer('stop simulator, api and workers', async () => {
+    await stack.stop();
+    saveOutput(options.label, 'api', stack.api.output());
+    for (const [i, worker] of stack.workers.entries())
+      saveOutput(options.label, `worker-${i}`, worker.output());
+  });
   const handle = openDatabase(databaseUrl, { max: 2, applicationName: 'bench' });
   cleanup.defer('close the bench pool', () => handle.close());
   return { stack, handle, databaseUrl };

@@ -58,18 +58,18 @@ export async function placeOrder(apiUrl: string, storefront: Storefront, referen
   return body.id;
 }
 
-/** Every order of the installation, through the operator's feed. */
-export async function allOrders(stack: Stack): Promise<OrderView[]> {
+/** One order as the operator sees it now (the single-order route, which shows every change at once). */
+async function orderNow(stack: Stack, id: string): Promise<OrderView> {
+  const res = await stack.call('GET', `/v1/orders/${id}`);
+  if (res.status !== 200) throw new Error(`GET /v1/orders/${id} answered ${res.status}`);
+  return res.body as OrderView;
+}
+
+/** The given orders as they are now, a few requests at a time. */
+async function ordersNow(stack: Stack, ids: readonly string[]): Promise<OrderView[]> {
   const out: OrderView[] = [];
-  let cursor: string | null = null;
-  for (let page = 0; page < 10_000; page++) {
-    const query: string = cursor ? `?limit=1000&cursor=${encodeURIComponent(cursor)}` : '?limit=1000';
-    const res = await stack.call('GET', `/v1/orders${query}`);
-    if (res.status !== 200) throw new Error(`GET /v1/orders answered ${res.status}`);
-    const body = res.body as { data: OrderView[]; nextCursor: string | null };
-    out.push(...body.data);
-    cursor = body.nextCursor;
-    if (cursor === null) break;
+  for (let i = 0; i < ids.length; i += 16) {
+    out.push(...(await Promise.all(ids.slice(i, i + 16).map((id) => orderNow(stack, id)))));
   }
   return out;
 }
@@ -88,7 +88,7 @@ export async function settleOrders(
   const deadline = Date.now() + timeoutMs;
   let mine: OrderView[] = [];
   for (;;) {
-    mine = (await allOrders(stack)).filter((o) => ids.has(o.id));
+    mine = await ordersNow(stack, [...ids]);
     if (mine.every((o) => FINAL.has(o.status)) || Date.now() > deadline) break;
     await new Promise((r) => setTimeout(r, 500));
   }
