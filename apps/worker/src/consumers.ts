@@ -1,4 +1,4 @@
-import { QUEUE_NAMES, type QueueName } from '@exact-sync/core';
+import { CAPPED_BACKOFF_MAX_MS, QUEUE_NAMES, type QueueName } from '@exact-sync/core';
 import { bullPrefix } from '@exact-sync/queues';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -8,7 +8,19 @@ import type { HandlerMap } from './jobs/handler.ts';
 
 // Orders are short and must never queue behind each other for long; sync jobs hold a connection's cursor lock, so a
 // few in parallel spread the work over connections without racing on one.
-const CONCURRENCY: Readonly<Record<QueueName, number>> = { orders: 8, sync: 4 };
+export const WORKER_CONCURRENCY: Readonly<Record<QueueName, number>> = { orders: 8, sync: 4 };
+
+/** The `capped` backoff of the job catalogue: doubling from the job's delay, never above the cap. */
+export function cappedBackoff(
+  attemptsMade: number,
+  type?: string,
+  _error?: Error,
+  job?: { opts: { backoff?: unknown } },
+): number {
+  const backoff = job?.opts.backoff as { delay?: number } | undefined;
+  if (type !== 'capped') return 0;
+  return Math.min(CAPPED_BACKOFF_MAX_MS, (backoff?.delay ?? 1_000) * 2 ** Math.max(0, attemptsMade - 1));
+}
 
 export interface ConsumerOptions {
   connection: Redis;
@@ -25,11 +37,12 @@ export function startConsumers(options: ConsumerOptions): Worker[] {
     const worker = new Worker(queue, processorFor(queue, options.handlers, options.log, options.observeJob), {
       connection: options.connection,
       prefix: bullPrefix(options.redisPrefix),
-      concurrency: CONCURRENCY[queue],
+      concurrency: WORKER_CONCURRENCY[queue],
       autorun: true,
       // A killed worker's job is picked up again once its lock lapses: keep that short, since a sync page is
       // one transaction and an order post is looked up before it is repeated, so a second run is always safe.
       lockDuration: 10_000,
+      settings: { backoffStrategy: cappedBackoff },
       stalledInterval: 5_000,
     });
     worker.on('failed', (job, error) => {

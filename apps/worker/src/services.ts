@@ -16,6 +16,7 @@ import { eq } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { WorkerConfig } from './config.ts';
+import { WORKER_CONCURRENCY } from './consumers.ts';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.ts';
 
 /** Everything the job handlers share in one worker process. */
@@ -38,7 +39,12 @@ export function createServices(
   log: Logger,
   clock: Clock = systemClock,
 ): WorkerServices {
-  const database = openDatabase(config.DATABASE_URL, { applicationName: 'exact-sync-worker' });
+  // Every job in flight may hold a connection (a sync page's transaction, an order's lock session), and the
+  // maintenance loop one more: the pool leaves room for all of them plus the queries they make meanwhile.
+  const database = openDatabase(config.DATABASE_URL, {
+    applicationName: 'exact-sync-worker',
+    max: WORKER_CONCURRENCY.orders + WORKER_CONCURRENCY.sync + 6,
+  });
   const redis = workerRedis(config.REDIS_URL);
   const queues = createQueues(redis, config.REDIS_PREFIX);
   const governor = createGovernor(

@@ -8,6 +8,7 @@ export {
   entityNameSchema,
 } from './entities.ts';
 export {
+  CAPPED_BACKOFF_MAX_MS,
   isJobName,
   JOB_NAMES,
   JOBS,

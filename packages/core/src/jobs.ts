@@ -5,7 +5,11 @@ import type { QueueName } from './queues.ts';
 /** Options every job of a kind starts with; a subset of BullMQ's JobsOptions, so core does not import BullMQ. */
 interface DefaultJobOptions {
   readonly attempts: number;
-  readonly backoff: { readonly type: 'exponential' | 'fixed'; readonly delay: number };
+  /**
+   * `capped`: doubles from `delay` like `exponential` but never waits longer than `CAPPED_BACKOFF_MAX_MS`, so a
+   * job that met a few failures in a row is not parked for minutes (the worker implements it).
+   */
+  readonly backoff: { readonly type: 'exponential' | 'fixed' | 'capped'; readonly delay: number };
   readonly removeOnComplete: boolean | { readonly count: number };
   readonly removeOnFail: boolean | { readonly count: number };
 }
@@ -25,6 +29,9 @@ function job<Q extends QueueName, S extends z.ZodType>(
 }
 
 const uuid = z.uuid();
+
+/** Longest wait between two attempts of a job with `capped` backoff. */
+export const CAPPED_BACKOFF_MAX_MS = 15_000;
 
 // Finished jobs are removed (or bounded), or a kept job with a deterministic id would swallow a later re-enqueue.
 const syncOptions: DefaultJobOptions = {
@@ -47,7 +54,7 @@ export const JOBS = {
   'sync.deleted': job('sync', z.object({ connectionId: uuid }).strict(), syncOptions),
   'order.submit': job('orders', z.object({ orderId: uuid }).strict(), {
     attempts: 12,
-    backoff: { type: 'exponential', delay: 2_000 },
+    backoff: { type: 'capped', delay: 1_000 },
     removeOnComplete: true,
     removeOnFail: true,
   }),

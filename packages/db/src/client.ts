@@ -33,6 +33,32 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
   return { db, sql, close: () => sql.end({ timeout: 5 }) };
 }
 
+/**
+ * Runs `fn` holding a session-level advisory lock on `key`, or answers `undefined` when another session holds it.
+ * Everything `fn` does runs on that same connection (statements commit one by one), so holding the lock never
+ * needs a second connection from the pool: many lock holders cannot starve the pool and deadlock on it.
+ */
+export async function withSessionLock<T>(
+  handle: DatabaseHandle,
+  key: string,
+  fn: (db: Database) => Promise<T>,
+): Promise<T | undefined> {
+  const session = await handle.sql.reserve();
+  try {
+    const [row] = await session`select pg_try_advisory_lock(hashtextextended(${key}, 0)) as locked`;
+    if (row?.locked !== true) return undefined;
+    try {
+      // A reserved connection lacks the pool's `options`, which drizzle reads for its type parsers: lend them.
+      const client = Object.assign(session, { options: handle.sql.options }) as unknown as postgres.Sql;
+      return await fn(drizzle(client, { schema }));
+    } finally {
+      await session`select pg_advisory_unlock(hashtextextended(${key}, 0))`;
+    }
+  } finally {
+    session.release();
+  }
+}
+
 /** True when Postgres answers a trivial query: for readiness probes. */
 export async function pingDatabase(sql: postgres.Sql): Promise<boolean> {
   try {

@@ -3,6 +3,7 @@ export {
   type DatabaseHandle,
   openDatabase,
   pingDatabase,
+  withSessionLock,
 } from './client.ts';
 export { migrateDatabase } from './migrate.ts';
 export {

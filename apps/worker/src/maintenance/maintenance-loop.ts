@@ -1,3 +1,4 @@
+import { withSessionLock } from '@exact-sync/db';
 import type { WorkerServices } from '../services.ts';
 import { reconcile } from './reconciler.ts';
 import { applySyncPlans } from './sync-schedulers.ts';
@@ -26,12 +27,9 @@ export function startMaintenance(
   let stopped = false;
 
   async function once(): Promise<void> {
-    let conn: Awaited<ReturnType<typeof services.database.sql.reserve>> | undefined;
     try {
-      conn = await services.database.sql.reserve();
-      const [row] = await conn`select pg_try_advisory_lock(hashtextextended(${LOCK}, 0)) as locked`;
-      if (row?.locked !== true) return;
-      try {
+      // The lock's own connection only holds the lock; the work uses the pool.
+      await withSessionLock(services.database, LOCK, async () => {
         const summary = await reconcile(services);
         const plans = await applySyncPlans(services, options.minSyncIntervalMs);
         await services.queues.sync.upsertJobScheduler(
@@ -40,13 +38,9 @@ export function startMaintenance(
           { name: 'tokens.refresh-idle', data: {} },
         );
         services.log.debug({ ...summary, plans }, 'maintenance done');
-      } finally {
-        await conn`select pg_advisory_unlock(hashtextextended(${LOCK}, 0))`;
-      }
+      });
     } catch (error) {
       services.log.warn({ err: (error as Error).message }, 'maintenance failed; retrying next round');
-    } finally {
-      conn?.release();
     }
   }
 

@@ -1,5 +1,5 @@
-import type { DatabaseHandle, OrderRow, OrderWithLines } from '@exact-sync/db';
-import { findOrder, markPostAttempt, transitionOrder } from '@exact-sync/db';
+import type { Database, DatabaseHandle, OrderRow, OrderWithLines } from '@exact-sync/db';
+import { findOrder, markPostAttempt, transitionOrder, withSessionLock } from '@exact-sync/db';
 import { type ExactClient, isPermanent, type SalesOrderInput } from '@exact-sync/exact';
 import type { Logger } from 'pino';
 import { OrderRejection, type ResolvedOrder, resolveOrder } from './resolve-order.ts';
@@ -51,27 +51,17 @@ export async function submitOrder(
   deps: { database: DatabaseHandle; exact: ExactClient; log: Logger },
   input: { orderId: string; b2cAccountCode: string | undefined },
 ): Promise<SubmitOutcome> {
-  const { database } = deps;
-  const lock = await database.sql.reserve();
-  try {
-    const [row] =
-      await lock`select pg_try_advisory_lock(hashtextextended(${`order:${input.orderId}`}, 0)) as locked`;
-    if (row?.locked !== true) return { outcome: 'busy' };
-    try {
-      return await submitLocked(deps, input);
-    } finally {
-      await lock`select pg_advisory_unlock(hashtextextended(${`order:${input.orderId}`}, 0))`;
-    }
-  } finally {
-    lock.release();
-  }
+  const outcome = await withSessionLock(deps.database, `order:${input.orderId}`, (db) =>
+    submitLocked({ db, exact: deps.exact, log: deps.log }, input),
+  );
+  return outcome ?? { outcome: 'busy' };
 }
 
 async function submitLocked(
-  deps: { database: DatabaseHandle; exact: ExactClient; log: Logger },
+  deps: { db: Database; exact: ExactClient; log: Logger },
   input: { orderId: string; b2cAccountCode: string | undefined },
 ): Promise<SubmitOutcome> {
-  const { db } = deps.database;
+  const { db } = deps;
   const order = await findOrder(db, input.orderId);
   if (!order) return { outcome: 'nothing-to-do', status: 'missing' };
   if (order.status !== 'accepted' && order.status !== 'submitting') {
@@ -130,12 +120,12 @@ async function submitLocked(
 }
 
 async function reject(
-  deps: { database: DatabaseHandle; log: Logger },
+  deps: { db: Database; log: Logger },
   orderId: string,
   reason: string,
 ): Promise<SubmitOutcome> {
   deps.log.warn({ orderId, reason }, 'order rejected');
-  await transitionOrder(deps.database.db, orderId, ['accepted', 'submitting'], 'rejected', {
+  await transitionOrder(deps.db, orderId, ['accepted', 'submitting'], 'rejected', {
     statusReason: reason.slice(0, 1_000),
   });
   return { outcome: 'rejected', reason };
