@@ -1,7 +1,7 @@
 import type { BudgetSnapshot } from '@exact-sync/exact';
 
 /** Datasets polled per connection and round: the four entities and the one `sync/Deleted` chain. */
-export const DATASETS_PER_ROUND = 5;
+const DATASETS_PER_ROUND = 5;
 // Room for change pages and webhook-triggered runs on top of the idle cost of a round.
 const HEADROOM = 1.25;
 

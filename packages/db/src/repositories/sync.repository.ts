@@ -12,7 +12,7 @@ export const SYNC_TABLES = {
   accounts,
 } as const;
 
-export type SyncTable = (typeof SYNC_TABLES)[EntityName];
+type SyncTable = (typeof SYNC_TABLES)[EntityName];
 export type SyncRow<E extends EntityName> = (typeof SYNC_TABLES)[E]['$inferInsert'];
 export type SyncStateRow = typeof syncState.$inferSelect;
 export type SyncDataset = SyncStateRow['entity'];
