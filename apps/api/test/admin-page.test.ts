@@ -9,6 +9,7 @@ const entity = {
   records: 1234,
   lastSuccessAt: '2026-03-01T11:58:00.000Z',
   lagSeconds: 120,
+  plannedIntervalSeconds: 115,
   lastError: null,
 };
 

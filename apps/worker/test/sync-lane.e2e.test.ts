@@ -67,6 +67,14 @@ describe('the sync lane through real processes', () => {
     expect(sync.status).toBe(202);
     await waitFor('equality after changes', () => equal(id, 100001), 60_000);
 
+    // The status shows the interval the planner promised: never below SYNC_MIN_INTERVAL_MS (2 s in the stack).
+    await waitFor('a planned interval in the status', async () => {
+      const status = (await stack.call('GET', `/v1/connections/${id}/status`)).body as {
+        entities: Record<string, { plannedIntervalSeconds: number | null }>;
+      };
+      return ENTITY_NAMES.every((e) => (status.entities[e]?.plannedIntervalSeconds ?? 0) >= 2);
+    });
+
     // With PUBLIC_URL set, the division is subscribed to the topics of the synced entities, once each.
     await waitFor('webhook subscriptions', async () => {
       const rows = await handle.db

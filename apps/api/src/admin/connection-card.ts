@@ -56,12 +56,17 @@ function entities(status: StatusView, now: number): SafeHtml {
         className: 'num',
         shown: e.lagSeconds === null ? '–' : duration(e.lagSeconds),
       })}
+      ${figure(`${at}.plannedIntervalSeconds`, e.plannedIntervalSeconds, {
+        tag: 'td',
+        className: 'num',
+        shown: e.plannedIntervalSeconds === null ? '–' : `every ${duration(e.plannedIntervalSeconds)}`,
+      })}
       ${figure(`${at}.lastError`, e.lastError, { tag: 'td', className: 'error', shown: e.lastError ?? '' })}
     </tr>`;
   });
   return html`<table class="entities">
     <thead><tr><th>Entity</th><th>Phase</th><th class="num">Records</th><th>Last success</th>
-      <th class="num">Lag</th><th>Last error</th></tr></thead>
+      <th class="num">Lag</th><th class="num">Planned</th><th>Last error</th></tr></thead>
     <tbody>${rows}</tbody>
   </table>`;
 }

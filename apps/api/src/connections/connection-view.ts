@@ -49,12 +49,25 @@ async function budgetOf(governor: Governor, row: ConnectionRow): Promise<StatusV
 
 /** Everything `GET /v1/connections/:id/status` shows: sync progress, budget, orders by state, token ages. */
 export async function connectionStatus(
-  deps: { db: Database; governor: Governor; now: number },
+  deps: {
+    db: Database;
+    governor: Governor;
+    now: number;
+    /** The polling interval the worker's planner set for a dataset (ms), when it can be read. */
+    plannedInterval?: (connectionId: string, entity: string) => Promise<number | undefined>;
+  },
   id: string,
 ): Promise<StatusView | undefined> {
   const [row] = await deps.db.select().from(connections).where(eq(connections.id, id));
   if (!row) return undefined;
-  const [states, orderCounts, budget] = await Promise.all([
+  const planned = async (entity: string) => {
+    try {
+      return (await deps.plannedInterval?.(id, entity)) ?? null;
+    } catch {
+      return null;
+    }
+  };
+  const [states, orderCounts, budget, intervals] = await Promise.all([
     deps.db.select().from(syncState).where(eq(syncState.connectionId, id)),
     deps.db
       .select({ status: orders.status, n: count() })
@@ -62,10 +75,12 @@ export async function connectionStatus(
       .where(eq(orders.connectionId, id))
       .groupBy(orders.status),
     budgetOf(deps.governor, row),
+    Promise.all(ENTITY_NAMES.map(planned)),
   ]);
   const entities = Object.fromEntries(
-    ENTITY_NAMES.map((name) => {
+    ENTITY_NAMES.map((name, i) => {
       const s = states.find((state) => state.entity === name);
+      const interval = intervals[i] ?? null;
       const lastSuccess = s?.lastSuccessAt ?? null;
       return [
         name,
@@ -76,6 +91,8 @@ export async function connectionStatus(
           lastSuccessAt: iso(lastSuccess),
           lagSeconds: lastSuccess ? Math.max(0, Math.floor((deps.now - lastSuccess.getTime()) / 1000)) : null,
           lastError: s?.lastError ?? null,
+          // The lag the plan promises: one polling interval (plus a run's own time).
+          plannedIntervalSeconds: interval === null ? null : Math.round(interval / 1000),
         },
       ];
     }),

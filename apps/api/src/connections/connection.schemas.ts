@@ -104,6 +104,7 @@ const entityView = z.object({
   records: z.number(),
   lastSuccessAt: isoTime,
   lagSeconds: z.number().nullable(),
+  plannedIntervalSeconds: z.number().nullable(),
   lastError: z.string().nullable(),
 });
 

@@ -1,4 +1,4 @@
-import type { JobName, JobPayload } from '@exact-sync/core';
+import { type JobName, type JobPayload, syncDedupId } from '@exact-sync/core';
 import { closeQueues, createQueues, enqueue, producerRedis, type Queues } from '@exact-sync/queues';
 import type { JobsOptions } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
@@ -14,6 +14,8 @@ declare module 'fastify' {
      * the truth and the worker's reconciler enqueues what is missing.
      */
     tryEnqueue<K extends JobName>(name: K, payload: JobPayload<K>, options?: JobsOptions): Promise<boolean>;
+    /** The polling interval (ms) of a connection's dataset as the worker's planner set it; undefined if unknown. */
+    plannedSyncInterval(connectionId: string, dataset: string): Promise<number | undefined>;
   }
 }
 
@@ -48,6 +50,13 @@ async function queuesPlugin(
     } finally {
       clearTimeout(timer);
     }
+  });
+  app.decorate('plannedSyncInterval', async (connectionId: string, dataset: string) => {
+    const read = queues.sync.getJobScheduler(syncDedupId(connectionId, dataset)).then((s) => s?.every);
+    const timeout = new Promise<undefined>((resolve) =>
+      setTimeout(() => resolve(undefined), ENQUEUE_TIMEOUT_MS).unref(),
+    );
+    return Promise.race([read, timeout]).catch(() => undefined);
   });
   app.addHook('onClose', async () => {
     await closeQueues(queues);

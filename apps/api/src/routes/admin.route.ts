@@ -27,7 +27,11 @@ export async function adminRoutes(app: FastifyInstance, options: { config: ApiCo
       .from(connections)
       .orderBy(asc(connections.createdAt), asc(connections.id));
     const now = Date.now();
-    const found = await Promise.all(rows.map((row) => connectionStatus({ db, governor, now }, row.id)));
+    const found = await Promise.all(
+      rows.map((row) =>
+        connectionStatus({ db, governor, now, plannedInterval: app.plannedSyncInterval }, row.id),
+      ),
+    );
     const statuses = found.filter((s): s is StatusView => s !== undefined);
     return reply
       .type('text/html; charset=utf-8')

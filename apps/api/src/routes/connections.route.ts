@@ -81,7 +81,7 @@ export async function connectionRoutes(instance: FastifyInstance, { services }: 
     { schema: { tags, params: idParams, response: { 200: statusView } } },
     async (request) => {
       const status = await connectionStatus(
-        { db, governor: services.governor, now: Date.now() },
+        { db, governor: services.governor, now: Date.now(), plannedInterval: app.plannedSyncInterval },
         request.params.id,
       );
       if (!status) throw notFound('connection');
