@@ -1,6 +1,19 @@
-import { migrateDatabase } from '@exact-sync/db';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import postgres from 'postgres';
+import { repoRoot } from './processes.ts';
 import { testDatabaseUrl, uniqueName } from './services.ts';
+
+// The migration runs through the db package's own command, so testkit (which db's tests use) needs no import of db.
+async function migrateDatabase(url: string): Promise<void> {
+  await promisify(execFile)(
+    `${repoRoot}node_modules/.bin/tsx`,
+    [`${repoRoot}packages/db/src/migrate.cli.ts`],
+    {
+      env: { ...process.env, DATABASE_URL: url },
+    },
+  );
+}
 
 const TEMPLATE = 'exs_test_template';
 
