@@ -1,6 +1,6 @@
 import { pingDatabase } from '@exact-sync/db';
 import { pingRedis } from '@exact-sync/queues';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type postgres from 'postgres';
@@ -22,7 +22,7 @@ export interface HealthDeps {
  */
 export function createHealthServer(deps: HealthDeps): FastifyInstance {
   const loggerInstance: FastifyBaseLogger = deps.log.child({ component: 'health' });
-  const app = Fastify({ loggerInstance, disableRequestLogging: true });
+  const app = Fastify({ loggerInstance, logController: new LogController({ disableRequestLogging: true }) });
   app.get('/health/live', async () => ({ status: 'ok' }));
   app.get('/health/ready', async (_request, reply) => {
     const [postgresOk, redisOk] = await Promise.all([pingDatabase(deps.sql), pingRedis(deps.redis)]);
