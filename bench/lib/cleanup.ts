@@ -85,7 +85,7 @@ export async function runBench(body: (cleanup: Cleanup) => Promise<boolean>): Pr
  * The processes this one started and that are still running, by parent pid (Linux /proc): a backstop for a child
  * a failed start left behind, so the run still ends and leaves nothing running.
  */
-export function ownChildren(): number[] {
+function ownChildren(): number[] {
   const out: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;

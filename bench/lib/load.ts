@@ -34,7 +34,8 @@ type Autocannon = (options: {
 }) => Promise<AutocannonResult>;
 
 // autocannon ships no types: the few fields used here are typed above.
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+const require = createRequire(import.meta.url);
+const autocannon = require('autocannon') as Autocannon;
 
 export interface LoadResult {
   label: string;
