@@ -58,9 +58,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
   const startWorker = () =>
     startEntry('apps/worker/src/main.ts', { env, ready: /worker listening on (\S+)/ });
-  const api = await startEntry('apps/api/src/server.ts', { env, ready: /api listening on (\S+)/ });
   const workers: RunningProcess[] = [];
-  for (let i = 0; i < (options.workers ?? 1); i++) workers.push(await startWorker());
+  let api: RunningProcess;
+  try {
+    api = await startEntry('apps/api/src/server.ts', { env, ready: /api listening on (\S+)/ });
+    for (let i = 0; i < (options.workers ?? 1); i++) workers.push(await startWorker());
+  } catch (error) {
+    // Nothing started may outlive a failed start: the caller would hang on the leftovers.
+    await Promise.all(workers.map((w) => w.stop()));
+    await sim.stop();
+    throw error;
+  }
 
   async function call(method: string, path: string, opts: { token?: string; body?: unknown } = {}) {
     const res = await fetch(`${apiUrl}${path}`, {
