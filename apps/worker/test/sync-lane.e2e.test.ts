@@ -7,6 +7,7 @@ import {
   type Stack,
   startOwnRedis,
   startStack,
+  storefrontKey,
   type TestDatabase,
   uniqueName,
   waitFor,
@@ -27,6 +28,38 @@ async function equal(connectionId: string, division: number): Promise<boolean> {
     const { local, remote } = all[e];
     return local.size === remote.size && [...remote].every(([id, ts]) => local.get(id) === ts);
   });
+}
+
+/** Every row a storefront gets from the read API for an entity, page by page (tombstones with `since`). */
+async function pullAll(
+  key: string,
+  entity: string,
+  since?: string,
+): Promise<{ id: string; deleted: boolean }[]> {
+  const rows: { id: string; deleted: boolean }[] = [];
+  let cursor: string | null = null;
+  do {
+    const query = new URLSearchParams({ limit: '1000' });
+    if (since) query.set('updated_since', since);
+    if (cursor) query.set('cursor', cursor);
+    const res = await stack.call('GET', `/v1/${entity}?${query}`, { token: key });
+    const body = res.body as { data: { id: string; deleted: boolean }[]; nextCursor: string | null };
+    rows.push(...body.data);
+    cursor = body.nextCursor;
+  } while (cursor);
+  return rows;
+}
+
+/** The read API serves exactly the simulator's live dataset: the same IDs, each once. */
+async function readApiEqual(key: string, division: number): Promise<boolean> {
+  for (const entity of ENTITY_NAMES) {
+    const served = (await pullAll(key, entity)).map((r) => r.id);
+    const live = (await stack.simControl.dataset(division, entity)).map((r) => r.ID.toLowerCase());
+    if (served.length !== live.length || new Set(served).size !== served.length) return false;
+    const set = new Set(served);
+    if (!live.every((id) => set.has(id))) return false;
+  }
+  return true;
 }
 
 async function initialDone(connectionId: string): Promise<boolean> {
@@ -59,13 +92,29 @@ describe('the sync lane through real processes', () => {
     firstConnection = id;
     await waitFor('initial sync', () => initialDone(id), 90_000);
     await waitFor('equality after the initial sync', () => equal(id, 100001), 30_000);
+    const key = await storefrontKey(stack, id, 'b2b');
+    await waitFor('the read API serving the live dataset', () => readApiEqual(key, 100001), 30_000);
+    const beforeChanges = new Date().toISOString();
+    const deleted: string[] = [];
 
     for (const entity of ENTITY_NAMES) {
-      await stack.simControl.mutate(100001, { entity, create: 3, update: 10, delete: 2 });
+      const changed = await stack.simControl.mutate(100001, { entity, create: 3, update: 10, delete: 2 });
+      if (entity === 'items') deleted.push(...changed.deleted.map((d) => d.toLowerCase()));
     }
     const sync = await stack.call('POST', `/v1/connections/${id}/sync`, { body: {} });
     expect(sync.status).toBe(202);
     await waitFor('equality after changes', () => equal(id, 100001), 60_000);
+    await waitFor('the read API after changes', () => readApiEqual(key, 100001), 30_000);
+    // A storefront pulling changes learns of the deletions: they come back as tombstones.
+    expect(deleted.length).toBeGreaterThan(0);
+    await waitFor(
+      'tombstones in an updated_since pull',
+      async () => {
+        const pulled = await pullAll(key, 'items', beforeChanges);
+        return deleted.every((d) => pulled.some((r) => r.id === d && r.deleted));
+      },
+      30_000,
+    );
 
     // The status shows the interval the planner promised: never below SYNC_MIN_INTERVAL_MS (2 s in the stack).
     await waitFor('a planned interval in the status', async () => {
