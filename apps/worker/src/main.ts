@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     everyMs: config.MAINTENANCE_INTERVAL_MS,
     minSyncIntervalMs: config.SYNC_MIN_INTERVAL_MS,
     idleRefreshEveryMs: IDLE_REFRESH_EVERY_MS,
+    divisionCheckEveryMs: config.DIVISION_CHECK_INTERVAL_MS,
   });
 
   const health = createHealthServer({

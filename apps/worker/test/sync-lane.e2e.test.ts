@@ -21,6 +21,7 @@ let handle: DatabaseHandle;
 let redis: OwnRedis;
 let stack: Stack;
 let firstConnection = '';
+let secondConnection = '';
 
 async function equal(connectionId: string, division: number): Promise<boolean> {
   const all = await expectEquality(handle, stack.simControl, connectionId, division);
@@ -76,6 +77,7 @@ beforeAll(async () => {
     redisUrl: redis.url,
     redisPrefix: uniqueName('lane'),
     simEnv: { SIM_ITEMS: '4000', SIM_ACCOUNTS: '400', SIM_MINUTE_LIMIT: '600', SIM_DAY_LIMIT: '100000' },
+    env: { DIVISION_CHECK_INTERVAL_MS: '1000' },
   });
 });
 
@@ -136,6 +138,7 @@ describe('the sync lane through real processes', () => {
 
   it('ends with equality although the worker is SIGKILLed again and again during a full sync', async () => {
     const id = await onboard(stack, { division: 100002 });
+    secondConnection = id;
     for (let round = 0; round < 4; round++) {
       await new Promise((r) => setTimeout(r, 400 + Math.random() * 600));
       const victim = stack.workers.shift();
@@ -163,5 +166,23 @@ describe('the sync lane through real processes', () => {
       90_000,
     );
     await waitFor('equality after the flush', () => equal(id, 100001), 30_000);
+  });
+
+  it('re-reads everything after the division moves to another database and its Timestamps restart', async () => {
+    const id = secondConnection;
+    await stack.simControl.moveDivision(100002);
+    await stack.simControl.mutate(100002, { entity: 'items', update: 5, delete: 3 });
+    // Only a full resync brings the restarted (lower) Timestamps in: an increment asks for higher ones.
+    await waitFor('equality after the move', () => equal(id, 100002), 100_000).catch((error: Error) => {
+      const log = stack.workers
+        .map((w) => w.output())
+        .join('\n')
+        .split('\n');
+      const moves = log
+        .filter((l) => /division|moved/.test(l))
+        .slice(-10)
+        .join('\n');
+      throw new Error(`${error.message}\n${moves}`);
+    });
   });
 });

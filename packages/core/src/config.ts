@@ -38,6 +38,8 @@ export const serviceEnvSchema = z.object({
    * runaway client, not ordinary load or the ingest benchmark.
    */
   STOREFRONT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
+  /** How often the worker asks Exact whether a division moved (its Timestamps then restart), in ms. */
+  DIVISION_CHECK_INTERVAL_MS: z.coerce.number().int().min(100).default(86_400_000),
   /**
    * How old a change must be before `updated_since` / cursor feeds show it, in ms: longer than the longest write
    * transaction, so a reader never moves past a change that has not committed yet.

@@ -89,9 +89,12 @@ export class DivisionStore {
     return out;
   }
 
-  /** A move to another database: every record gets a new Timestamp from 1 and the deletions log is gone. */
+  /**
+   * A move to another database: every record gets a new, lower Timestamp and the deletions log is gone. They start
+   * at 2, since clients begin with `Timestamp gt 1` as Exact documents: no record ever has a Timestamp of 1 or less.
+   */
   move(now: number): void {
-    this.counter = 0;
+    this.counter = 1;
     this.deleted.clear();
     for (const entity of RESTAMP_ORDER) {
       const table = this.tables[entity] as EntityTable<EntityRecords[EntityName]>;

@@ -4,7 +4,7 @@ import { makeAccount, makeItem, makePrice, makeStock, pastDate } from './records
 import type { ItemRecord, Warehouse } from './types.ts';
 import { WAREHOUSES } from './words.ts';
 
-/** Generated data starts high, so Timestamps after a division move (from 1) are visibly lower than before. */
+/** Generated data starts high, so Timestamps after a division move (from 2) are visibly lower than before. */
 const FIRST_TIMESTAMP = 1_000_001;
 
 export interface GenerateOptions {

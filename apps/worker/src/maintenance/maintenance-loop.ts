@@ -1,5 +1,6 @@
 import { withSessionLock } from '@exact-sync/db';
 import type { WorkerServices } from '../services.ts';
+import { divisionMoveWatch } from './division-moves.ts';
 import { reconcile } from './reconciler.ts';
 import { applySyncPlans } from './sync-schedulers.ts';
 
@@ -10,6 +11,8 @@ export interface MaintenanceOptions {
   minSyncIntervalMs: number;
   /** How often the idle-token refresh job runs. */
   idleRefreshEveryMs: number;
+  /** How often each connection's division is checked for a move (one Exact call each). */
+  divisionCheckEveryMs: number;
 }
 
 const LOCK = 'maintenance';
@@ -25,12 +28,13 @@ export function startMaintenance(
 ): { stop(): Promise<void> } {
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
+  const checkDivisionMove = divisionMoveWatch(services, options.divisionCheckEveryMs);
 
   async function once(): Promise<void> {
     try {
       // The lock's own connection only holds the lock; the work uses the pool.
       await withSessionLock(services.database, LOCK, async () => {
-        const summary = await reconcile(services);
+        const summary = await reconcile(services, checkDivisionMove);
         const plans = await applySyncPlans(services, options.minSyncIntervalMs);
         await services.queues.sync.upsertJobScheduler(
           'tokens:refresh-idle',

@@ -21,7 +21,10 @@ const FAILED_ORDER_RETRY_MS = 5 * 60_000;
  * order already queued is not queued twice), moves failed orders back to accepted once their connection can call
  * Exact again, and resumes unfinished or never-started sync runs.
  */
-export async function reconcile(services: WorkerServices): Promise<ReconcileSummary> {
+export async function reconcile(
+  services: WorkerServices,
+  checkDivisionMove?: (connectionId: string) => Promise<boolean>,
+): Promise<ReconcileSummary> {
   const { db } = services.database;
   const summary: ReconcileSummary = {
     ordersEnqueued: 0,
@@ -61,6 +64,9 @@ export async function reconcile(services: WorkerServices): Promise<ReconcileSumm
   }
 
   for (const connection of active) {
+    await checkDivisionMove?.(connection.id).catch((error: Error) => {
+      services.log.warn({ connectionId: connection.id, err: error.message }, 'division move check failed');
+    });
     summary.webhooksSubscribed += await ensureWebhookSubscriptions(services, connection.id).catch(
       (error: Error) => {
         services.log.warn({ connectionId: connection.id, err: error.message }, 'webhook subscription failed');
