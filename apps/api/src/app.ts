@@ -34,6 +34,8 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
   await instance.register(queuesPlugin, {
     redisUrl: options.config.REDIS_URL,
     redisPrefix: options.config.REDIS_PREFIX,
+    syncReservePerMinute: options.config.SYNC_RESERVE_PER_MINUTE,
+    syncReservePerDay: options.config.SYNC_RESERVE_PER_DAY,
   });
   await instance.register(authPlugin, { adminToken: options.config.ADMIN_TOKEN });
   await instance.register(healthRoutes);
@@ -41,7 +43,7 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
   await instance.register(catalogRoutes, { settleMs: options.config.FEED_SETTLE_MS });
   await instance.register(webhookRoutes, { secret: options.config.EXACT_WEBHOOK_SECRET });
   await instance.register(connectionsPlugin, { config: options.config });
-  await instance.register(metricsPlugin, { config: options.config });
+  await instance.register(metricsPlugin);
   await instance.register(bullBoardPlugin);
-  await instance.register(adminRoutes, { config: options.config });
+  await instance.register(adminRoutes);
 }

@@ -1,4 +1,4 @@
-import { createGovernor, createTokenManager, parseEncryptionKey, systemClock } from '@exact-sync/exact';
+import { createTokenManager, parseEncryptionKey, systemClock } from '@exact-sync/exact';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ApiConfig } from '../config.ts';
@@ -25,13 +25,7 @@ async function connectionsPlugin(app: FastifyInstance, options: { config: ApiCon
       logger: app.log,
     }),
     links: createLinkSigner({ encryptionKey, ttlMs: LINK_TTL_MS }),
-    governor: createGovernor(
-      { redis: app.redis, clock: systemClock, keyPrefix: config.REDIS_PREFIX },
-      {
-        syncReservePerMinute: config.SYNC_RESERVE_PER_MINUTE,
-        syncReservePerDay: config.SYNC_RESERVE_PER_DAY,
-      },
-    ),
+    governor: app.governor,
     publicUrl: (config.PUBLIC_URL ?? `http://127.0.0.1:${config.API_PORT}`).replace(/\/+$/, ''),
     defaultExactBaseUrl: new URL(config.EXACT_BASE_URL).origin,
     clientId: config.EXACT_CLIENT_ID,

@@ -1,8 +1,6 @@
-import { createGovernor, systemClock } from '@exact-sync/exact';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import type { ApiConfig } from '../config.ts';
 import { createStateMetrics } from '../metrics/state-metrics.ts';
 
 /**
@@ -10,8 +8,7 @@ import { createStateMetrics } from '../metrics/state-metrics.ts';
  * (budgets, queues, sync progress, orders, connections), read at scrape time. The api exports that state once for
  * the whole installation, however many workers run; workers export only their own calls and jobs.
  */
-async function metricsPlugin(app: FastifyInstance, options: { config: ApiConfig }): Promise<void> {
-  const { config } = options;
+async function metricsPlugin(app: FastifyInstance): Promise<void> {
   // Its own registry, so several apps in one process (tests) never share or clash over metrics.
   const registry = new Registry();
   registry.setDefaultLabels({ app: 'api' });
@@ -19,13 +16,7 @@ async function metricsPlugin(app: FastifyInstance, options: { config: ApiConfig 
   const state = createStateMetrics(registry, {
     db: app.database.db,
     queues: app.queues,
-    governor: createGovernor(
-      { redis: app.redis, clock: systemClock, keyPrefix: config.REDIS_PREFIX },
-      {
-        syncReservePerMinute: config.SYNC_RESERVE_PER_MINUTE,
-        syncReservePerDay: config.SYNC_RESERVE_PER_DAY,
-      },
-    ),
+    governor: app.governor,
     now: () => Date.now(),
     onError: (source, error) =>
       app.log.warn({ source, err: error instanceof Error ? error.message : String(error) }, 'metrics source'),

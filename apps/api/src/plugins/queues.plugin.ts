@@ -1,4 +1,5 @@
 import { type JobName, type JobPayload, syncDedupId } from '@exact-sync/core';
+import { createGovernor, type Governor, systemClock } from '@exact-sync/exact';
 import { closeQueues, createQueues, enqueue, producerRedis, type Queues } from '@exact-sync/queues';
 import type { JobsOptions } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
@@ -9,6 +10,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     queues: Queues;
     redis: Redis;
+    /** The rate governor over the same Redis, read-only here: status pages and metrics take its snapshots. */
+    governor: Governor;
     /**
      * Enqueues a job of the catalogue. Answers false instead of throwing when Redis is unreachable: Postgres holds
      * the truth and the worker's reconciler enqueues what is missing.
@@ -21,16 +24,28 @@ declare module 'fastify' {
 
 const ENQUEUE_TIMEOUT_MS = 1_500;
 
-async function queuesPlugin(
-  app: FastifyInstance,
-  options: { redisUrl: string; redisPrefix: string },
-): Promise<void> {
+interface QueuesOptions {
+  redisUrl: string;
+  redisPrefix: string;
+  /** The worker's reserves, so the governor's snapshots report the same sync share the worker enforces. */
+  syncReservePerMinute: number;
+  syncReservePerDay: number;
+}
+
+async function queuesPlugin(app: FastifyInstance, options: QueuesOptions): Promise<void> {
   const redis = producerRedis(options.redisUrl);
   // ioredis reports reconnect attempts as errors; readiness does not depend on Redis, so these are only logged.
   redis.on('error', (error) => app.log.debug({ err: error.message }, 'redis unavailable'));
   const queues = createQueues(redis, options.redisPrefix);
   for (const queue of Object.values(queues)) queue.on('error', () => {});
   app.decorate('queues', queues);
+  app.decorate(
+    'governor',
+    createGovernor(
+      { redis, clock: systemClock, keyPrefix: options.redisPrefix },
+      { syncReservePerMinute: options.syncReservePerMinute, syncReservePerDay: options.syncReservePerDay },
+    ),
+  );
   app.decorate('redis', redis);
   app.decorate('tryEnqueue', async (name, payload, jobOptions) => {
     let timer: NodeJS.Timeout | undefined;

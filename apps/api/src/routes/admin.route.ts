@@ -1,24 +1,15 @@
 import { connections } from '@exact-sync/db';
-import { createGovernor, systemClock } from '@exact-sync/exact';
 import { asc } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { adminPage } from '../admin/admin-page.ts';
-import type { ApiConfig } from '../config.ts';
 import type { StatusView } from '../connections/connection.schemas.ts';
 import { connectionStatus } from '../connections/connection-view.ts';
 import { BULL_BOARD_PATH } from '../plugins/bull-board.plugin.ts';
 
 /** The operator page at `/admin`: the figures of `GET /v1/connections/:id/status` for every connection, as HTML. */
-export async function adminRoutes(app: FastifyInstance, options: { config: ApiConfig }): Promise<void> {
+export async function adminRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app.database;
-  // Read-only here (snapshots); the reserves make its sync share match what the worker's governor enforces.
-  const governor = createGovernor(
-    { redis: app.redis, clock: systemClock, keyPrefix: options.config.REDIS_PREFIX },
-    {
-      syncReservePerMinute: options.config.SYNC_RESERVE_PER_MINUTE,
-      syncReservePerDay: options.config.SYNC_RESERVE_PER_DAY,
-    },
-  );
+  const { governor } = app;
 
   // The security plugin guards it: the admin token as bearer or Basic password, with a Basic challenge.
   app.get('/admin', { schema: { hide: true } }, async (_request, reply) => {
