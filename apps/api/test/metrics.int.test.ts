@@ -82,7 +82,12 @@ describe('api /metrics', () => {
     await governor.acquire(budgetKey, 'order');
     await governor.record(budgetKey, 'sync', {
       status: 200,
-      headers: { dayLimit: 5000, dayRemaining: 4990, dayReset: Date.now() + 3_600_000 },
+      // Exact's daily window ends at the next 00:00 UTC.
+      headers: {
+        dayLimit: 5000,
+        dayRemaining: 4990,
+        dayReset: (Math.floor(Date.now() / 86_400_000) + 1) * 86_400_000,
+      },
     });
 
     const m = await scrape();

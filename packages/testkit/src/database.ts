@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
 import { repoRoot } from './processes.ts';
@@ -15,7 +16,8 @@ async function migrateDatabase(url: string): Promise<void> {
   );
 }
 
-const TEMPLATE = 'exs_test_template';
+// One template per checkout: two clones of the repository may run their suites against one Postgres at once.
+const TEMPLATE = `exs_test_template_${createHash('sha1').update(repoRoot).digest('hex').slice(0, 8)}`;
 
 function withDatabase(url: string, database: string): string {
   const u = new URL(url);
