@@ -12,7 +12,8 @@ function source(req: ApiRequest, entity: 'items' | 'accounts'): CrudSource {
     path: PATHS[entity],
     odataType: ENTITIES[entity].odataType,
     idField: 'ID',
-    fields: ENTITIES[entity].fields,
+    // The plain endpoints have no Timestamp: that row version lives on the sync endpoints only.
+    fields: ENTITIES[entity].fields.filter((f) => f !== 'Timestamp'),
     all: () => table.values(),
     byId: (id) => table.get(id),
     byCode: (code) => {

@@ -35,6 +35,22 @@ describe('error budget', () => {
     expect((await sim.api(token, `${OTHER_DIVISION}/logistics/Items?$filter=Code eq 'X'`)).status).toBe(200);
   });
 
+  it.each([
+    // Exact's sync/Inventory/StockPositions has no Modified; its plain logistics/Items and crm/Accounts no Timestamp.
+    [`${DIVISION}/sync/Inventory/StockPositions?$filter=Timestamp gt 1L&$select=ID,Modified`, 'Modified'],
+    [`${DIVISION}/logistics/Items?$filter=Code eq 'X'&$select=ID,Timestamp`, 'Timestamp'],
+    [`${DIVISION}/crm/Accounts?$filter=Code eq 'X'&$select=ID,Timestamp`, 'Timestamp'],
+  ])('counts a field the endpoint lacks as an error: %s', async (path, field) => {
+    for (let i = 0; i < 10; i++) {
+      const refused = await sim.api(token, path);
+      expect(refused.status).toBe(400);
+      expect((await json<ExactErrorBody>(refused)).error.message.value).toBe(
+        `Property '${field}' does not exist.`,
+      );
+    }
+    expect((await sim.api(token, path)).status).toBe(403);
+  });
+
   it('unblocks after the block time', async () => {
     for (let i = 0; i < 10; i++) await bad();
     expect((await bad()).status).toBe(403);

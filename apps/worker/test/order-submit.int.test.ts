@@ -124,6 +124,23 @@ describe('submitting orders to the simulator', () => {
     expect((await sim.orders(DIVISION)).postsByYourRef['B2B-FIVE-1']).toBe(1);
   });
 
+  it('looks up a SKU and a customer created in Exact after the last sync, without a single refused call', async () => {
+    const { created: itemIds } = await sim.mutate(DIVISION, { entity: 'items', create: 1 });
+    const { created: accountIds } = await sim.mutate(DIVISION, { entity: 'accounts', create: 1 });
+    const item = (await sim.dataset(DIVISION, 'items')).find((r) => r.ID === itemIds[0]);
+    const account = (await sim.dataset(DIVISION, 'accounts')).find((r) => r.ID === accountIds[0]);
+    await sim.resetStats();
+    const order = await newOrder('FRESH', {
+      customer: { code: String(account?.Code).trim() },
+      lines: [{ sku: String(item?.Code), quantity: '1' }],
+    });
+    expect(await submit(order.id)).toMatchObject({ outcome: 'submitted', posted: true });
+    const calls = (await sim.stats(DIVISION)).calls;
+    expect(calls.filter((c) => c.status >= 400)).toEqual([]);
+    const [posted] = (await sim.orders(DIVISION)).data.filter((o) => o.YourRef === 'B2B-FRESH');
+    expect(posted?.OrderedBy).toBe(account?.ID);
+  });
+
   it('rejects unknown SKUs and customers with a clear reason and never posts them', async () => {
     const sku = await newOrder('BAD-SKU', { lines: [{ sku: 'NO-SUCH-SKU', quantity: '1' }] });
     expect(await submit(sku.id)).toEqual({ outcome: 'rejected', reason: 'unknown SKU NO-SUCH-SKU' });

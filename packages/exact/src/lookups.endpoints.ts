@@ -3,10 +3,11 @@ import type { CallOptions } from './exact-call.ts';
 import { queryString, stringLiteral, unwrapResults } from './odata.ts';
 import type { Lane } from './rate-governor.ts';
 
+// The plain logistics/Items and crm/Accounts endpoints have no Timestamp (only their sync versions do).
 /** Default fields of a targeted item lookup. */
-const ITEM_LOOKUP_FIELDS = ['ID', 'Code', 'Description', 'Unit', 'IsSalesItem', 'Timestamp'] as const;
+const ITEM_LOOKUP_FIELDS = ['ID', 'Code', 'Description', 'Unit', 'IsSalesItem'] as const;
 /** Default fields of a targeted account lookup. */
-const ACCOUNT_LOOKUP_FIELDS = ['ID', 'Code', 'Name', 'Email', 'Status', 'Blocked', 'Timestamp'] as const;
+const ACCOUNT_LOOKUP_FIELDS = ['ID', 'Code', 'Name', 'Email', 'Status', 'Blocked'] as const;
 
 /** Exact stores account codes right-aligned in 18 characters; an equality filter must use that form. */
 const ACCOUNT_CODE_WIDTH = 18;

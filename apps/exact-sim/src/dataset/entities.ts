@@ -39,6 +39,7 @@ export const ENTITIES: Record<EntityName, EntityMeta> = {
     deletedType: 15,
     odataType: 'Exact.Web.Api.Models.Inventory.StockPosition',
     topic: 'StockPositions',
+    // Exact's sync/Inventory/StockPositions has no Modified field.
     fields: [
       'ID',
       'ItemId',
@@ -52,7 +53,6 @@ export const ENTITIES: Record<EntityName, EntityMeta> = {
       'PlanningOut',
       'ProjectedStock',
       'ReservedStock',
-      'Modified',
       'Timestamp',
     ],
   },

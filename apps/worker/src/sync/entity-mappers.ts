@@ -60,7 +60,7 @@ export const ENTITY_MAPPINGS: { readonly [E in EntityName]: EntityMapping<E> } =
       'PlanningOut',
       'ProjectedStock',
       'ReservedStock',
-      'Modified',
+      // No Modified: Exact's sync/Inventory/StockPositions does not have it (the column stays null).
       'Timestamp',
     ],
     toRow: (r, connectionId) => ({
