@@ -14,3 +14,7 @@ export class HttpError extends Error {
 export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} not found`);
 export const unauthorized = (message = 'missing or invalid credentials') =>
   new HttpError(401, 'unauthorized', message);
+
+/** A 400 shaped like a schema validation failure, for rules a schema cannot state (e.g. ones from config). */
+export const invalidField = (field: string, message: string) =>
+  new HttpError(400, 'validation_failed', `${field}: ${message}`, [{ field, message }]);

@@ -30,6 +30,34 @@ const simStats = async () =>
     }
   ).tokens['exact-sim-client'] ?? {};
 
+const simConfig = async (patch: Record<string, unknown>) => {
+  const res = await fetch(`${sim.url}/_sim/config`, {
+    method: 'PATCH',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(patch),
+  });
+  if (!res.ok) throw new Error(`sim config answered ${res.status}`);
+};
+
+/** A code from Exact's consent page, as any person logging in to Exact gets one. */
+async function freshCode(state: string): Promise<string> {
+  const query = new URLSearchParams({
+    client_id: 'exact-sim-client',
+    redirect_uri: `${PUBLIC_URL}/v1/oauth/callback`,
+    response_type: 'code',
+    state,
+  });
+  const consent = await fetch(`${sim.url}/api/oauth2/auth?${query}`, { redirect: 'manual' });
+  return new URL(consent.headers.get('location') ?? '').searchParams.get('code') ?? '';
+}
+
+/** The stored (encrypted) tokens of a connection. */
+const storedTokens = async (id: string) =>
+  (
+    await api.database.sql<{ access: string; refresh: string }[]>`
+      select access_token_enc as access, refresh_token_enc as refresh from connections where id = ${id}`
+  )[0];
+
 beforeAll(async () => {
   [db, sim] = await Promise.all([
     createTestDatabase('onboarding'),
@@ -106,11 +134,73 @@ describe('onboarding a connection through HTTP', () => {
     );
   });
 
-  it('keeps a division given at creation instead of asking current/Me', async () => {
-    const { id, callback } = await onboard(api, { name: 'Second division', division: 100002 });
-    expect(callback.statusCode).toBe(200);
+  it("keeps a division given at creation, once current/Me confirms it is the user's", async () => {
+    await simConfig({ userDivision: 100002 });
+    try {
+      // The simulator is let in as a host because it is the configured EXACT_BASE_URL.
+      const { id, callback } = await onboard(api, {
+        name: 'Second division',
+        division: 100002,
+        exactBaseUrl: sim.url,
+      });
+      expect(callback.statusCode).toBe(200);
+      const status = await api.inject({ url: `/v1/connections/${id}/status`, headers: ADMIN });
+      expect(status.json()).toMatchObject({ status: 'active', division: 100002 });
+    } finally {
+      await simConfig({ userDivision: 0 });
+    }
+  });
+
+  it('takes a state once: a replay with a fresh code from another login is refused and the tokens stay', async () => {
+    const created = await api.inject({
+      method: 'POST',
+      url: '/v1/connections',
+      headers: ADMIN,
+      payload: { name: 'Replay target' },
+    });
+    const { id, authorizeUrl } = created.json<{ id: string; authorizeUrl: string }>();
+    const toExact = await api.inject({ method: 'GET', url: pathOf(authorizeUrl) });
+    const state = new URL(String(toExact.headers.location)).searchParams.get('state') ?? '';
+    const first = await api.inject(`/v1/oauth/callback?code=${await freshCode(state)}&state=${state}`);
+    expect(first.statusCode).toBe(200);
+    const before = await storedTokens(id);
+
+    // Someone who captured the state logs in to Exact themselves and brings their own code back with it.
+    const replay = await api.inject(`/v1/oauth/callback?code=${await freshCode(state)}&state=${state}`);
+    expect(replay.statusCode).toBe(401);
+    expect(replay.json().error).toMatchObject({ code: 'state_used', message: expect.stringMatching(/new/) });
+    expect(await storedTokens(id)).toEqual(before);
+
+    // The authorize link made at creation still has a valid signature, but a live connection is not re-authorized
+    // from it: only a link asked for with POST /reauthorize may replace its tokens.
+    const again = await api.inject({ method: 'GET', url: pathOf(authorizeUrl) });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.code).toBe('connection_already_authorized');
+    expect(await storedTokens(id)).toEqual(before);
+  });
+
+  it("refuses tokens of a user in another division and keeps the connection's own", async () => {
+    const { id } = await onboard(api, { name: 'Division check' });
+    const before = await storedTokens(id);
+    const link = await api.inject({
+      method: 'POST',
+      url: `/v1/connections/${id}/reauthorize`,
+      headers: ADMIN,
+    });
+    await simConfig({ userDivision: 100002 });
+    try {
+      const callback = await authorizeThrough(api, link.json().authorizeUrl);
+      expect(callback.statusCode).toBe(409);
+      expect(JSON.parse(callback.body).error).toMatchObject({
+        code: 'division_mismatch',
+        message: expect.stringMatching(/division 100002.*division 100001/),
+      });
+    } finally {
+      await simConfig({ userDivision: 0 });
+    }
+    expect(await storedTokens(id)).toEqual(before);
     const status = await api.inject({ url: `/v1/connections/${id}/status`, headers: ADMIN });
-    expect(status.json()).toMatchObject({ status: 'active', division: 100002 });
+    expect(status.json()).toMatchObject({ status: 'active', division: 100001 });
   });
 
   it('refuses tampered and expired authorize links', async () => {
@@ -147,14 +237,18 @@ describe('onboarding a connection through HTTP', () => {
   });
 
   it('refuses tampered, expired or missing OAuth states, and codes Exact does not know', async () => {
-    const { id } = (
+    const { id, authorizeUrl } = (
       await api.inject({ method: 'POST', url: '/v1/connections', headers: ADMIN, payload: { name: 'State' } })
-    ).json<{ id: string }>();
+    ).json<{ id: string; authorizeUrl: string }>();
+    const issuedState = async () => {
+      const toExact = await api.inject({ method: 'GET', url: pathOf(authorizeUrl) });
+      return new URL(String(toExact.headers.location)).searchParams.get('state') ?? '';
+    };
     const signer = createLinkSigner({
       encryptionKey: parseEncryptionKey(config.TOKEN_ENCRYPTION_KEY),
       ttlMs: 60_000,
     });
-    const good = signer.state(id);
+    const good = signer.state(id).state;
     const [, exp, nonce, sig] = good.split('.');
     const other = '00000000-0000-4000-8000-000000000000';
 
@@ -168,7 +262,7 @@ describe('onboarding a connection through HTTP', () => {
       encryptionKey: parseEncryptionKey(config.TOKEN_ENCRYPTION_KEY),
       ttlMs: 60_000,
       now: () => Date.now() - 120_000,
-    }).state(id);
+    }).state(id).state;
     const expired = await api.inject(`/v1/oauth/callback?code=x&state=${old}`);
     expect(expired.statusCode).toBe(401);
     expect(expired.json().error.code).toBe('state_expired');
@@ -177,11 +271,16 @@ describe('onboarding a connection through HTTP', () => {
     expect(missing.statusCode).toBe(400);
     expect(missing.json().error.details[0].field).toBe('querystring.state');
 
-    const badCode = await api.inject(`/v1/oauth/callback?code=not-a-code&state=${good}`);
+    // Signed with the right key, but never issued through an authorize link: refused like a replay.
+    const neverIssued = await api.inject(`/v1/oauth/callback?code=x&state=${good}`);
+    expect(neverIssued.statusCode).toBe(401);
+    expect(neverIssued.json().error.code).toBe('state_used');
+
+    const badCode = await api.inject(`/v1/oauth/callback?code=not-a-code&state=${await issuedState()}`);
     expect(badCode.statusCode).toBe(400);
     expect(badCode.json().error.code).toBe('code_exchange_failed');
 
-    const denied = await api.inject(`/v1/oauth/callback?error=access_denied&state=${good}`);
+    const denied = await api.inject(`/v1/oauth/callback?error=access_denied&state=${await issuedState()}`);
     expect(denied.statusCode).toBe(400);
     expect(denied.json().error.code).toBe('authorization_denied');
 

@@ -45,20 +45,21 @@ describe('signed authorize links', () => {
 describe('signed OAuth state', () => {
   const signer = createLinkSigner({ encryptionKey: key, ttlMs: 15 * 60_000 });
 
-  it('names the connection it was made for, and differs every time', () => {
-    const state = signer.state(id);
-    expect(signer.verifyState(state)).toBe(id);
-    expect(signer.state(id)).not.toBe(state);
+  it('names the connection and the nonce it was made with, and differs every time', () => {
+    const { state, nonce, expiresAt } = signer.state(id);
+    expect(signer.verifyState(state)).toEqual({ connectionId: id, nonce });
+    expect(signer.state(id).state).not.toBe(state);
+    expect(expiresAt.getTime()).toBeGreaterThan(Date.now() + 14 * 60_000);
   });
 
   it('refuses a state altered, re-pointed at another connection, expired, or made of a link signature', () => {
-    const [, exp, nonce, sig] = signer.state(id).split('.');
+    const [, exp, nonce, sig] = signer.state(id).state.split('.');
     expect(codeOf(() => signer.verifyState([randomUUID(), exp, nonce, sig].join('.')))).toBe('invalid_state');
     expect(codeOf(() => signer.verifyState([id, exp, 'other', sig].join('.')))).toBe('invalid_state');
     expect(codeOf(() => signer.verifyState('garbage'))).toBe('invalid_state');
     const link = signer.authorizeQuery(id);
     expect(codeOf(() => signer.verifyState([id, link.exp, '', link.sig].join('.')))).toBe('invalid_state');
     const past = createLinkSigner({ encryptionKey: key, ttlMs: 60_000, now: () => Date.now() - 120_000 });
-    expect(codeOf(() => signer.verifyState(past.state(id)))).toBe('state_expired');
+    expect(codeOf(() => signer.verifyState(past.state(id).state))).toBe('state_expired');
   });
 });

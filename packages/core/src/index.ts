@@ -1,5 +1,5 @@
 export { ConfigError, parseEnv, type ServiceEnv, serviceEnvSchema } from './config.ts';
-export { CONNECTION_STATUSES } from './connections.ts';
+export { CONNECTION_STATUSES, mayAuthorize } from './connections.ts';
 export {
   ENTITY_NAMES,
   type EntityName,

@@ -21,6 +21,11 @@ export {
 } from './repositories/catalog.repository.ts';
 export { accountIdByCode, itemIdsByCode } from './repositories/lookup.repository.ts';
 export {
+  consumeOAuthState,
+  issueOAuthState,
+  requestReauthorization,
+} from './repositories/oauth-states.repository.ts';
+export {
   findOrder,
   InvalidCursorError,
   insertOrder,

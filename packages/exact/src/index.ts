@@ -8,6 +8,7 @@ export {
 } from './errors.ts';
 export type { ExactCallObserver } from './exact-call.ts';
 export { createExactClient, type ExactClient } from './exact-client.ts';
+export { isAllowedExactOrigin } from './exact-hosts.ts';
 export { parseOptionalExactDate } from './odata.ts';
 export {
   type BudgetSnapshot,

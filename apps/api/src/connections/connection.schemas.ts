@@ -16,8 +16,16 @@ export const createConnectionBody = z
   .object({
     name: text(100),
     division: z.number().int('must be an integer').positive('must be positive').max(999_999_999).optional(),
-    /** Another country's Exact host (or the simulator); only its origin is kept. */
-    exactBaseUrl: httpUrl.transform((url) => new URL(url).origin).optional(),
+    /**
+     * Another of Exact's country sites (or the configured EXACT_BASE_URL's origin); only the origin is kept, and the
+     * route refuses any other host.
+     */
+    exactBaseUrl: httpUrl
+      .transform((url) => new URL(url).origin)
+      .describe(
+        "one of Exact's country sites (https://start.exactonline.nl, .be, .de, .co.uk, .com, .es, .fr)",
+      )
+      .optional(),
   })
   .strict();
 

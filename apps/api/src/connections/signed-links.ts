@@ -4,7 +4,7 @@ import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto'
 export class SignedLinkError extends Error {
   override readonly name = 'SignedLinkError';
   constructor(
-    readonly code: 'invalid_signature' | 'link_expired' | 'invalid_state' | 'state_expired',
+    readonly code: 'invalid_signature' | 'link_expired' | 'invalid_state' | 'state_expired' | 'state_used',
     message: string,
   ) {
     super(message);
@@ -16,10 +16,13 @@ export interface LinkSigner {
   authorizeQuery(connectionId: string): { exp: string; sig: string };
   /** Throws SignedLinkError unless `sig` was made by `authorizeQuery` for this connection and has not expired. */
   verifyAuthorize(connectionId: string, exp: string, sig: string): void;
-  /** An OAuth `state` naming the connection, signed and expiring. */
-  state(connectionId: string): string;
-  /** The connection a `state` names; throws SignedLinkError when it is altered or expired. */
-  verifyState(state: string): string;
+  /**
+   * An OAuth `state` naming the connection, signed and expiring, with the nonce that makes it single-use: the caller
+   * stores the nonce until `expiresAt`, and the callback consumes it.
+   */
+  state(connectionId: string): { state: string; nonce: string; expiresAt: Date };
+  /** The connection and nonce a `state` names; throws SignedLinkError when it is altered or expired. */
+  verifyState(state: string): { connectionId: string; nonce: string };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -55,8 +58,9 @@ export function createLinkSigner(input: {
     },
     state(connectionId) {
       const exp = expiry();
-      const nonce = randomBytes(9).toString('base64url');
-      return [connectionId, exp, nonce, sign('state', connectionId, exp, nonce)].join('.');
+      const nonce = randomBytes(18).toString('base64url');
+      const state = [connectionId, exp, nonce, sign('state', connectionId, exp, nonce)].join('.');
+      return { state, nonce, expiresAt: new Date(Number(exp) * 1000) };
     },
     verifyState(state) {
       const [connectionId = '', exp = '', nonce = '', sig = '', ...rest] = state.split('.');
@@ -76,7 +80,7 @@ export function createLinkSigner(input: {
           'the OAuth state has expired; start again from an authorize link',
         );
       }
-      return connectionId;
+      return { connectionId, nonce };
     },
   };
 }

@@ -1,5 +1,6 @@
 import { ENTITY_NAMES } from '@exact-sync/core';
-import { connections, orders } from '@exact-sync/db';
+import { connections, orders, requestReauthorization } from '@exact-sync/db';
+import { isAllowedExactOrigin } from '@exact-sync/exact';
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -16,7 +17,7 @@ import {
 import type { WithServices } from '../connections/connection-services.ts';
 import { connectionStatus, toConnectionView } from '../connections/connection-view.ts';
 import { enqueueSyncs } from '../connections/sync-jobs.ts';
-import { HttpError, notFound } from '../errors.ts';
+import { HttpError, invalidField, notFound } from '../errors.ts';
 
 const tags = ['connections'];
 
@@ -50,6 +51,12 @@ export async function connectionRoutes(instance: FastifyInstance, { services }: 
     },
     async (request, reply) => {
       const { name, division, exactBaseUrl } = request.body;
+      if (exactBaseUrl !== undefined && !isAllowedExactOrigin(exactBaseUrl, services.defaultExactBaseUrl)) {
+        throw invalidField(
+          'body.exactBaseUrl',
+          `must be one of Exact's country sites (https://start.exactonline.nl, .be, .de, .co.uk, .com, .es, .fr) or ${services.defaultExactBaseUrl}`,
+        );
+      }
       const [row] = await db
         .insert(connections)
         .values({ name, division, exactBaseUrl: exactBaseUrl ?? services.defaultExactBaseUrl })
@@ -185,9 +192,18 @@ export async function connectionRoutes(instance: FastifyInstance, { services }: 
 
   app.post(
     '/v1/connections/:id/reauthorize',
-    { schema: { tags, params: idParams, response: { 200: z.object({ authorizeUrl: z.string() }) } } },
+    {
+      schema: {
+        tags,
+        summary:
+          'A new authorize link; the connection keeps its tokens until the new authorization completes',
+        params: idParams,
+        response: { 200: z.object({ authorizeUrl: z.string() }) },
+      },
+    },
     async (request) => {
       const row = await find(request.params.id);
+      await requestReauthorization(db, row.id);
       return { authorizeUrl: authorizeUrl(row.id) };
     },
   );

@@ -1,8 +1,10 @@
-import { ENTITY_NAMES } from '@exact-sync/core';
-import { connections } from '@exact-sync/db';
+import { ENTITY_NAMES, mayAuthorize } from '@exact-sync/core';
+import { connections, consumeOAuthState, issueOAuthState } from '@exact-sync/db';
 import {
   authorizationUrl,
+  ConnectionNotAuthorizableError,
   ConnectionNotFoundError,
+  DivisionMismatchError,
   OAuthRequestError,
   TokenRefreshFailedError,
 } from '@exact-sync/exact';
@@ -26,6 +28,10 @@ function refused(error: unknown): never {
 /** Maps what can go wrong while finishing an authorization to answers a person can act on. */
 function exchangeFailed(error: unknown): never {
   if (error instanceof ConnectionNotFoundError) throw notFound('connection');
+  if (error instanceof ConnectionNotAuthorizableError) {
+    throw new HttpError(409, 'connection_already_authorized', error.message);
+  }
+  if (error instanceof DivisionMismatchError) throw new HttpError(409, 'division_mismatch', error.message);
   if (error instanceof OAuthRequestError) {
     throw new HttpError(
       400,
@@ -67,11 +73,20 @@ export async function oauthRoutes(instance: FastifyInstance, { services }: WithS
         refused(error);
       }
       const [row] = await db
-        .select({ exactBaseUrl: connections.exactBaseUrl })
+        .select({
+          exactBaseUrl: connections.exactBaseUrl,
+          status: connections.status,
+          reauthorizeRequestedAt: connections.reauthorizeRequestedAt,
+        })
         .from(connections)
         .where(eq(connections.id, id));
       if (!row) throw notFound('connection');
-      const state = services.links.state(id);
+      if (!mayAuthorize(row)) {
+        const refusal = new ConnectionNotAuthorizableError(id);
+        throw new HttpError(409, 'connection_already_authorized', refusal.message);
+      }
+      const { state, nonce, expiresAt } = services.links.state(id);
+      await issueOAuthState(db, { nonce, connectionId: id, expiresAt });
       const location = authorizationUrl({
         baseUrl: row.exactBaseUrl,
         clientId: services.clientId,
@@ -88,10 +103,19 @@ export async function oauthRoutes(instance: FastifyInstance, { services }: WithS
     async (request, reply) => {
       const { code, state, error } = request.query;
       let connectionId = '';
+      let nonce = '';
       try {
-        connectionId = services.links.verifyState(state);
+        ({ connectionId, nonce } = services.links.verifyState(state));
       } catch (err) {
         refused(err);
+      }
+      // Single use: a state works for the one callback that brings it back first, replays and all.
+      if (!(await consumeOAuthState(db, nonce, connectionId))) {
+        throw new HttpError(
+          401,
+          'state_used',
+          'this OAuth state was already used (or never issued); start again from a new authorize link',
+        );
       }
       if (error !== undefined || code === undefined) {
         const reason = error ?? 'no code';

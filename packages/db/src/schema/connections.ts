@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, integer, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { tstz } from './columns.ts';
 
 export interface ChannelSettings {
@@ -33,6 +33,11 @@ export const connections = pgTable(
     /** When the current refresh token was issued: it dies 30 days after, unused. */
     refreshTokenIssuedAt: tstz('refresh_token_issued_at'),
     divisionMoveDate: tstz('division_move_date'),
+    /**
+     * Set when an operator asks to authorize an active connection again (`POST …/reauthorize`); only then may an
+     * OAuth callback replace the tokens of an active connection. Cleared when an authorization completes.
+     */
+    reauthorizeRequestedAt: tstz('reauthorize_requested_at'),
     createdAt: tstz('created_at').notNull().defaultNow(),
     updatedAt: tstz('updated_at').notNull().defaultNow(),
   },
@@ -67,3 +72,20 @@ export const webhookSubscriptions = pgTable('webhook_subscriptions', {
   exactId: uuid('exact_id'),
   createdAt: tstz('created_at').notNull().defaultNow(),
 });
+
+/**
+ * OAuth `state` nonces: one is issued when a person follows a signed authorize link, and the callback that brings it
+ * back consumes it. A state therefore works once, for its connection, before it expires.
+ */
+export const oauthStates = pgTable(
+  'oauth_states',
+  {
+    nonce: text('nonce').primaryKey(),
+    connectionId: uuid('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    expiresAt: tstz('expires_at').notNull(),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('oauth_states_expiry').on(t.expiresAt)],
+);

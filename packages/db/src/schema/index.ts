@@ -3,6 +3,7 @@ export {
   type ChannelSettings,
   type ChannelsSettings,
   connections,
+  oauthStates,
   webhookSubscriptions,
 } from './connections.ts';
 export { type OrderCustomer, orderCallbacks, orderLines, orders } from './orders.ts';

@@ -2,7 +2,9 @@ export { authorizationUrl, classifyOAuthFailure, refreshAccessToken } from './oa
 export { createTokenCipher, parseEncryptionKey } from './token-crypto.ts';
 export {
   ConnectionNeedsReauthError,
+  ConnectionNotAuthorizableError,
   ConnectionNotFoundError,
+  DivisionMismatchError,
   InvalidEncryptionKeyError,
   OAuthRequestError,
   TokenDecryptionError,

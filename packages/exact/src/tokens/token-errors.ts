@@ -25,6 +25,33 @@ export class ConnectionNotFoundError extends Error {
   }
 }
 
+/**
+ * An OAuth callback for a connection that is live and was not sent to authorize again: its tokens stay as they are.
+ * (A captured `state` with another login's code must never replace a working connection's tokens.)
+ */
+export class ConnectionNotAuthorizableError extends Error {
+  override readonly name = 'ConnectionNotAuthorizableError';
+  constructor(readonly connectionId: string) {
+    super(
+      `connection ${connectionId} is already authorized; to authorize it again, ask for a new link with POST /v1/connections/${connectionId}/reauthorize`,
+    );
+  }
+}
+
+/** Exact's user works in another division than the connection's: the new tokens are refused, the old ones kept. */
+export class DivisionMismatchError extends Error {
+  override readonly name = 'DivisionMismatchError';
+  constructor(
+    readonly connectionId: string,
+    readonly expected: number,
+    readonly actual: number,
+  ) {
+    super(
+      `the Exact user who authorized works in division ${actual}, but this connection is for division ${expected}; switch to division ${expected} in Exact (or log in as a user of it) and authorize again. The connection keeps its previous tokens.`,
+    );
+  }
+}
+
 /** Exact would refuse a refresh before 570 s after the last issue; ask again at `until` (epoch ms). */
 export class TokenRefreshTooEarlyError extends Error {
   override readonly name = 'TokenRefreshTooEarlyError';

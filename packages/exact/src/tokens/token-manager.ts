@@ -1,3 +1,4 @@
+import { mayAuthorize } from '@exact-sync/core';
 import type { Database } from '@exact-sync/db';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../exact-call.ts';
@@ -13,7 +14,9 @@ import {
 import { createTokenCipher } from './token-crypto.ts';
 import {
   ConnectionNeedsReauthError,
+  ConnectionNotAuthorizableError,
   ConnectionNotFoundError,
+  DivisionMismatchError,
   OAuthRequestError,
   TokenRefreshFailedError,
   TokenRefreshTooEarlyError,
@@ -70,8 +73,9 @@ export interface TokenManager {
   /** The client's token source for one connection (see `TokenProvider`). */
   providerFor(connectionId: string): TokenProvider;
   /**
-   * Finishes an OAuth authorization: exchanges `code`, resolves the division through `current/Me` when the
-   * connection has none, stores the tokens and marks the connection active.
+   * Finishes an OAuth authorization for a connection that may be authorized (pending, needs_reauth, or sent to
+   * reauthorize): exchanges `code`, asks `current/Me` for the user's division (taking it when the connection has
+   * none, refusing the tokens when it differs), stores the tokens and marks the connection active.
    */
   completeAuthorization(input: { connectionId: string; code: string; redirectUri: string }): Promise<{
     division: number;
@@ -190,23 +194,31 @@ export function createTokenManager(deps: TokenManagerDeps, options: TokenManager
     async completeAuthorization({ connectionId, code, redirectUri }) {
       const row = await readTokenRow(db, connectionId);
       if (!row) throw new ConnectionNotFoundError(connectionId);
+      if (!mayAuthorize(row)) throw new ConnectionNotAuthorizableError(connectionId);
       const requestedAt = clock.now();
       const tokens = await exchangeAuthorizationCode(oauthClient(row.exactBaseUrl), { code, redirectUri });
-      const division =
-        row.division ??
-        (await fetchCurrentDivision({
-          baseUrl: row.exactBaseUrl,
-          accessToken: tokens.accessToken,
-          timeoutMs: options.requestTimeoutMs,
-        }));
+      // Always asked, also when the connection has its division: tokens of another division's user never replace it.
+      const current = await fetchCurrentDivision({
+        baseUrl: row.exactBaseUrl,
+        accessToken: tokens.accessToken,
+        timeoutMs: options.requestTimeoutMs,
+      });
+      if (row.division !== null && row.division !== current) {
+        throw new DivisionMismatchError(connectionId, row.division, current);
+      }
       await withLockedRow(db, connectionId, lockTimeoutMs, async (tx, locked) => {
         if (!locked) throw new ConnectionNotFoundError(connectionId);
-        const extra =
-          locked.division === null ? { status: 'active' as const, division } : { status: 'active' as const };
-        await saveTokens(tx, connectionId, encrypt(connectionId, tokens, requestedAt), extra);
+        if (!mayAuthorize(locked)) throw new ConnectionNotAuthorizableError(connectionId);
+        if (locked.division !== null && locked.division !== current) {
+          throw new DivisionMismatchError(connectionId, locked.division, current);
+        }
+        await saveTokens(tx, connectionId, encrypt(connectionId, tokens, requestedAt), {
+          status: 'active',
+          ...(locked.division === null && { division: current }),
+        });
       });
-      logger?.info({ connectionId, division }, 'connection authorized');
-      return { division: row.division ?? division };
+      logger?.info({ connectionId, division: current }, 'connection authorized');
+      return { division: current };
     },
 
     async refreshIdle(input = {}) {

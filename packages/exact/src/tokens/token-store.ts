@@ -17,6 +17,7 @@ export interface TokenRow {
   accessTokenExpiresAt: Date | null;
   tokenIssuedAt: Date | null;
   refreshTokenIssuedAt: Date | null;
+  reauthorizeRequestedAt: Date | null;
 }
 
 const columns = {
@@ -30,6 +31,7 @@ const columns = {
   accessTokenExpiresAt: connections.accessTokenExpiresAt,
   tokenIssuedAt: connections.tokenIssuedAt,
   refreshTokenIssuedAt: connections.refreshTokenIssuedAt,
+  reauthorizeRequestedAt: connections.reauthorizeRequestedAt,
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -96,7 +98,7 @@ export async function saveTokens(
       tokenIssuedAt: tokens.issuedAt,
       accessTokenExpiresAt: tokens.expiresAt,
       refreshTokenIssuedAt: tokens.issuedAt,
-      ...(extra.status ? { status: extra.status, statusReason: null } : {}),
+      ...(extra.status ? { status: extra.status, statusReason: null, reauthorizeRequestedAt: null } : {}),
       ...(extra.division !== undefined ? { division: extra.division } : {}),
       updatedAt: sql`now()`,
     })
