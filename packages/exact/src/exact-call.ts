@@ -94,23 +94,22 @@ function untilFrom429(headers: RateHeaders, now: number): number {
 }
 
 /**
- * The pipeline every governed call goes through: error guard → budget grant (sleeping within the caller's wait) →
- * request with the bearer token → headers recorded → errors mapped. A 401 refreshes the token once and retries;
- * a 429 goes back to the governor, so it surfaces as BudgetExhaustedError, never as a failure.
+ * The pipeline every governed call goes through: error guard and budget grant in one step (sleeping within the
+ * caller's wait) → request with the bearer token → headers recorded → errors mapped. A 401 refreshes the token once
+ * and retries; a 429 goes back to the governor, so it surfaces as BudgetExhaustedError, never as a failure.
  */
 export function createExactCall(deps: CallDeps, target: CallTarget): ExactCall {
   const { governor, clock, logger, observer } = deps;
-  const key = target.budgetKey;
+  const { budgetKey } = target;
 
   async function grant(req: ExactRequest, deadline: number): Promise<void> {
     for (let i = 0; i < MAX_ATTEMPTS; i += 1) {
-      const guard = await governor.guardCheck(key, req.endpoint);
-      if (!guard.ok) {
-        observer?.onGuardBlocked?.(req.endpoint, req.lane);
-        throw new EndpointGuardedError(req.endpoint, guard.until);
-      }
-      const result = await governor.acquire(key, req.lane);
+      const result = await governor.acquire(budgetKey, req.lane, req.endpoint);
       if (result.granted) return;
+      if (result.reason === 'guarded') {
+        observer?.onGuardBlocked?.(req.endpoint, req.lane);
+        throw new EndpointGuardedError(req.endpoint, result.until);
+      }
       if (result.until > deadline) throw new BudgetExhaustedError(result.until, result.reason);
       await sleep(result.until - clock.now());
     }
@@ -170,7 +169,7 @@ export function createExactCall(deps: CallDeps, target: CallTarget): ExactCall {
       });
       if (req.governed) {
         await governor
-          .record(key, req.lane, { status: res.status, headers: rate, endpoint })
+          .record(budgetKey, req.lane, { status: res.status, headers: rate, endpoint })
           .catch((err: unknown) =>
             logger?.warn({ err: String(err), endpoint }, 'could not record rate headers'),
           );
