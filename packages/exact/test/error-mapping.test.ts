@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { errorForResponse } from '../src/error-mapping.ts';
 import {
   BudgetExhaustedError,
+  EndpointGuardedError,
   ExactAuthError,
   ExactForbiddenError,
   ExactNetworkError,
@@ -10,8 +11,10 @@ import {
   ExactValidationError,
   isAmbiguous,
   isPermanent,
+  RetryLaterError,
   UnexpectedBodyError,
 } from '../src/errors.ts';
+import { TokenRefreshTooEarlyError } from '../src/tokens/token-errors.ts';
 
 const exactBody = (value: string) => JSON.stringify({ error: { code: '', message: { lang: '', value } } });
 
@@ -51,5 +54,27 @@ describe('isAmbiguous / isPermanent', () => {
     const wait = new BudgetExhaustedError(1, 'minute');
     expect(isAmbiguous(wait) || isPermanent(wait)).toBe(false);
     expect(isPermanent(new Error('x'))).toBe(false);
+  });
+});
+
+describe('RetryLaterError', () => {
+  it('is the one base of every "ask again at until" error, and none of them is permanent', () => {
+    const waits = [
+      new BudgetExhaustedError(1000, 'day'),
+      new EndpointGuardedError('salesorder/salesorders', 2000),
+      new TokenRefreshTooEarlyError('c1', 3000),
+    ];
+    for (const wait of waits) {
+      expect(wait).toBeInstanceOf(RetryLaterError);
+      expect(isPermanent(wait)).toBe(false);
+    }
+    expect(waits.map((w) => [w.name, w.until])).toEqual([
+      ['BudgetExhaustedError', 1000],
+      ['EndpointGuardedError', 2000],
+      ['TokenRefreshTooEarlyError', 3000],
+    ]);
+    for (const other of [errorForResponse(400, '', 'GET', 'x/y'), new ExactNetworkError('reset', 'x/y')]) {
+      expect(other).not.toBeInstanceOf(RetryLaterError);
+    }
   });
 });

@@ -1,11 +1,6 @@
 import { syncDedupId } from '@exact-sync/core';
 import { requestFullResync, type SyncDataset, saveSyncState } from '@exact-sync/db';
-import {
-  BudgetExhaustedError,
-  ConnectionNeedsReauthError,
-  EndpointGuardedError,
-  TokenRefreshTooEarlyError,
-} from '@exact-sync/exact';
+import { ConnectionNeedsReauthError, RetryLaterError } from '@exact-sync/exact';
 import { enqueue } from '@exact-sync/queues';
 import { sql } from 'drizzle-orm';
 import { exactFor, type WorkerServices } from '../services.ts';
@@ -23,12 +18,8 @@ async function guarded(
   try {
     await run();
   } catch (error) {
-    if (
-      error instanceof BudgetExhaustedError ||
-      error instanceof EndpointGuardedError ||
-      error instanceof TokenRefreshTooEarlyError
-    ) {
-      context.log.debug({ until: error.until }, 'waiting for budget');
+    if (error instanceof RetryLaterError) {
+      context.log.debug({ until: error.until, reason: error.name }, 'waiting to call Exact again');
       return context.delayUntil(error.until);
     }
     if (error instanceof ConnectionNeedsReauthError) {
