@@ -113,16 +113,6 @@ export class EndpointGuardedError extends RetryLaterError {
   }
 }
 
-/**
- * True when the outcome of the request is unknown (5xx, timeout, reset, an unreadable 2xx): look a POST up before
- * repeating it.
- */
-export function isAmbiguous(err: unknown): boolean {
-  return (
-    err instanceof ExactServerError || err instanceof ExactNetworkError || err instanceof UnexpectedBodyError
-  );
-}
-
 /** True when repeating the same request cannot succeed (400, 403, 404 and other validation refusals). */
 export function isPermanent(err: unknown): boolean {
   return (

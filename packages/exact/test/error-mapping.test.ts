@@ -9,7 +9,6 @@ import {
   ExactNotFoundError,
   ExactServerError,
   ExactValidationError,
-  isAmbiguous,
   isPermanent,
   RetryLaterError,
   UnexpectedBodyError,
@@ -25,7 +24,6 @@ describe('errorForResponse', () => {
     expect(err.name).toBe('ExactValidationError');
     expect(err.message).toBe('OrderedBy: Mandatory');
     expect(isPermanent(err)).toBe(true);
-    expect(isAmbiguous(err)).toBe(false);
   });
 
   it('maps 401, 403, 404 and other 4xx to their classes', () => {
@@ -38,21 +36,19 @@ describe('errorForResponse', () => {
     expect(isPermanent(errorForResponse(401, '', 'GET', 'crm/accounts'))).toBe(false);
   });
 
-  it('maps 5xx to an ambiguous server error with a short excerpt of a non-JSON body', () => {
+  it('maps 5xx to a server error with a short excerpt of a non-JSON body', () => {
     const err = errorForResponse(503, `<html>${'x'.repeat(1000)}</html>`, 'POST', 'salesorder/salesorders');
     expect(err).toBeInstanceOf(ExactServerError);
     expect(err.message.length).toBeLessThan(300);
-    expect(isAmbiguous(err)).toBe(true);
     expect(isPermanent(err)).toBe(false);
   });
 });
 
-describe('isAmbiguous / isPermanent', () => {
-  it('counts network failures and unreadable success bodies as ambiguous, budget waits as neither', () => {
-    expect(isAmbiguous(new ExactNetworkError('reset', 'x/y'))).toBe(true);
-    expect(isAmbiguous(new UnexpectedBodyError('no d'))).toBe(true);
-    const wait = new BudgetExhaustedError(1, 'minute');
-    expect(isAmbiguous(wait) || isPermanent(wait)).toBe(false);
+describe('isPermanent', () => {
+  it('counts neither network failures, unreadable bodies nor waits as permanent', () => {
+    expect(isPermanent(new ExactNetworkError('reset', 'x/y'))).toBe(false);
+    expect(isPermanent(new UnexpectedBodyError('no d'))).toBe(false);
+    expect(isPermanent(new BudgetExhaustedError(1, 'minute'))).toBe(false);
     expect(isPermanent(new Error('x'))).toBe(false);
   });
 });
