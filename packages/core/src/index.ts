@@ -28,3 +28,4 @@ export {
   yourRefFor,
 } from './orders.ts';
 export { QUEUE_NAMES, type QueueName } from './queues.ts';
+export { withTimeout } from './timeout.ts';
