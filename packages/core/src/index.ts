@@ -16,6 +16,7 @@ export {
   type JobPayload,
   jobsOfQueue,
   parsePayload,
+  schedulerTemplate,
   syncDedupId,
 } from './jobs.ts';
 export {
