@@ -1,6 +1,7 @@
 /**
  * What one `acquire` costs: 1,000 budget keys with learned state in Redis, then acquires on random keys (80 % sync,
- * 20 % order), one at a time (latency) and 32 in flight (throughput); `record` and `guardCheck` for comparison.
+ * 20 % order; the endpoint's error guard is checked in the same script), one at a time (latency) and 32 in flight
+ * (throughput); `record` and `snapshot` for comparison.
  * `--quick` runs a tenth of the calls.
  *
  *   node_modules/.bin/tsx bench/governor-acquire.ts [--quick]
@@ -26,6 +27,7 @@ const governor = createGovernor(
 const keys = Array.from({ length: KEYS }, (_, i) => `bench.exactonline.nl/${100000 + i}`);
 const pick = (): string => keys[Math.floor(Math.random() * KEYS)] ?? '';
 const lane = (): Lane => (Math.random() < 0.8 ? 'sync' : 'order');
+const ENDPOINT = 'sync/logistics/items';
 
 const pct = (sorted: number[], p: number): number => sorted[Math.floor((p / 100) * (sorted.length - 1))] ?? 0;
 const us = (ms: number): string => `${(ms * 1000).toFixed(0)} µs`;
@@ -52,7 +54,7 @@ try {
   const minuteReset = (Math.floor(now / 60_000) + 1) * 60_000;
   const dayReset = (Math.floor(now / 86_400_000) + 1) * 86_400_000;
   for (const key of keys) {
-    await governor.acquire(key, 'sync');
+    await governor.acquire(key, 'sync', ENDPOINT);
     await governor.record(key, 'sync', {
       status: 200,
       headers: {
@@ -75,7 +77,7 @@ try {
   const before = await evalshaStats();
   let granted = 0;
   const latency = await timed(SEQUENTIAL, async () => {
-    if ((await governor.acquire(pick(), lane())).granted) granted += 1;
+    if ((await governor.acquire(pick(), lane(), ENDPOINT)).granted) granted += 1;
   });
   const mean = latency.reduce((s, x) => s + x, 0) / latency.length;
   console.log(
@@ -89,7 +91,7 @@ try {
     Array.from({ length: IN_FLIGHT }, async () => {
       while (next < CONCURRENT) {
         next += 1;
-        await governor.acquire(pick(), lane());
+        await governor.acquire(pick(), lane(), ENDPOINT);
       }
     }),
   );
@@ -113,9 +115,9 @@ try {
       endpoint: 'x/y',
     }),
   );
-  const guard = await timed(SEQUENTIAL / 4, () => governor.guardCheck(pick(), 'sync/logistics/items'));
+  const snapshot = await timed(SEQUENTIAL / 4, () => governor.snapshot(pick()));
   console.log(`record: p50 ${us(pct(record, 50))}, p99 ${us(pct(record, 99))}`);
-  console.log(`guardCheck: p50 ${us(pct(guard, 50))}, p99 ${us(pct(guard, 99))}`);
+  console.log(`snapshot: p50 ${us(pct(snapshot, 50))}, p99 ${us(pct(snapshot, 99))}`);
 } finally {
   await deleteRedisKeys(prefix, redisUrl);
   redis.disconnect();

@@ -102,8 +102,8 @@ async function placeOrders(): Promise<OrderRun[]> {
   let grantedAt = 0;
   const governor: Governor = {
     ...base,
-    async acquire(key, lane) {
-      const result = await base.acquire(key, lane);
+    async acquire(key, lane, endpoint) {
+      const result = await base.acquire(key, lane, endpoint);
       if (result.granted) grantedAt = Date.now();
       return result;
     },

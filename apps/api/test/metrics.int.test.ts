@@ -78,8 +78,8 @@ describe('api /metrics', () => {
       { redis, clock: { now: () => Date.now() }, keyPrefix: prefix },
       { syncReservePerMinute: 10, syncReservePerDay: 300 },
     );
-    await governor.acquire(budgetKey, 'sync');
-    await governor.acquire(budgetKey, 'order');
+    await governor.acquire(budgetKey, 'sync', 'sync/logistics/items');
+    await governor.acquire(budgetKey, 'order', 'salesorder/salesorders');
     await governor.record(budgetKey, 'sync', {
       status: 200,
       // Exact's daily window ends at the next 00:00 UTC.

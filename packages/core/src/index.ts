@@ -16,6 +16,7 @@ export {
   type JobPayload,
   jobsOfQueue,
   parsePayload,
+  schedulerTemplate,
   syncDedupId,
 } from './jobs.ts';
 export {
@@ -28,3 +29,4 @@ export {
   yourRefFor,
 } from './orders.ts';
 export { QUEUE_NAMES, type QueueName } from './queues.ts';
+export { withTimeout } from './timeout.ts';

@@ -81,6 +81,22 @@ export function parsePayload<K extends JobName>(name: K, data: unknown): JobPayl
   return JOBS[name].payload.parse(data) as JobPayload<K>;
 }
 
+/** A BullMQ job scheduler's template (what `upsertJobScheduler` takes) for a job of the catalogue. */
+interface SchedulerTemplate<K extends JobName> {
+  readonly name: K;
+  readonly data: JobPayload<K>;
+  readonly opts: DefaultJobOptions;
+}
+
+/**
+ * The template of a job scheduler that runs `name`: the payload is validated as an enqueued one is (a bad template
+ * throws before it reaches Redis), and the job's default options come with it. Put it on the job's queue
+ * (`JOBS[name].queue`).
+ */
+export function schedulerTemplate<K extends JobName>(name: K, payload: JobPayload<K>): SchedulerTemplate<K> {
+  return { name, data: parsePayload(name, payload), opts: JOBS[name].options };
+}
+
 export function isJobName(name: string): name is JobName {
   return Object.hasOwn(JOBS, name);
 }

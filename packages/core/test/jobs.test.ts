@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { canTransition, JOB_NAMES, JOBS, jobsOfQueue, parsePayload, yourRefFor } from '../src/index.ts';
+import {
+  canTransition,
+  JOB_NAMES,
+  JOBS,
+  jobsOfQueue,
+  parsePayload,
+  schedulerTemplate,
+  yourRefFor,
+} from '../src/index.ts';
 
 describe('job catalogue', () => {
   it('puts sync jobs on the sync queue and order jobs on the orders queue', () => {
@@ -17,6 +25,17 @@ describe('job catalogue', () => {
     expect(() => parsePayload('sync.entity', { connectionId: id, entity: 'invoices' })).toThrow(/entity/);
     expect(() => parsePayload('order.submit', { orderId: '42' })).toThrow(/orderId/);
     expect(() => parsePayload('order.submit', { orderId: id, token: 'x' })).toThrow(/token/);
+  });
+
+  it('builds job scheduler templates from the catalogue, refusing a bad payload as an enqueue would', () => {
+    const id = '6f1f8f3a-2b7c-4d2e-9a51-0c7d3f1e2a44';
+    expect(schedulerTemplate('sync.entity', { connectionId: id, entity: 'stock' })).toEqual({
+      name: 'sync.entity',
+      data: { connectionId: id, entity: 'stock' },
+      opts: JOBS['sync.entity'].options,
+    });
+    expect(schedulerTemplate('tokens.refresh-idle', {}).opts).toMatchObject({ removeOnComplete: true });
+    expect(() => schedulerTemplate('sync.deleted', { connectionId: 'connection-1' })).toThrow(/connectionId/);
   });
 });
 

@@ -29,7 +29,7 @@ function subscription(record: Record<string, unknown>): WebhookSubscription {
 
 const WEBHOOKS = 'webhooks/WebhookSubscriptions';
 
-/** `current/Me`, `system/Divisions` and webhook subscriptions. */
+/** `system/Divisions` and webhook subscriptions. */
 export function adminEndpoints(ctx: EndpointContext) {
   const get = async (path: string, query: string, lane: Lane, options?: CallOptions) =>
     unwrapResults(
@@ -44,17 +44,6 @@ export function adminEndpoints(ctx: EndpointContext) {
     ).records;
 
   return {
-    /** `current/Me`: the user's current division. Not counted by Exact, so it bypasses the governor. */
-    async me(): Promise<{ currentDivision: number }> {
-      const url = ctx.apiUrl('current/Me', queryString({ $select: 'CurrentDivision' }));
-      const record = unwrapRecord(
-        await ctx.call({ method: 'GET', url, endpoint: 'current/Me', governed: false, lane: 'order' }),
-      );
-      if (typeof record.CurrentDivision !== 'number')
-        throw new UnexpectedBodyError('current/Me without CurrentDivision');
-      return { currentDivision: record.CurrentDivision };
-    },
-
     /** `system/Divisions`: the divisions of the connection's user (first page, up to 60). */
     async divisions(lane: Lane = 'order', options?: CallOptions): Promise<DivisionInfo[]> {
       const query = queryString({ $select: 'Code,Description,DivisionMoveDate' });

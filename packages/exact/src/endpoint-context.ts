@@ -6,8 +6,6 @@ export interface EndpointContext {
   division: number;
   /** `{base}/api/v1/{division}/{path}{query}`. */
   divisionUrl(path: string, query?: string): string;
-  /** `{base}/api/v1/{path}` (URLs without a division). */
-  apiUrl(path: string, query?: string): string;
   /**
    * Resolves a `__next` link (opaque, usually absolute) against the connection's base. A link to another origin is
    * re-based onto ours, so the bearer token is never sent to a host the connection was not configured for.
@@ -22,7 +20,6 @@ export function createEndpointContext(call: ExactCall, baseUrl: string, division
     call,
     division,
     divisionUrl: (path, query = '') => `${root}/api/v1/${division}/${path}${query}`,
-    apiUrl: (path, query = '') => `${root}/api/v1/${path}${query}`,
     nextUrl(next) {
       // Kept byte for byte (URL parsing would re-encode Exact's skip token); only the origin is checked.
       const authority = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(next);

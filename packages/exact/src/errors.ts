@@ -74,39 +74,43 @@ export class UnexpectedBodyError extends Error {
   override readonly name = 'UnexpectedBodyError';
 }
 
+/**
+ * Base of every error that means "not now, ask again at `until`" (epoch ms): nothing is wrong with the request.
+ * Jobs delay themselves until then without using an attempt.
+ */
+export class RetryLaterError extends Error {
+  override readonly name: string = 'RetryLaterError';
+  constructor(
+    message: string,
+    readonly until: number,
+  ) {
+    super(message);
+  }
+}
+
 /** Why the governor refused a call. */
 export type BudgetReason = 'minute' | 'day' | 'pacing' | 'orders-waiting';
 
-/** The rate budget has no call for this lane before `until` (epoch ms). A sync job should be delayed until then. */
-export class BudgetExhaustedError extends Error {
+/** The rate budget has no call for this lane before `until`. A sync job should be delayed until then. */
+export class BudgetExhaustedError extends RetryLaterError {
   override readonly name = 'BudgetExhaustedError';
   constructor(
-    readonly until: number,
+    until: number,
     readonly reason: BudgetReason,
   ) {
-    super(`Exact rate budget exhausted (${reason}) until ${new Date(until).toISOString()}`);
+    super(`Exact rate budget exhausted (${reason}) until ${new Date(until).toISOString()}`, until);
   }
 }
 
 /** The error guard holds this endpoint until `until`, so Exact's hourly error block is never reached. */
-export class EndpointGuardedError extends Error {
+export class EndpointGuardedError extends RetryLaterError {
   override readonly name = 'EndpointGuardedError';
   constructor(
     readonly endpoint: string,
-    readonly until: number,
+    until: number,
   ) {
-    super(`Endpoint ${endpoint} paused after repeated errors until ${new Date(until).toISOString()}`);
+    super(`Endpoint ${endpoint} paused after repeated errors until ${new Date(until).toISOString()}`, until);
   }
-}
-
-/**
- * True when the outcome of the request is unknown (5xx, timeout, reset, an unreadable 2xx): look a POST up before
- * repeating it.
- */
-export function isAmbiguous(err: unknown): boolean {
-  return (
-    err instanceof ExactServerError || err instanceof ExactNetworkError || err instanceof UnexpectedBodyError
-  );
 }
 
 /** True when repeating the same request cannot succeed (400, 403, 404 and other validation refusals). */

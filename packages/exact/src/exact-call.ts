@@ -59,13 +59,6 @@ export interface CallDeps {
   observer?: ExactCallObserver;
 }
 
-/** Where the calls go and whose budget they take. */
-export interface CallTarget {
-  /** Base URL without trailing slash. */
-  baseUrl: string;
-  budgetKey: string;
-}
-
 /** One request as the endpoint helpers describe it. */
 interface ExactRequest {
   method: TransportRequest['method'];
@@ -94,23 +87,22 @@ function untilFrom429(headers: RateHeaders, now: number): number {
 }
 
 /**
- * The pipeline every governed call goes through: error guard → budget grant (sleeping within the caller's wait) →
- * request with the bearer token → headers recorded → errors mapped. A 401 refreshes the token once and retries;
- * a 429 goes back to the governor, so it surfaces as BudgetExhaustedError, never as a failure.
+ * The pipeline every governed call goes through, taking calls from the budget `budgetKey`: error guard and budget
+ * grant in one step (sleeping within the caller's wait) → request with the bearer token → headers recorded → errors
+ * mapped. A 401 refreshes the token once and retries; a 429 goes back to the governor, so it surfaces as
+ * BudgetExhaustedError, never as a failure.
  */
-export function createExactCall(deps: CallDeps, target: CallTarget): ExactCall {
+export function createExactCall(deps: CallDeps, budgetKey: string): ExactCall {
   const { governor, clock, logger, observer } = deps;
-  const key = target.budgetKey;
 
   async function grant(req: ExactRequest, deadline: number): Promise<void> {
     for (let i = 0; i < MAX_ATTEMPTS; i += 1) {
-      const guard = await governor.guardCheck(key, req.endpoint);
-      if (!guard.ok) {
-        observer?.onGuardBlocked?.(req.endpoint, req.lane);
-        throw new EndpointGuardedError(req.endpoint, guard.until);
-      }
-      const result = await governor.acquire(key, req.lane);
+      const result = await governor.acquire(budgetKey, req.lane, req.endpoint);
       if (result.granted) return;
+      if (result.reason === 'guarded') {
+        observer?.onGuardBlocked?.(req.endpoint, req.lane);
+        throw new EndpointGuardedError(req.endpoint, result.until);
+      }
       if (result.until > deadline) throw new BudgetExhaustedError(result.until, result.reason);
       await sleep(result.until - clock.now());
     }
@@ -170,7 +162,7 @@ export function createExactCall(deps: CallDeps, target: CallTarget): ExactCall {
       });
       if (req.governed) {
         await governor
-          .record(key, req.lane, { status: res.status, headers: rate, endpoint })
+          .record(budgetKey, req.lane, { status: res.status, headers: rate, endpoint })
           .catch((err: unknown) =>
             logger?.warn({ err: String(err), endpoint }, 'could not record rate headers'),
           );

@@ -32,9 +32,9 @@ export interface ExactConnection {
 }
 
 /**
- * A client for one connection's division. Every call except `me()` goes through the error guard and the rate
- * governor; `lane` says whose budget it takes. Sync-lane calls never sleep (they throw `BudgetExhaustedError`);
- * order-lane calls may sleep up to `options.maxWaitMs` (default 2 s) for a grant.
+ * A client for one connection's division. Every call goes through the error guard and the rate governor; `lane`
+ * says whose budget it takes. Sync-lane calls never sleep (they throw `BudgetExhaustedError`); order-lane calls may
+ * sleep up to `options.maxWaitMs` (default 2 s) for a grant.
  */
 export type ExactClient = ReturnType<typeof syncEndpoints> &
   ReturnType<typeof salesOrderEndpoints> &
@@ -51,7 +51,7 @@ export function createExactClient(deps: ExactClientDeps, connection: ExactConnec
   const budgetKey = connection.budgetKey ?? budgetKeyFor(connection.baseUrl, connection.division);
   const ownsTransport = deps.transport === undefined;
   const transport = deps.transport ?? createUndiciTransport();
-  const call = createExactCall({ ...deps, transport }, { baseUrl: connection.baseUrl, budgetKey });
+  const call = createExactCall({ ...deps, transport }, budgetKey);
   const ctx = createEndpointContext(call, connection.baseUrl, connection.division);
   return {
     ...syncEndpoints(ctx),

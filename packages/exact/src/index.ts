@@ -2,9 +2,9 @@ export { budgetKeyFor } from './budget-key.ts';
 export { type Clock, systemClock } from './clock.ts';
 export {
   BudgetExhaustedError,
-  EndpointGuardedError,
   ExactValidationError,
   isPermanent,
+  RetryLaterError,
 } from './errors.ts';
 export type { ExactCallObserver } from './exact-call.ts';
 export { createExactClient, type ExactClient } from './exact-client.ts';

@@ -1,13 +1,16 @@
 import type { Clock } from './clock.ts';
 import type { BudgetReason } from './errors.ts';
-import { type LuaScript, loadLuaScript, type RedisLike } from './lua-script.ts';
+import { governorCommands, type RedisLike, readReply } from './governor-commands.ts';
 import type { RateHeaders } from './rate-headers.ts';
 
 /** `sync` is the rate-limited bulk lane; `order` is the priority lane that may use the whole window. */
 export type Lane = 'sync' | 'order';
 
+/** Why a call was refused: the budget (`BudgetReason`), or the endpoint's error guard. */
+type RefusalReason = BudgetReason | 'guarded';
+
 /** The governor's answer: a call granted, or "not before `until`" (epoch ms) and why. */
-type AcquireResult = { granted: true } | { granted: false; until: number; reason: BudgetReason };
+type AcquireResult = { granted: true } | { granted: false; until: number; reason: RefusalReason };
 
 /** One rate window (minute or day) of a budget key, for status pages and metrics. */
 export interface WindowSnapshot {
@@ -50,16 +53,18 @@ export interface RecordedResponse {
 
 /** The shared rate budget of every Exact host and division, kept in Redis. */
 export interface Governor {
-  /** Takes one call for `lane`, or answers when to ask again. One EVALSHA, atomic across processes. */
-  acquire(budgetKey: string, lane: Lane): Promise<AcquireResult>;
+  /**
+   * Takes one call for `lane` to `endpoint` (`service/Entity`), or answers when to ask again and why: `guarded`
+   * when the endpoint's error guard holds it (`errorGuardLimit` errors in the last error window), else the budget's
+   * reason. One EVALSHA, atomic across processes.
+   */
+  acquire(budgetKey: string, lane: Lane, endpoint: string): Promise<AcquireResult>;
   /**
    * Corrects the state from a response: limits, resets and remaining from the headers (remaining = min(local,
    * header)); a 429 marks the window(s) exhausted until the header's reset, or the next minute boundary when it
    * has none. A 429 is never counted as an error. 400/401/403/404 count toward the endpoint's error guard.
    */
   record(budgetKey: string, lane: Lane, response: RecordedResponse): Promise<void>;
-  /** Whether `endpoint` may be called: false once `errorGuardLimit` errors fell in the last error window. */
-  guardCheck(budgetKey: string, endpoint: string): Promise<{ ok: true } | { ok: false; until: number }>;
   /** Both windows of a budget key, with the windows rolled to the clock's now (read-only). */
   snapshot(budgetKey: string): Promise<BudgetSnapshot>;
 }
@@ -95,27 +100,26 @@ export interface GovernorOptions {
   errorGuardWindowMs?: number;
 }
 
-const script: LuaScript = loadLuaScript(new URL('./rate-governor.lua', import.meta.url));
+const REASONS: readonly RefusalReason[] = ['guarded', 'minute', 'day', 'pacing', 'orders-waiting'];
 
-/** The most the sync lane may use of a window: limit minus the reserve (mirrors `reserveOf` in rate-governor.lua). */
-function syncShareOf(limit: number, reserve: number): number {
-  return limit - Math.min(reserve, Math.floor(limit / 2));
+function refusalReason(value: string): RefusalReason {
+  const reason = REASONS.find((r) => r === value);
+  if (reason === undefined) throw new Error(`governor script acquire answered an unknown reason ${value}`);
+  return reason;
 }
 
-const REASONS: readonly BudgetReason[] = ['minute', 'day', 'pacing', 'orders-waiting'];
-
-function asNumbers(reply: unknown, what: string): number[] {
-  if (!Array.isArray(reply)) throw new Error(`governor script answered ${what} with a non-array`);
-  return reply.map((v) => Number(v));
-}
-
-/** Creates the governor. Redis keys are `<prefix>:{<budgetKey>}:…`, hash-tagged for Redis Cluster. */
+/**
+ * Creates the governor: one Lua script per operation (`governor/*.lua`), defined once per Redis connection. Redis
+ * keys are `<prefix>:{<budgetKey>}:…`, hash-tagged for Redis Cluster.
+ */
 export function createGovernor(deps: GovernorDeps, options: GovernorOptions): Governor {
   const prefix = deps.keyPrefix ?? 'exs';
   const guardLimit = options.errorGuardLimit ?? 8;
   const guardWindow = options.errorGuardWindowMs ?? 3_600_000;
-  const common = (lane: Lane): (string | number)[] => [
-    lane,
+  const commands = governorCommands(deps.redis);
+  // ARGV[1..7] of every script (governor/includes/budget.lua).
+  const settings = (now: number): number[] => [
+    now,
     options.defaultMinuteLimit ?? 60,
     options.defaultDayLimit ?? 5000,
     options.defaultMinuteMs ?? 60_000,
@@ -123,30 +127,30 @@ export function createGovernor(deps: GovernorDeps, options: GovernorOptions): Go
     Math.max(0, Math.floor(options.syncReservePerMinute)),
     Math.max(0, Math.floor(options.syncReservePerDay)),
   ];
-  const keys = (budgetKey: string, endpoint?: string): string[] => {
-    const base = `${prefix}:{${budgetKey}}`;
-    return [`${base}:budget`, `${base}:errors:${normalizeEndpoint(endpoint ?? '-')}`];
-  };
-  const run = (op: string, budgetKey: string, lane: Lane, extra: (string | number)[], endpoint?: string) =>
-    script.run(deps.redis, keys(budgetKey, endpoint), [op, deps.clock.now(), ...common(lane), ...extra]);
+  const budget = (budgetKey: string): string => `${prefix}:{${budgetKey}}:budget`;
+  const errors = (budgetKey: string, endpoint: string): string =>
+    `${prefix}:{${budgetKey}}:errors:${normalizeEndpoint(endpoint)}`;
 
   return {
-    async acquire(budgetKey, lane) {
-      const reply = await run('acquire', budgetKey, lane, []);
-      if (!Array.isArray(reply)) throw new Error('governor script answered acquire with a non-array');
-      if (Number(reply[0]) === 1) return { granted: true };
-      const reason = REASONS.find((r) => r === reply[2]) ?? 'minute';
-      return { granted: false, until: Number(reply[1]), reason };
+    async acquire(budgetKey, lane, endpoint) {
+      const reply = readReply(
+        await commands.acquire(
+          [budget(budgetKey), errors(budgetKey, endpoint)],
+          [...settings(deps.clock.now()), lane, guardLimit, guardWindow],
+        ),
+        'acquire',
+      );
+      if (reply.number('granted') === 1) return { granted: true };
+      return { granted: false, until: reply.number('until'), reason: refusalReason(reply.string('reason')) };
     },
 
-    async record(budgetKey, lane, response) {
+    async record(budgetKey, _lane, response) {
       const h = response.headers;
       const opt = (v: number | undefined): string => (v === undefined ? '' : String(v));
-      await run(
-        'record',
-        budgetKey,
-        lane,
+      await commands.record(
+        [budget(budgetKey), errors(budgetKey, response.endpoint ?? '-')],
         [
+          ...settings(deps.clock.now()),
           response.status,
           opt(h.minuteLimit),
           opt(h.minuteRemaining),
@@ -157,42 +161,35 @@ export function createGovernor(deps: GovernorDeps, options: GovernorOptions): Go
           response.endpoint === undefined ? '0' : '1',
           guardWindow,
         ],
-        response.endpoint,
       );
-    },
-
-    async guardCheck(budgetKey, endpoint) {
-      const reply = asNumbers(
-        await run('guard', budgetKey, 'order', [guardLimit, guardWindow], endpoint),
-        'guard',
-      );
-      return reply[0] === 1 ? { ok: true } : { ok: false, until: reply[1] ?? deps.clock.now() + guardWindow };
     },
 
     async snapshot(budgetKey) {
-      const v = asNumbers(await run('snapshot', budgetKey, 'order', []), 'snapshot');
-      const at = (i: number): number => v[i] ?? 0;
       const now = deps.clock.now();
-      const window = (i: number, reserve: number): WindowSnapshot => {
-        const limit = at(i);
-        const own = at(i + 3) + at(i + 4);
-        const exhaustedUntil = at(i + 6) > now ? at(i + 6) : null;
+      const reply = readReply(await commands.snapshot([budget(budgetKey)], settings(now)), 'snapshot');
+      const window = (name: 'minute' | 'day'): WindowSnapshot => {
+        const at = (field: string): number => reply.number(`${name}.${field}`);
+        const limit = at('limit');
+        const sync = at('sync');
+        const order = at('order');
+        const headerUsed = at('headerUsed');
+        const exhaustedUntil = at('exhaustedUntil') > now ? at('exhaustedUntil') : null;
         return {
           limit,
-          syncShare: syncShareOf(limit, reserve),
-          lengthMs: at(i + 1),
-          resetAt: at(i + 2),
-          used: { sync: at(i + 3), order: at(i + 4), unattributed: Math.max(0, at(i + 5) - own) },
-          remaining: exhaustedUntil === null ? Math.max(0, limit - Math.max(own, at(i + 5))) : 0,
+          syncShare: at('syncShare'),
+          lengthMs: at('lengthMs'),
+          resetAt: at('resetAt'),
+          used: { sync, order, unattributed: Math.max(0, headerUsed - sync - order) },
+          remaining: exhaustedUntil === null ? Math.max(0, limit - Math.max(sync + order, headerUsed)) : 0,
           exhaustedUntil,
         };
       };
-      // Minute fields start at 0 (the 8th is the pacing time); day fields at 8, the marker's PTTL last.
+      const nextSyncAt = reply.number('nextSyncAt');
       return {
-        minute: window(0, options.syncReservePerMinute),
-        day: window(8, options.syncReservePerDay),
-        ordersWaitingMs: at(15),
-        nextSyncAt: at(7) > now ? at(7) : null,
+        minute: window('minute'),
+        day: window('day'),
+        ordersWaitingMs: reply.number('ordersWaitingMs'),
+        nextSyncAt: nextSyncAt > now ? nextSyncAt : null,
       };
     },
   };

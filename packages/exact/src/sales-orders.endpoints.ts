@@ -51,8 +51,8 @@ function orderRef(record: Record<string, unknown>): SalesOrderRef {
 export function salesOrderEndpoints(ctx: EndpointContext) {
   return {
     /**
-     * Posts a sales order. Not idempotent: after an ambiguous failure (see `isAmbiguous`) look it up with
-     * `findSalesOrdersByYourRef` before posting again.
+     * Posts a sales order. Not idempotent: after an ambiguous failure (a 5xx, a timeout or reset, an unreadable
+     * answer) look it up with `findSalesOrdersByYourRef` before posting again.
      */
     async createSalesOrder(
       body: SalesOrderInput,

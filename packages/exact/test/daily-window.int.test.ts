@@ -73,7 +73,10 @@ it('runs the daily window dry for sync, which waits for the reset while orders s
   expect(await client.findSalesOrdersByYourRef('DAY-1')).toEqual([
     { orderId: order.orderId, orderNumber: order.orderNumber },
   ]);
-  expect(await governor.acquire(client.budgetKey, 'sync')).toMatchObject({ granted: false, reason: 'day' });
+  expect(await governor.acquire(client.budgetKey, 'sync', 'sync/Logistics/Items')).toMatchObject({
+    granted: false,
+    reason: 'day',
+  });
 
   await sleep(dry.until - Date.now());
   const page = await pastPacing(() => client.syncPage('Logistics/Items', { select: ['ID'] }));

@@ -28,13 +28,18 @@ export const json = (
   body: JSON.stringify(body),
 });
 
-/** An in-memory governor: grants until a 429 is recorded, then refuses until the reset it learned. */
+/**
+ * An in-memory governor: grants until a 429 is recorded, then refuses until the reset it learned; refuses an
+ * endpoint put in `guarded` until the time given there.
+ */
 export function memoryGovernor(now: () => number) {
   let blockedUntil = 0;
   const recorded: { lane: Lane; response: RecordedResponse }[] = [];
   const guarded = new Map<string, number>();
   const governor: Governor = {
-    async acquire() {
+    async acquire(_key, _lane, endpoint) {
+      const guardedUntil = guarded.get(endpoint);
+      if (guardedUntil !== undefined) return { granted: false, until: guardedUntil, reason: 'guarded' };
       return now() < blockedUntil
         ? { granted: false, until: blockedUntil, reason: 'minute' }
         : { granted: true };
@@ -42,10 +47,6 @@ export function memoryGovernor(now: () => number) {
     async record(_key, lane, response) {
       recorded.push({ lane, response });
       if (response.status === 429) blockedUntil = response.headers.minuteReset ?? now() + 60_000;
-    },
-    async guardCheck(_key, endpoint) {
-      const until = guarded.get(endpoint);
-      return until === undefined ? { ok: true } : { ok: false, until };
     },
     async snapshot() {
       throw new Error('not used');

@@ -1,3 +1,4 @@
+import { withTimeout } from '@exact-sync/core';
 import { Redis } from 'ioredis';
 
 /**
@@ -24,11 +25,7 @@ export function producerRedis(url: string): Redis {
 /** True when Redis answers PING within a second. */
 export async function pingRedis(redis: Redis): Promise<boolean> {
   try {
-    const answer = await Promise.race([
-      redis.ping(),
-      new Promise<string>((_, reject) => setTimeout(() => reject(new Error('timeout')), 1_000).unref()),
-    ]);
-    return answer === 'PONG';
+    return (await withTimeout(redis.ping(), 1_000)) === 'PONG';
   } catch {
     return false;
   }

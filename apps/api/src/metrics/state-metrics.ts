@@ -1,4 +1,4 @@
-import { ORDER_STATUSES, QUEUE_NAMES } from '@exact-sync/core';
+import { ORDER_STATUSES, QUEUE_NAMES, withTimeout } from '@exact-sync/core';
 import { connections, type Database, orders, syncState } from '@exact-sync/db';
 import { budgetKeyFor, type Governor, type WindowSnapshot } from '@exact-sync/exact';
 import type { Queues } from '@exact-sync/queues';
@@ -18,14 +18,6 @@ export interface StateMetricsDeps {
 const JOB_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed'] as const;
 // Redis must not hold up a scrape for long: the api keeps serving when it is down.
 const REDIS_TIMEOUT_MS = 2_000;
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /**
  * Gauges of the state every process shares (connections, budgets, queues, sync progress, orders), read at scrape

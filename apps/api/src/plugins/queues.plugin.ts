@@ -1,4 +1,4 @@
-import { type JobName, type JobPayload, syncDedupId } from '@exact-sync/core';
+import { type JobName, type JobPayload, syncDedupId, withTimeout } from '@exact-sync/core';
 import { createGovernor, type Governor, systemClock } from '@exact-sync/exact';
 import { closeQueues, createQueues, enqueue, producerRedis, type Queues } from '@exact-sync/queues';
 import type { JobsOptions } from 'bullmq';
@@ -48,30 +48,20 @@ async function queuesPlugin(app: FastifyInstance, options: QueuesOptions): Promi
   );
   app.decorate('redis', redis);
   app.decorate('tryEnqueue', async (name, payload, jobOptions) => {
-    let timer: NodeJS.Timeout | undefined;
     try {
       // BullMQ waits for a connection that may never come; the request must not.
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`Redis did not answer within ${ENQUEUE_TIMEOUT_MS} ms`)),
-          ENQUEUE_TIMEOUT_MS,
-        );
+      await withTimeout(enqueue(queues, name, payload, jobOptions), ENQUEUE_TIMEOUT_MS, () => {
+        throw new Error(`Redis did not answer within ${ENQUEUE_TIMEOUT_MS} ms`);
       });
-      await Promise.race([enqueue(queues, name, payload, jobOptions), timeout]);
       return true;
     } catch (error) {
       app.log.warn({ job: name, err: (error as Error).message }, 'could not enqueue; the reconciler will');
       return false;
-    } finally {
-      clearTimeout(timer);
     }
   });
   app.decorate('plannedSyncInterval', async (connectionId: string, dataset: string) => {
     const read = queues.sync.getJobScheduler(syncDedupId(connectionId, dataset)).then((s) => s?.every);
-    const timeout = new Promise<undefined>((resolve) =>
-      setTimeout(() => resolve(undefined), ENQUEUE_TIMEOUT_MS).unref(),
-    );
-    return Promise.race([read, timeout]).catch(() => undefined);
+    return withTimeout(read, ENQUEUE_TIMEOUT_MS, () => undefined).catch(() => undefined);
   });
   app.addHook('onClose', async () => {
     await closeQueues(queues);

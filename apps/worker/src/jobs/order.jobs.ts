@@ -1,10 +1,5 @@
 import { findOrder, transitionOrder } from '@exact-sync/db';
-import {
-  BudgetExhaustedError,
-  ConnectionNeedsReauthError,
-  EndpointGuardedError,
-  TokenRefreshTooEarlyError,
-} from '@exact-sync/exact';
+import { ConnectionNeedsReauthError, RetryLaterError } from '@exact-sync/exact';
 import { submitOrder } from '../orders/submit-order.ts';
 import { exactFor, type WorkerServices } from '../services.ts';
 import type { Handler } from './handler.ts';
@@ -42,13 +37,7 @@ export function orderSubmitHandler(services: WorkerServices): Handler<'order.sub
       }
       context.log.info({ orderId, ...result }, 'order processed');
     } catch (error) {
-      if (
-        error instanceof BudgetExhaustedError ||
-        error instanceof EndpointGuardedError ||
-        error instanceof TokenRefreshTooEarlyError
-      ) {
-        return context.delayUntil(error.until);
-      }
+      if (error instanceof RetryLaterError) return context.delayUntil(error.until);
       if (error instanceof ConnectionNeedsReauthError) {
         await fail(orderId, 'connection needs re-authorization');
         return;

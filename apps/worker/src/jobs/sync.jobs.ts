@@ -1,19 +1,20 @@
 import { syncDedupId } from '@exact-sync/core';
-import { requestFullResync, type SyncDataset, saveSyncState } from '@exact-sync/db';
-import {
-  BudgetExhaustedError,
-  ConnectionNeedsReauthError,
-  EndpointGuardedError,
-  TokenRefreshTooEarlyError,
-} from '@exact-sync/exact';
+import { loadSyncState, requestFullResync, type SyncDataset, saveSyncState } from '@exact-sync/db';
+import { ConnectionNeedsReauthError, isPermanent, RetryLaterError } from '@exact-sync/exact';
 import { enqueue } from '@exact-sync/queues';
+import { UnrecoverableError } from 'bullmq';
 import { sql } from 'drizzle-orm';
 import { exactFor, type WorkerServices } from '../services.ts';
 import { initialSyncComplete, runDeletedSync } from '../sync/sync-deleted.run.ts';
 import { runEntitySync } from '../sync/sync-entity.run.ts';
 import type { Handler, JobContext } from './handler.ts';
 
-/** Budget waits go back to the delayed set without using an attempt; other failures are recorded, then retried. */
+/**
+ * Waits (budget, error guard, token refresh) go back to the delayed set without using an attempt. Other failures
+ * are recorded in the sync state first; a permanent refusal from Exact (400, 403, 404) then fails the job at once,
+ * since repeating the same page would only bring Exact's hourly error block closer (the next scheduled run tries
+ * again), and anything else is retried.
+ */
 async function guarded(
   services: WorkerServices,
   context: JobContext,
@@ -23,12 +24,8 @@ async function guarded(
   try {
     await run();
   } catch (error) {
-    if (
-      error instanceof BudgetExhaustedError ||
-      error instanceof EndpointGuardedError ||
-      error instanceof TokenRefreshTooEarlyError
-    ) {
-      context.log.debug({ until: error.until }, 'waiting for budget');
+    if (error instanceof RetryLaterError) {
+      context.log.debug({ until: error.until, reason: error.name }, 'waiting to call Exact again');
       return context.delayUntil(error.until);
     }
     if (error instanceof ConnectionNeedsReauthError) {
@@ -36,10 +33,17 @@ async function guarded(
       return;
     }
     const message = error instanceof Error ? error.message : String(error);
-    await saveSyncState(services.database.db, where.connectionId, where.dataset, {
-      lastError: message.slice(0, 500),
-      lastErrorAt: sql`now()`,
-    }).catch(() => undefined);
+    await services.database.db
+      .transaction(async (tx) => {
+        // The failed page's transaction was rolled back: on a first run no state row holds the error yet.
+        await loadSyncState(tx, where.connectionId, where.dataset);
+        await saveSyncState(tx, where.connectionId, where.dataset, {
+          lastError: message.slice(0, 500),
+          lastErrorAt: sql`now()`,
+        });
+      })
+      .catch(() => undefined);
+    if (isPermanent(error)) throw new UnrecoverableError(message);
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 import { ENTITY_NAMES } from '@exact-sync/core';
 import { connections, requestFullResync, saveSyncState } from '@exact-sync/db';
-import { BudgetExhaustedError, EndpointGuardedError } from '@exact-sync/exact';
+import { RetryLaterError } from '@exact-sync/exact';
 import { eq } from 'drizzle-orm';
 import { exactFor, type WorkerServices } from '../services.ts';
 
@@ -21,7 +21,7 @@ export function divisionMoveWatch(services: WorkerServices, everyMs: number) {
     try {
       divisions = await access.exact.divisions('sync');
     } catch (error) {
-      if (error instanceof BudgetExhaustedError || error instanceof EndpointGuardedError) return false;
+      if (error instanceof RetryLaterError) return false;
       throw error;
     }
     checkedAt.set(connectionId, now);

@@ -1,3 +1,4 @@
+import { schedulerTemplate } from '@exact-sync/core';
 import { withSessionLock } from '@exact-sync/db';
 import type { WorkerServices } from '../services.ts';
 import { divisionMoveWatch } from './division-moves.ts';
@@ -39,7 +40,7 @@ export function startMaintenance(
         await services.queues.sync.upsertJobScheduler(
           'tokens:refresh-idle',
           { every: options.idleRefreshEveryMs },
-          { name: 'tokens.refresh-idle', data: {} },
+          schedulerTemplate('tokens.refresh-idle', {}),
         );
         services.log.debug({ ...summary, plans }, 'maintenance done');
       });

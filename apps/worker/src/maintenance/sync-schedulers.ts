@@ -1,4 +1,4 @@
-import { ENTITY_NAMES, JOBS, syncDedupId } from '@exact-sync/core';
+import { ENTITY_NAMES, schedulerTemplate, syncDedupId } from '@exact-sync/core';
 import { connections } from '@exact-sync/db';
 import { budgetKeyFor } from '@exact-sync/exact';
 import { and, eq, isNotNull } from 'drizzle-orm';
@@ -58,12 +58,8 @@ export async function applySyncPlans(services: WorkerServices, minIntervalMs: nu
         if (existing && Math.abs(every - plan.intervalMs) <= DRIFT * plan.intervalMs) continue;
         const template =
           dataset === 'deleted'
-            ? { name: 'sync.deleted', data: { connectionId }, opts: JOBS['sync.deleted'].options }
-            : {
-                name: 'sync.entity',
-                data: { connectionId, entity: dataset },
-                opts: JOBS['sync.entity'].options,
-              };
+            ? schedulerTemplate('sync.deleted', { connectionId })
+            : schedulerTemplate('sync.entity', { connectionId, entity: dataset });
         await queue.upsertJobScheduler(id, { every: plan.intervalMs }, template);
       }
     }

@@ -1,6 +1,6 @@
 import { ENTITY_NAMES, EXACT_ENTITIES } from '@exact-sync/core';
 import { webhookSubscriptions } from '@exact-sync/db';
-import { BudgetExhaustedError, EndpointGuardedError, isPermanent } from '@exact-sync/exact';
+import { isPermanent, RetryLaterError } from '@exact-sync/exact';
 import { eq } from 'drizzle-orm';
 import { exactFor, type WorkerServices } from '../services.ts';
 
@@ -34,7 +34,7 @@ export async function ensureWebhookSubscriptions(
       await db.insert(webhookSubscriptions).values({ connectionId, topic, exactId: created.id });
       made += 1;
     } catch (error) {
-      if (error instanceof BudgetExhaustedError || error instanceof EndpointGuardedError) return made;
+      if (error instanceof RetryLaterError) return made;
       if (!isPermanent(error)) throw error;
       services.log.warn(
         { connectionId, topic, err: (error as Error).message },

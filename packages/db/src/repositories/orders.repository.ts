@@ -1,4 +1,4 @@
-import type { Channel, OrderStatus } from '@exact-sync/core';
+import { type Channel, canTransition, type OrderStatus } from '@exact-sync/core';
 import { and, asc, eq, gt, inArray, or, type SQL, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../client.ts';
 import { type OrderCustomer, orderLines, orders } from '../schema/orders.ts';
@@ -141,9 +141,18 @@ const stateTime = {
   failed: 'failedAt',
 } as const satisfies Record<OrderStatus, keyof OrderRow>;
 
+/** A transition the order state machine (`canTransition`) forbids: a mistake in the caller, never a race. */
+class ForbiddenOrderTransitionError extends Error {
+  override readonly name = 'ForbiddenOrderTransitionError';
+  constructor(from: readonly OrderStatus[], to: OrderStatus) {
+    super(`an order may not go from ${from.join(' or ')} to ${to}`);
+  }
+}
+
 /**
  * Moves an order from one of `from` to `to`, stamping the state's time; answers the updated row, or undefined when
- * the order was not in one of `from` (another process moved it first), so transitions never race.
+ * the order was not in one of `from` (another process moved it first), so transitions never race. Throws, writing
+ * nothing, when any of `from` may not go to `to`.
  */
 export async function transitionOrder(
   db: Executor,
@@ -154,6 +163,8 @@ export async function transitionOrder(
     Pick<OrderRow, 'statusReason' | 'exactOrderId' | 'exactOrderNumber' | 'exactAccountId'>
   > = {},
 ): Promise<OrderRow | undefined> {
+  const forbidden = from.filter((status) => !canTransition(status, to));
+  if (forbidden.length > 0) throw new ForbiddenOrderTransitionError(forbidden, to);
   const now = sql`clock_timestamp()`;
   const [row] = await db
     .update(orders)

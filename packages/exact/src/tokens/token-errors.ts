@@ -1,8 +1,10 @@
 /**
  * Errors of the token manager and the OAuth calls. Each has a stable `name`; none carries a token or secret.
- * Lanes map `ConnectionNeedsReauthError` to "wait for a person", `TokenRefreshTooEarlyError` to a delay until
- * `until`, and `TokenRefreshFailedError` to an ordinary retry.
+ * Lanes map `ConnectionNeedsReauthError` to "wait for a person", `TokenRefreshTooEarlyError` (a `RetryLaterError`)
+ * to a delay until `until`, and `TokenRefreshFailedError` to an ordinary retry.
  */
+
+import { RetryLaterError } from '../errors.ts';
 
 /** The connection has no usable tokens (never authorized, or its refresh token expired or was spent). */
 export class ConnectionNeedsReauthError extends Error {
@@ -53,14 +55,15 @@ export class DivisionMismatchError extends Error {
 }
 
 /** Exact would refuse a refresh before 570 s after the last issue; ask again at `until` (epoch ms). */
-export class TokenRefreshTooEarlyError extends Error {
+export class TokenRefreshTooEarlyError extends RetryLaterError {
   override readonly name = 'TokenRefreshTooEarlyError';
   constructor(
     readonly connectionId: string,
-    readonly until: number,
+    until: number,
   ) {
     super(
       `connection ${connectionId}: access token cannot be refreshed before ${new Date(until).toISOString()}`,
+      until,
     );
   }
 }
