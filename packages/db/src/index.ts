@@ -19,6 +19,7 @@ export {
   type StockTotalRow,
   stockTotals,
 } from './repositories/catalog.repository.ts';
+export { InvalidCursorError } from './repositories/keyset.ts';
 export { accountIdByCode, itemIdsByCode } from './repositories/lookup.repository.ts';
 export {
   consumeOAuthState,
@@ -27,7 +28,6 @@ export {
 } from './repositories/oauth-states.repository.ts';
 export {
   findOrder,
-  InvalidCursorError,
   insertOrder,
   listOrders,
   markPostAttempt,

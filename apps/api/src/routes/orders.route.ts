@@ -146,7 +146,8 @@ export async function orderRoutes(instance: FastifyInstance, options: { settleMs
           channel: who === 'admin' ? undefined : who.channel,
           status: q.status,
           updatedSince: q.updated_since ? new Date(q.updated_since) : undefined,
-          cursor: q.cursor,
+          // An empty cursor asks for the first page of this feed.
+          cursor: q.cursor || undefined,
           limit: q.limit,
           settleMs: options.settleMs,
         });

@@ -1,8 +1,8 @@
 import type { Channel, OrderStatus } from '@exact-sync/core';
-import { and, asc, eq, gt, inArray, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../client.ts';
 import { type OrderCustomer, orderLines, orders } from '../schema/orders.ts';
-import { decodeCursor, encodeCursor, settled } from './keyset.ts';
+import { type FeedKey, type FeedPage, keysetPage, settled } from './keyset.ts';
 
 export type OrderRow = typeof orders.$inferSelect;
 type OrderLineRow = typeof orderLines.$inferSelect;
@@ -97,39 +97,28 @@ interface OrderFeedQuery {
   settleMs: number;
 }
 
-export class InvalidCursorError extends Error {
-  override readonly name = 'InvalidCursorError';
-}
+const orderFeedKey: FeedKey<OrderRow> = {
+  updatedAt: orders.updatedAt,
+  id: orders.id,
+  positionOf: (row) => row,
+};
 
 /** A page of orders by (updatedAt, id), so a storefront can follow every state change with `updated_since`. */
-export async function listOrders(
-  db: Executor,
-  query: OrderFeedQuery,
-): Promise<{ data: OrderWithLines[]; nextCursor: string | null }> {
+export async function listOrders(db: Executor, query: OrderFeedQuery): Promise<FeedPage<OrderWithLines>> {
   const filters: SQL[] = [settled(orders.updatedAt, query.settleMs)];
   if (query.connectionId) filters.push(eq(orders.connectionId, query.connectionId));
   if (query.channel) filters.push(eq(orders.channel, query.channel));
   if (query.status) filters.push(eq(orders.status, query.status));
   if (query.updatedSince) filters.push(gt(orders.updatedAt, query.updatedSince));
-  if (query.cursor) {
-    const position = decodeCursor(query.cursor);
-    if (!position) throw new InvalidCursorError('cursor is not one this service handed out');
-    const after = or(
-      gt(orders.updatedAt, position.updatedAt),
-      and(eq(orders.updatedAt, position.updatedAt), gt(orders.id, position.id)),
-    );
-    if (after) filters.push(after);
-  }
-  const rows = await db
-    .select()
-    .from(orders)
-    .where(and(...filters))
-    .orderBy(asc(orders.updatedAt), asc(orders.id))
-    .limit(query.limit + 1);
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
-  const nextCursor = rows.length > query.limit && last ? encodeCursor(last) : null;
-  return { data: await withLines(db, page), nextCursor };
+  const page = await keysetPage(orderFeedKey, { filters, cursor: query.cursor, limit: query.limit }, (q) =>
+    db
+      .select()
+      .from(orders)
+      .where(q.where)
+      .orderBy(...q.orderBy)
+      .limit(q.limit),
+  );
+  return { data: await withLines(db, page.data), nextCursor: page.nextCursor };
 }
 
 /** Column that records when an order entered each state. */
