@@ -1,7 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Channel } from '@exact-sync/core';
-import { apiKeys } from '@exact-sync/db';
-import { and, eq, isNull } from 'drizzle-orm';
+import { findActiveApiKey } from '@exact-sync/db';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { unauthorized } from '../errors.ts';
@@ -66,11 +65,7 @@ async function authPlugin(app: FastifyInstance, options: { adminToken: string })
   app.decorate('requireStorefront', async (request: FastifyRequest) => {
     const { bearer } = credentials(request);
     if (!bearer) throw unauthorized('a storefront API key is required');
-    const [row] = await app.database.db
-      .select({ id: apiKeys.id, connectionId: apiKeys.connectionId, channel: apiKeys.channel })
-      .from(apiKeys)
-      .where(and(eq(apiKeys.keyHash, hashApiKey(bearer)), isNull(apiKeys.revokedAt)))
-      .limit(1);
+    const row = await findActiveApiKey(app.database.db, hashApiKey(bearer));
     if (!row) throw unauthorized('unknown or revoked API key');
     request.storefront = { keyId: row.id, connectionId: row.connectionId, channel: row.channel };
   });

@@ -1,7 +1,14 @@
 import { ENTITY_NAMES } from '@exact-sync/core';
-import { connections, orders, requestReauthorization } from '@exact-sync/db';
+import {
+  countOpenOrders,
+  createConnection,
+  deleteConnection,
+  findConnection,
+  listConnections,
+  requestReauthorization,
+  updateConnection,
+} from '@exact-sync/db';
 import { isAllowedExactOrigin } from '@exact-sync/exact';
-import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -34,7 +41,7 @@ export async function connectionRoutes(instance: FastifyInstance, { services }: 
   };
 
   async function find(id: string) {
-    const [row] = await db.select().from(connections).where(eq(connections.id, id));
+    const row = await findConnection(db, id);
     if (!row) throw notFound('connection');
     return row;
   }
@@ -57,11 +64,11 @@ export async function connectionRoutes(instance: FastifyInstance, { services }: 
           `must be one of Exact's country sites (https://start.exactonline.nl, .be, .de, .co.uk, .com, .es, .fr) or ${services.defaultExactBaseUrl}`,
         );
       }
-      const [row] = await db
-        .insert(connections)
-        .values({ name, division, exactBaseUrl: exactBaseUrl ?? services.defaultExactBaseUrl })
-        .returning({ id: connections.id });
-      if (!row) throw new Error('insert returned no row');
+      const row = await createConnection(db, {
+        name,
+        division,
+        exactBaseUrl: exactBaseUrl ?? services.defaultExactBaseUrl,
+      });
       return reply.code(201).send({ id: row.id, authorizeUrl: authorizeUrl(row.id) });
     },
   );
@@ -75,10 +82,7 @@ export async function connectionRoutes(instance: FastifyInstance, { services }: 
       },
     },
     async () => {
-      const rows = await db
-        .select()
-        .from(connections)
-        .orderBy(asc(connections.createdAt), asc(connections.id));
+      const rows = await listConnections(db);
       return { data: rows.map(toConnectionView), nextCursor: null };
     },
   );
@@ -101,21 +105,8 @@ export async function connectionRoutes(instance: FastifyInstance, { services }: 
     { schema: { tags, params: idParams, body: patchConnectionBody, response: { 200: connectionView } } },
     async (request) => {
       const { id } = request.params;
-      const { name, paused, channels } = request.body;
       const before = await find(id);
-      const [row] = await db
-        .update(connections)
-        .set({
-          ...(name !== undefined ? { name } : {}),
-          ...(paused !== undefined ? { paused } : {}),
-          // Each channel named replaces that channel's settings; the other channel is left as it was.
-          ...(channels
-            ? { channels: sql`${connections.channels} || ${JSON.stringify(channels)}::jsonb` }
-            : {}),
-          updatedAt: sql`now()`,
-        })
-        .where(eq(connections.id, id))
-        .returning();
+      const row = await updateConnection(db, id, request.body);
       if (!row) throw notFound('connection');
       if (before.paused && row.paused === false && row.status === 'active') {
         await enqueueSyncs(instance, id, ENTITY_NAMES);
@@ -137,22 +128,15 @@ export async function connectionRoutes(instance: FastifyInstance, { services }: 
     async (request, reply) => {
       const { id } = request.params;
       await find(id);
-      if (request.query.force !== 'true') {
-        const [open] = await db
-          .select({ n: count() })
-          .from(orders)
-          .where(
-            and(eq(orders.connectionId, id), inArray(orders.status, ['accepted', 'submitting', 'failed'])),
-          );
-        if (open && open.n > 0) {
-          throw new HttpError(
-            409,
-            'open_orders',
-            `the connection has ${open.n} order(s) not yet in Exact; deleting it drops them (add ?force=true)`,
-          );
-        }
+      const open = request.query.force === 'true' ? 0 : await countOpenOrders(db, id);
+      if (open > 0) {
+        throw new HttpError(
+          409,
+          'open_orders',
+          `the connection has ${open} order(s) not yet in Exact; deleting it drops them (add ?force=true)`,
+        );
       }
-      await db.delete(connections).where(eq(connections.id, id));
+      await deleteConnection(db, id);
       return reply.code(204).send(null);
     },
   );

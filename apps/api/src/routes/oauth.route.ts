@@ -1,5 +1,5 @@
 import { ENTITY_NAMES, mayAuthorize } from '@exact-sync/core';
-import { connections, consumeOAuthState, issueOAuthState } from '@exact-sync/db';
+import { consumeOAuthState, findConnection, issueOAuthState } from '@exact-sync/db';
 import {
   authorizationUrl,
   ConnectionNotAuthorizableError,
@@ -8,7 +8,6 @@ import {
   OAuthRequestError,
   TokenRefreshFailedError,
 } from '@exact-sync/exact';
-import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { connectionReadyPage } from '../connections/callback-page.ts';
@@ -72,14 +71,7 @@ export async function oauthRoutes(instance: FastifyInstance, { services }: WithS
       } catch (error) {
         refused(error);
       }
-      const [row] = await db
-        .select({
-          exactBaseUrl: connections.exactBaseUrl,
-          status: connections.status,
-          reauthorizeRequestedAt: connections.reauthorizeRequestedAt,
-        })
-        .from(connections)
-        .where(eq(connections.id, id));
+      const row = await findConnection(db, id);
       if (!row) throw notFound('connection');
       if (!mayAuthorize(row)) {
         const refusal = new ConnectionNotAuthorizableError(id);
@@ -131,10 +123,7 @@ export async function oauthRoutes(instance: FastifyInstance, { services }: WithS
       } catch (err) {
         exchangeFailed(err);
       }
-      const [row] = await db
-        .select({ name: connections.name, paused: connections.paused })
-        .from(connections)
-        .where(eq(connections.id, connectionId));
+      const row = await findConnection(db, connectionId);
       if (!row) throw notFound('connection');
       const started = row.paused ? [] : await enqueueSyncs(instance, connectionId, ENTITY_NAMES);
       request.log.info({ connectionId, division, syncs: started.length }, 'connection authorized');

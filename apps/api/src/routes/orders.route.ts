@@ -1,13 +1,12 @@
 import { yourRefFor } from '@exact-sync/core';
 import {
-  connections,
+  findConnection,
   findOrder,
   InvalidCursorError,
   insertOrder,
   listOrders,
   transitionOrder,
 } from '@exact-sync/db';
-import { eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -41,10 +40,7 @@ async function checkCustomer(app: FastifyInstance, storefront: Storefront, body:
       { field: 'body.customer', message },
     ]);
   }
-  const [connection] = await app.database.db
-    .select({ channels: connections.channels })
-    .from(connections)
-    .where(eq(connections.id, storefront.connectionId));
+  const connection = await findConnection(app.database.db, storefront.connectionId);
   if (!connection?.channels.b2c?.defaultAccountCode) {
     throw new HttpError(
       422,

@@ -7,7 +7,6 @@ import {
   TokenRefreshTooEarlyError,
 } from '@exact-sync/exact';
 import { enqueue } from '@exact-sync/queues';
-import { sql } from 'drizzle-orm';
 import { exactFor, type WorkerServices } from '../services.ts';
 import { initialSyncComplete, runDeletedSync } from '../sync/sync-deleted.run.ts';
 import { runEntitySync } from '../sync/sync-entity.run.ts';
@@ -38,7 +37,7 @@ async function guarded(
     const message = error instanceof Error ? error.message : String(error);
     await saveSyncState(services.database.db, where.connectionId, where.dataset, {
       lastError: message.slice(0, 500),
-      lastErrorAt: sql`now()`,
+      lastErrorAt: 'now',
     }).catch(() => undefined);
     throw error;
   }

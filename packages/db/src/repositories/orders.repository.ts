@@ -1,6 +1,7 @@
 import type { Channel, OrderStatus } from '@exact-sync/core';
-import { and, asc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../client.ts';
+import { connections } from '../schema/connections.ts';
 import { type OrderCustomer, orderLines, orders } from '../schema/orders.ts';
 import { type FeedKey, type FeedPage, keysetPage, settled } from './keyset.ts';
 
@@ -158,4 +159,50 @@ export async function markPostAttempt(db: Executor, id: string): Promise<void> {
     .update(orders)
     .set({ postAttempts: sql`${orders.postAttempts} + 1` })
     .where(eq(orders.id, id));
+}
+
+/** Orders of a connection not yet in Exact (accepted, submitting or failed): deleting the connection drops them. */
+export async function countOpenOrders(db: Executor, connectionId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(orders)
+    .where(
+      and(
+        eq(orders.connectionId, connectionId),
+        inArray(orders.status, ['accepted', 'submitting', 'failed']),
+      ),
+    );
+  return row?.n ?? 0;
+}
+
+/**
+ * Failed orders of these (active) connections that may be tried again: those that failed on their connection's
+ * side (cleared now that it is active), and those that failed on Exact's side before `failedBefore`.
+ */
+export async function retriableFailedOrders(
+  db: Executor,
+  input: { connectionIds: readonly string[]; failedBefore: Date },
+): Promise<string[]> {
+  if (input.connectionIds.length === 0) return [];
+  const rows = await db
+    .select({ id: orders.id })
+    .from(orders)
+    .where(
+      and(
+        eq(orders.status, 'failed'),
+        inArray(orders.connectionId, [...input.connectionIds]),
+        or(sql`${orders.statusReason} like 'connection%'`, lt(orders.failedAt, input.failedBefore)),
+      ),
+    );
+  return rows.map((row) => row.id);
+}
+
+/** Orders accepted or half-way submitted, of connections that still exist: the order lane's work in Postgres. */
+export async function openOrderIds(db: Executor): Promise<string[]> {
+  const rows = await db
+    .select({ id: orders.id })
+    .from(orders)
+    .innerJoin(connections, eq(connections.id, orders.connectionId))
+    .where(inArray(orders.status, ['accepted', 'submitting']));
+  return rows.map((row) => row.id);
 }
