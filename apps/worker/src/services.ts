@@ -1,4 +1,10 @@
-import { type ConnectionRow, type DatabaseHandle, findConnection, openDatabase } from '@exact-sync/db';
+import {
+  type ConnectionRow,
+  createTokenStore,
+  type DatabaseHandle,
+  findConnection,
+  openDatabase,
+} from '@exact-sync/db';
 import {
   type Clock,
   createExactClient,
@@ -51,7 +57,7 @@ export function createServices(
     { syncReservePerMinute: config.SYNC_RESERVE_PER_MINUTE, syncReservePerDay: config.SYNC_RESERVE_PER_DAY },
   );
   const tokens = createTokenManager({
-    db: database.db,
+    store: createTokenStore(database.db),
     clock,
     encryptionKey: config.TOKEN_ENCRYPTION_KEY,
     clientId: config.EXACT_CLIENT_ID,

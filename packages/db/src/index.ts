@@ -75,6 +75,7 @@ export {
   saveSyncState,
   transactionTime,
 } from './repositories/sync-state.repository.ts';
+export { createTokenStore } from './repositories/token-store.repository.ts';
 export {
   recordWebhookSubscription,
   subscribedTopics,
