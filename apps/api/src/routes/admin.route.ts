@@ -10,8 +10,8 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app.database;
   const { governor } = app;
 
-  // The security plugin guards it: the admin token as bearer or Basic password, with a Basic challenge.
-  app.get('/admin', { schema: { hide: true } }, async (_request, reply) => {
+  // A page: the security plugin takes the admin token as bearer or Basic password, with a Basic challenge.
+  app.get('/admin', { config: { access: 'operator' }, schema: { hide: true } }, async (_request, reply) => {
     const rows = await listConnections(db);
     const now = Date.now();
     const found = await Promise.all(

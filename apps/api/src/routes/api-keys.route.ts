@@ -20,7 +20,6 @@ const toView = (row: ApiKeyRow) => ({
 export async function apiKeyRoutes(instance: FastifyInstance): Promise<void> {
   const app = instance.withTypeProvider<ZodTypeProvider>();
   const { db } = app.database;
-  app.addHook('onRequest', app.requireAdmin);
 
   async function assertConnection(id: string): Promise<void> {
     if (!(await findConnection(db, id))) throw notFound('connection');
@@ -29,6 +28,7 @@ export async function apiKeyRoutes(instance: FastifyInstance): Promise<void> {
   app.post(
     '/v1/connections/:id/api-keys',
     {
+      config: { access: 'operator' },
       schema: {
         tags,
         summary: 'Create a storefront key (the key is shown only in this answer)',
@@ -54,6 +54,7 @@ export async function apiKeyRoutes(instance: FastifyInstance): Promise<void> {
   app.get(
     '/v1/connections/:id/api-keys',
     {
+      config: { access: 'operator' },
       schema: {
         tags,
         params: idParams,
@@ -70,6 +71,7 @@ export async function apiKeyRoutes(instance: FastifyInstance): Promise<void> {
   app.delete(
     '/v1/api-keys/:id',
     {
+      config: { access: 'operator' },
       schema: { tags, summary: 'Revoke a storefront key', params: idParams, response: { 204: z.null() } },
     },
     async (request, reply) => {

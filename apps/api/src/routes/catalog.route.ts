@@ -24,8 +24,9 @@ import {
   toStockTotals,
   toStockView,
 } from '../catalog/catalog-view.ts';
-import { HttpError, unauthorized } from '../errors.ts';
+import { HttpError } from '../errors.ts';
 import { errorSchema } from '../orders/order.schemas.ts';
+import { storefrontOf } from '../plugins/auth.plugin.ts';
 
 const PULLS =
   '`?code=` filters by code; `?updated_since=` lists rows changed after that time, deleted ones as tombstones ' +
@@ -34,9 +35,8 @@ const PULLS =
 
 /** The storefront's connection and its query, in the repository's terms. */
 function catalogQuery(request: FastifyRequest, q: CatalogQueryParams, settleMs: number): CatalogQuery {
-  if (!request.storefront) throw unauthorized('a storefront API key is required');
   return {
-    connectionId: request.storefront.connectionId,
+    connectionId: storefrontOf(request).connectionId,
     code: q.code,
     updatedSince: q.updated_since ? new Date(q.updated_since) : undefined,
     cursor: q.cursor,
@@ -68,11 +68,10 @@ const schema = <R>(summary: string, response: R) => ({
 export async function catalogRoutes(instance: FastifyInstance, options: { settleMs: number }): Promise<void> {
   const app = instance.withTypeProvider<ZodTypeProvider>();
   const { db } = app.database;
-  const preHandler = app.requireStorefront;
 
   app.get(
     '/v1/items',
-    { preHandler, schema: schema('Items (`code` = item code)', itemFeedSchema) },
+    { config: { access: 'storefront' }, schema: schema('Items (`code` = item code)', itemFeedSchema) },
     async (request) => {
       const page = await withCursor(() =>
         listItems(db, catalogQuery(request, request.query, options.settleMs)),
@@ -84,7 +83,7 @@ export async function catalogRoutes(instance: FastifyInstance, options: { settle
   app.get(
     '/v1/stock',
     {
-      preHandler,
+      config: { access: 'storefront' },
       schema: schema(
         'Stock per item and warehouse (`code` = item code), with `totals`: one entry per item on the page, ' +
           'summed over all its live warehouse rows (zeros when none is left)',
@@ -107,7 +106,7 @@ export async function catalogRoutes(instance: FastifyInstance, options: { settle
   app.get(
     '/v1/prices',
     {
-      preHandler,
+      config: { access: 'storefront' },
       schema: schema(
         'Sales prices (`code` = item code); customer-specific ones carry accountId and accountCode',
         priceFeedSchema,
@@ -123,7 +122,10 @@ export async function catalogRoutes(instance: FastifyInstance, options: { settle
 
   app.get(
     '/v1/accounts',
-    { preHandler, schema: schema('Customer accounts (`code` = trimmed account code)', accountFeedSchema) },
+    {
+      config: { access: 'storefront' },
+      schema: schema('Customer accounts (`code` = trimmed account code)', accountFeedSchema),
+    },
     async (request) => {
       const page = await withCursor(() =>
         listAccounts(db, catalogQuery(request, request.query, options.settleMs)),

@@ -32,8 +32,6 @@ const tags = ['connections'];
 export async function connectionRoutes(instance: FastifyInstance, { services }: WithServices): Promise<void> {
   const app = instance.withTypeProvider<ZodTypeProvider>();
   const { db } = app.database;
-  // Authentication before validation: a caller without the token learns nothing about the routes' inputs.
-  app.addHook('onRequest', app.requireAdmin);
 
   const authorizeUrl = (id: string): string => {
     const { exp, sig } = services.links.authorizeQuery(id);
@@ -49,6 +47,7 @@ export async function connectionRoutes(instance: FastifyInstance, { services }: 
   app.post(
     '/v1/connections',
     {
+      config: { access: 'operator' },
       schema: {
         tags,
         summary: 'Create a connection; a person opens authorizeUrl to authorize it in Exact',
@@ -76,6 +75,7 @@ export async function connectionRoutes(instance: FastifyInstance, { services }: 
   app.get(
     '/v1/connections',
     {
+      config: { access: 'operator' },
       schema: {
         tags,
         response: { 200: z.object({ data: z.array(connectionView), nextCursor: z.string().nullable() }) },
@@ -89,7 +89,7 @@ export async function connectionRoutes(instance: FastifyInstance, { services }: 
 
   app.get(
     '/v1/connections/:id/status',
-    { schema: { tags, params: idParams, response: { 200: statusView } } },
+    { config: { access: 'operator' }, schema: { tags, params: idParams, response: { 200: statusView } } },
     async (request) => {
       const status = await connectionStatus(
         { db, governor: services.governor, now: Date.now(), plannedInterval: app.plannedSyncInterval },
@@ -102,7 +102,10 @@ export async function connectionRoutes(instance: FastifyInstance, { services }: 
 
   app.patch(
     '/v1/connections/:id',
-    { schema: { tags, params: idParams, body: patchConnectionBody, response: { 200: connectionView } } },
+    {
+      config: { access: 'operator' },
+      schema: { tags, params: idParams, body: patchConnectionBody, response: { 200: connectionView } },
+    },
     async (request) => {
       const { id } = request.params;
       const before = await find(id);
@@ -118,6 +121,7 @@ export async function connectionRoutes(instance: FastifyInstance, { services }: 
   app.delete(
     '/v1/connections/:id',
     {
+      config: { access: 'operator' },
       schema: {
         tags,
         params: idParams,
@@ -144,6 +148,7 @@ export async function connectionRoutes(instance: FastifyInstance, { services }: 
   app.post(
     '/v1/connections/:id/sync',
     {
+      config: { access: 'operator' },
       schema: {
         tags,
         summary: 'Sync now (full: re-read everything and tombstone what is gone)',
@@ -177,6 +182,7 @@ export async function connectionRoutes(instance: FastifyInstance, { services }: 
   app.post(
     '/v1/connections/:id/reauthorize',
     {
+      config: { access: 'operator' },
       schema: {
         tags,
         summary:

@@ -57,6 +57,7 @@ export async function oauthRoutes(instance: FastifyInstance, { services }: WithS
   app.get(
     '/v1/connections/:id/authorize',
     {
+      config: { access: 'public' },
       schema: {
         tags,
         summary: "Redirects to Exact's consent page",
@@ -91,7 +92,10 @@ export async function oauthRoutes(instance: FastifyInstance, { services }: WithS
 
   app.get(
     '/v1/oauth/callback',
-    { schema: { tags, summary: 'Where Exact sends the person back', querystring: callbackQuery } },
+    {
+      config: { access: 'public' },
+      schema: { tags, summary: 'Where Exact sends the person back', querystring: callbackQuery },
+    },
     async (request, reply) => {
       const { code, state, error } = request.query;
       let connectionId = '';

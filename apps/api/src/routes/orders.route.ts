@@ -20,16 +20,11 @@ import {
 } from '../orders/order.schemas.ts';
 import { toOrderView } from '../orders/order-view.ts';
 import { payloadHash } from '../orders/payload-hash.ts';
-import type { Storefront } from '../plugins/auth.plugin.ts';
+import { type Storefront, storefrontOf } from '../plugins/auth.plugin.ts';
 
 const ORDER_BODY_LIMIT = 256 * 1024;
 const idParams = z.object({ id: z.uuid('must be a UUID') });
 const listSchema = z.object({ data: z.array(orderViewSchema), nextCursor: z.string().nullable() });
-
-function storefrontOf(request: FastifyRequest): Storefront {
-  if (!request.storefront) throw new HttpError(401, 'unauthorized', 'a storefront API key is required');
-  return request.storefront;
-}
 
 /** B2B customers are Exact accounts; a B2C consumer is booked on the channel's default account, which must exist. */
 async function checkCustomer(app: FastifyInstance, storefront: Storefront, body: OrderBody): Promise<void> {
@@ -54,21 +49,13 @@ async function checkCustomer(app: FastifyInstance, storefront: Storefront, body:
 export async function orderRoutes(instance: FastifyInstance, options: { settleMs: number }): Promise<void> {
   const app = instance.withTypeProvider<ZodTypeProvider>();
 
-  /** The admin token sees every order; a storefront key only its own connection and channel. */
-  async function scope(request: FastifyRequest): Promise<Storefront | 'admin'> {
-    try {
-      await app.requireAdmin(request);
-      return 'admin';
-    } catch {
-      await app.requireStorefront(request);
-      return storefrontOf(request);
-    }
-  }
+  /** The operator sees every order; a storefront key only its own connection and channel. */
+  const scope = (request: FastifyRequest): Storefront | 'admin' => request.storefront ?? 'admin';
 
   app.post(
     '/v1/orders',
     {
-      preHandler: app.requireStorefront,
+      config: { access: 'storefront' },
       bodyLimit: ORDER_BODY_LIMIT,
       schema: {
         tags: ['orders'],
@@ -118,9 +105,12 @@ export async function orderRoutes(instance: FastifyInstance, options: { settleMs
 
   app.get(
     '/v1/orders/:id',
-    { schema: { tags: ['orders'], params: idParams, response: { 200: orderViewSchema } } },
+    {
+      config: { access: ['storefront', 'operator'] },
+      schema: { tags: ['orders'], params: idParams, response: { 200: orderViewSchema } },
+    },
     async (request) => {
-      const who = await scope(request);
+      const who = scope(request);
       const order = await findOrder(app.database.db, request.params.id);
       const visible =
         order &&
@@ -132,9 +122,12 @@ export async function orderRoutes(instance: FastifyInstance, options: { settleMs
 
   app.get(
     '/v1/orders',
-    { schema: { tags: ['orders'], querystring: orderFeedQuerySchema, response: { 200: listSchema } } },
+    {
+      config: { access: ['storefront', 'operator'] },
+      schema: { tags: ['orders'], querystring: orderFeedQuerySchema, response: { 200: listSchema } },
+    },
     async (request) => {
-      const who = await scope(request);
+      const who = scope(request);
       const q = request.query;
       try {
         const page = await listOrders(app.database.db, {
@@ -160,7 +153,7 @@ export async function orderRoutes(instance: FastifyInstance, options: { settleMs
   app.post(
     '/v1/orders/:id/retry',
     {
-      preHandler: app.requireAdmin,
+      config: { access: 'operator' },
       schema: { tags: ['orders'], params: idParams, response: { 202: orderViewSchema, 409: errorSchema } },
     },
     async (request, reply) => {

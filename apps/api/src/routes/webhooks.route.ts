@@ -60,6 +60,8 @@ export async function webhookRoutes(instance: FastifyInstance, options: { secret
   app.post(
     '/webhooks/exact',
     {
+      // No key: the delivery's HashCode authenticates it.
+      config: { access: 'public' },
       bodyLimit: WEBHOOK_BODY_LIMIT,
       schema: {
         tags: ['webhooks'],
