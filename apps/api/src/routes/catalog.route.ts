@@ -1,6 +1,5 @@
 import {
   type CatalogQuery,
-  InvalidCursorError,
   listAccounts,
   listItems,
   listPrices,
@@ -24,7 +23,6 @@ import {
   toStockTotals,
   toStockView,
 } from '../catalog/catalog-view.ts';
-import { HttpError } from '../errors.ts';
 import { errorSchema } from '../orders/order.schemas.ts';
 import { storefrontOf } from '../plugins/auth.plugin.ts';
 
@@ -45,17 +43,6 @@ function catalogQuery(request: FastifyRequest, q: CatalogQueryParams, settleMs: 
   };
 }
 
-/** Runs a page query, turning a cursor this service did not hand out into a 400 that names the parameter. */
-async function withCursor<T>(read: () => Promise<T>): Promise<T> {
-  try {
-    return await read();
-  } catch (error) {
-    if (!(error instanceof InvalidCursorError)) throw error;
-    const details = [{ field: 'querystring.cursor', message: error.message }];
-    throw new HttpError(400, 'validation_failed', `querystring.cursor: ${error.message}`, details);
-  }
-}
-
 const schema = <R>(summary: string, response: R) => ({
   tags: ['catalogue'],
   summary,
@@ -73,9 +60,7 @@ export async function catalogRoutes(instance: FastifyInstance, options: { settle
     '/v1/items',
     { config: { access: 'storefront' }, schema: schema('Items (`code` = item code)', itemFeedSchema) },
     async (request) => {
-      const page = await withCursor(() =>
-        listItems(db, catalogQuery(request, request.query, options.settleMs)),
-      );
+      const page = await listItems(db, catalogQuery(request, request.query, options.settleMs));
       return { data: page.data.map(toItemView), nextCursor: page.nextCursor };
     },
   );
@@ -92,7 +77,7 @@ export async function catalogRoutes(instance: FastifyInstance, options: { settle
     },
     async (request) => {
       const query = catalogQuery(request, request.query, options.settleMs);
-      const page = await withCursor(() => listStock(db, query));
+      const page = await listStock(db, query);
       const itemIds = [...new Set(page.data.map((row) => row.itemId))];
       const sums = await stockTotals(db, query.connectionId, itemIds);
       return {
@@ -113,9 +98,7 @@ export async function catalogRoutes(instance: FastifyInstance, options: { settle
       ),
     },
     async (request) => {
-      const page = await withCursor(() =>
-        listPrices(db, catalogQuery(request, request.query, options.settleMs)),
-      );
+      const page = await listPrices(db, catalogQuery(request, request.query, options.settleMs));
       return { data: page.data.map(toPriceView), nextCursor: page.nextCursor };
     },
   );
@@ -127,9 +110,7 @@ export async function catalogRoutes(instance: FastifyInstance, options: { settle
       schema: schema('Customer accounts (`code` = trimmed account code)', accountFeedSchema),
     },
     async (request) => {
-      const page = await withCursor(() =>
-        listAccounts(db, catalogQuery(request, request.query, options.settleMs)),
-      );
+      const page = await listAccounts(db, catalogQuery(request, request.query, options.settleMs));
       return { data: page.data.map(toAccountView), nextCursor: page.nextCursor };
     },
   );

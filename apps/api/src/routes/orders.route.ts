@@ -1,16 +1,9 @@
 import { yourRefFor } from '@exact-sync/core';
-import {
-  findConnection,
-  findOrder,
-  InvalidCursorError,
-  insertOrder,
-  listOrders,
-  transitionOrder,
-} from '@exact-sync/db';
+import { findConnection, findOrder, insertOrder, listOrders, transitionOrder } from '@exact-sync/db';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { HttpError, notFound } from '../errors.ts';
+import { HttpError, invalidField, notFound } from '../errors.ts';
 import {
   errorSchema,
   type OrderBody,
@@ -30,10 +23,7 @@ const listSchema = z.object({ data: z.array(orderViewSchema), nextCursor: z.stri
 async function checkCustomer(app: FastifyInstance, storefront: Storefront, body: OrderBody): Promise<void> {
   if (!('name' in body.customer)) return;
   if (storefront.channel === 'b2b') {
-    const message = 'b2b orders name an Exact customer by code or exactId';
-    throw new HttpError(400, 'validation_failed', `body.customer: ${message}`, [
-      { field: 'body.customer', message },
-    ]);
+    throw invalidField('body.customer', 'b2b orders name an Exact customer by code or exactId');
   }
   const connection = await findConnection(app.database.db, storefront.connectionId);
   if (!connection?.channels.b2c?.defaultAccountCode) {
@@ -129,24 +119,17 @@ export async function orderRoutes(instance: FastifyInstance, options: { settleMs
     async (request) => {
       const who = scope(request);
       const q = request.query;
-      try {
-        const page = await listOrders(app.database.db, {
-          connectionId: who === 'admin' ? undefined : who.connectionId,
-          channel: who === 'admin' ? undefined : who.channel,
-          status: q.status,
-          updatedSince: q.updated_since ? new Date(q.updated_since) : undefined,
-          // An empty cursor asks for the first page of this feed.
-          cursor: q.cursor || undefined,
-          limit: q.limit,
-          settleMs: options.settleMs,
-        });
-        return { data: page.data.map(toOrderView), nextCursor: page.nextCursor };
-      } catch (error) {
-        if (error instanceof InvalidCursorError) {
-          throw new HttpError(400, 'validation_failed', `querystring.cursor: ${error.message}`);
-        }
-        throw error;
-      }
+      const page = await listOrders(app.database.db, {
+        connectionId: who === 'admin' ? undefined : who.connectionId,
+        channel: who === 'admin' ? undefined : who.channel,
+        status: q.status,
+        updatedSince: q.updated_since ? new Date(q.updated_since) : undefined,
+        // An empty cursor asks for the first page of this feed.
+        cursor: q.cursor || undefined,
+        limit: q.limit,
+        settleMs: options.settleMs,
+      });
+      return { data: page.data.map(toOrderView), nextCursor: page.nextCursor };
     },
   );
 
