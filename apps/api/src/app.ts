@@ -25,19 +25,19 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
   instance.setValidatorCompiler(validatorCompiler);
   instance.setSerializerCompiler(serializerCompiler);
   await instance.register(errorsPlugin);
-  // Both act on routes as they are added, so they come before every route (the docs' own pages included).
+  await instance.register(databasePlugin, { url: options.config.DATABASE_URL });
+  await instance.register(authPlugin, { adminToken: options.config.ADMIN_TOKEN });
+  // Security and docs act on routes as they are added, so they come before every route (the docs' own pages too).
   await instance.register(securityPlugin, {
     storefrontPerMinute: options.config.STOREFRONT_RATE_LIMIT_PER_MINUTE,
   });
   await instance.register(docsPlugin);
-  await instance.register(databasePlugin, { url: options.config.DATABASE_URL });
   await instance.register(queuesPlugin, {
     redisUrl: options.config.REDIS_URL,
     redisPrefix: options.config.REDIS_PREFIX,
     syncReservePerMinute: options.config.SYNC_RESERVE_PER_MINUTE,
     syncReservePerDay: options.config.SYNC_RESERVE_PER_DAY,
   });
-  await instance.register(authPlugin, { adminToken: options.config.ADMIN_TOKEN });
   await instance.register(healthRoutes);
   await instance.register(orderRoutes, { settleMs: options.config.FEED_SETTLE_MS });
   await instance.register(catalogRoutes, { settleMs: options.config.FEED_SETTLE_MS });

@@ -1,3 +1,4 @@
+import { createTokenStore } from '@exact-sync/db';
 import { createTokenManager, parseEncryptionKey } from '@exact-sync/exact';
 import {
   createTestDatabase,
@@ -297,7 +298,7 @@ describe('onboarding a connection through HTTP', () => {
       body: JSON.stringify({ ms: 31 * DAY }),
     });
     const worker = createTokenManager({
-      db: api.database.db,
+      store: createTokenStore(api.database.db),
       clock: { now: () => Date.now() + 31 * DAY },
       encryptionKey: config.TOKEN_ENCRYPTION_KEY,
       clientId: config.EXACT_CLIENT_ID,

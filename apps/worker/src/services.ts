@@ -1,4 +1,10 @@
-import { connections, type DatabaseHandle, openDatabase } from '@exact-sync/db';
+import {
+  type ConnectionRow,
+  createTokenStore,
+  type DatabaseHandle,
+  findConnection,
+  openDatabase,
+} from '@exact-sync/db';
 import {
   type Clock,
   createExactClient,
@@ -12,7 +18,6 @@ import {
   type Transport,
 } from '@exact-sync/exact';
 import { closeQueues, createQueues, type Queues, workerRedis } from '@exact-sync/queues';
-import { eq } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { WorkerConfig } from './config.ts';
@@ -52,7 +57,7 @@ export function createServices(
     { syncReservePerMinute: config.SYNC_RESERVE_PER_MINUTE, syncReservePerDay: config.SYNC_RESERVE_PER_DAY },
   );
   const tokens = createTokenManager({
-    db: database.db,
+    store: createTokenStore(database.db),
     clock,
     encryptionKey: config.TOKEN_ENCRYPTION_KEY,
     clientId: config.EXACT_CLIENT_ID,
@@ -81,7 +86,7 @@ export function createServices(
 }
 
 export type ConnectionAccess =
-  | { ok: true; exact: ExactClient; connection: typeof connections.$inferSelect }
+  | { ok: true; exact: ExactClient; connection: ConnectionRow }
   | { ok: false; reason: string };
 
 /**
@@ -89,10 +94,7 @@ export type ConnectionAccess =
  * re-authorization): its jobs then make no calls at all.
  */
 export async function exactFor(services: WorkerServices, connectionId: string): Promise<ConnectionAccess> {
-  const [connection] = await services.database.db
-    .select()
-    .from(connections)
-    .where(eq(connections.id, connectionId));
+  const connection = await findConnection(services.database.db, connectionId);
   if (!connection) return { ok: false, reason: 'connection no longer exists' };
   if (connection.paused) return { ok: false, reason: 'connection is paused' };
   if (connection.status !== 'active' || connection.division === null) {

@@ -3,7 +3,8 @@ import postgres from 'postgres';
 import * as schema from './schema/index.ts';
 
 export type Database = ReturnType<typeof drizzle<typeof schema>>;
-type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+/** A transaction of the database, as `db.transaction` hands it to its callback. */
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 /** The database or a transaction of it: repository functions accept either. */
 export type Executor = Database | Transaction;
 

@@ -7,6 +7,13 @@ export {
 } from './client.ts';
 export { migrateDatabase } from './migrate.ts';
 export {
+  type ApiKeyRow,
+  createApiKey,
+  findActiveApiKey,
+  listApiKeys,
+  revokeApiKey,
+} from './repositories/api-keys.repository.ts';
+export {
   type AccountRow,
   type CatalogQuery,
   type ItemRow,
@@ -19,6 +26,17 @@ export {
   type StockTotalRow,
   stockTotals,
 } from './repositories/catalog.repository.ts';
+export {
+  type ConnectionRow,
+  connectionsOfDivision,
+  createConnection,
+  deleteConnection,
+  findConnection,
+  listActiveConnections,
+  listConnections,
+  updateConnection,
+} from './repositories/connections.repository.ts';
+export { InvalidCursorError } from './repositories/keyset.ts';
 export { accountIdByCode, itemIdsByCode } from './repositories/lookup.repository.ts';
 export {
   consumeOAuthState,
@@ -26,28 +44,41 @@ export {
   requestReauthorization,
 } from './repositories/oauth-states.repository.ts';
 export {
+  countOpenOrders,
   findOrder,
-  InvalidCursorError,
   insertOrder,
   listOrders,
   markPostAttempt,
   type OrderRow,
   type OrderWithLines,
+  openOrderIds,
+  retriableFailedOrders,
   transitionOrder,
 } from './repositories/orders.repository.ts';
+export { countOrdersByStatus, listAllSyncStates } from './repositories/status.repository.ts';
 export {
   applyDeletions,
   countLiveRows,
   type Deletion,
-  listSyncStates,
-  loadSyncState,
-  requestFullResync,
   SYNC_TABLES,
-  type SyncDataset,
   type SyncRow,
-  saveSyncState,
   tombstoneUnseen,
-  tryLockSync,
   upsertSyncedRows,
 } from './repositories/sync.repository.ts';
+export {
+  dropPendingLink,
+  inSyncLock,
+  listSyncStates,
+  recordSyncError,
+  requestFullResync,
+  restartAfterDivisionMove,
+  type SyncDataset,
+  saveSyncState,
+  transactionTime,
+} from './repositories/sync-state.repository.ts';
+export { createTokenStore } from './repositories/token-store.repository.ts';
+export {
+  recordWebhookSubscription,
+  subscribedTopics,
+} from './repositories/webhook-subscriptions.repository.ts';
 export * from './schema/index.ts';

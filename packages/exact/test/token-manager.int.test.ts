@@ -1,4 +1,4 @@
-import { connections, type DatabaseHandle, openDatabase } from '@exact-sync/db';
+import { connections, createTokenStore, type DatabaseHandle, openDatabase } from '@exact-sync/db';
 import {
   createTestDatabase,
   type RunningProcess,
@@ -55,7 +55,7 @@ beforeAll(async () => {
   database = openDatabase(testDb.url, { max: 4 });
   clock = simulatorClock(sim.url);
   manager = createTokenManager({
-    db: database.db,
+    store: createTokenStore(database.db),
     clock,
     encryptionKey: KEY,
     clientId: 'exact-sim-client',
@@ -123,7 +123,7 @@ describe('token manager against the simulator', () => {
     await tokenStats(sim.url, { clear: true });
     const impatient = createTokenManager(
       {
-        db: database.db,
+        store: createTokenStore(database.db),
         clock,
         encryptionKey: KEY,
         clientId: 'exact-sim-client',

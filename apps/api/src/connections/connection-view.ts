@@ -1,10 +1,13 @@
 import { ENTITY_NAMES, ORDER_STATUSES } from '@exact-sync/core';
-import { connections, type Database, orders, syncState } from '@exact-sync/db';
+import {
+  type ConnectionRow,
+  countOrdersByStatus,
+  type Database,
+  findConnection,
+  listSyncStates,
+} from '@exact-sync/db';
 import { budgetKeyFor, type Governor, type WindowSnapshot } from '@exact-sync/exact';
-import { count, eq } from 'drizzle-orm';
 import type { ConnectionView, StatusView } from './connection.schemas.ts';
-
-type ConnectionRow = typeof connections.$inferSelect;
 
 const REFRESH_TOKEN_LIFE_MS = 30 * 86_400_000;
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
@@ -58,7 +61,7 @@ export async function connectionStatus(
   },
   id: string,
 ): Promise<StatusView | undefined> {
-  const [row] = await deps.db.select().from(connections).where(eq(connections.id, id));
+  const row = await findConnection(deps.db, id);
   if (!row) return undefined;
   const planned = async (entity: string) => {
     try {
@@ -68,12 +71,8 @@ export async function connectionStatus(
     }
   };
   const [states, orderCounts, budget, intervals] = await Promise.all([
-    deps.db.select().from(syncState).where(eq(syncState.connectionId, id)),
-    deps.db
-      .select({ status: orders.status, n: count() })
-      .from(orders)
-      .where(eq(orders.connectionId, id))
-      .groupBy(orders.status),
+    listSyncStates(deps.db, id),
+    countOrdersByStatus(deps.db, { connectionId: id }),
     budgetOf(deps.governor, row),
     Promise.all(ENTITY_NAMES.map(planned)),
   ]);

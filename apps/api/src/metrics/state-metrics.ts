@@ -1,8 +1,7 @@
 import { ORDER_STATUSES, QUEUE_NAMES, withTimeout } from '@exact-sync/core';
-import { connections, type Database, orders, syncState } from '@exact-sync/db';
+import { countOrdersByStatus, type Database, listAllSyncStates, listConnections } from '@exact-sync/db';
 import { budgetKeyFor, type Governor, type WindowSnapshot } from '@exact-sync/exact';
 import type { Queues } from '@exact-sync/queues';
-import { count } from 'drizzle-orm';
 import { Gauge, type Registry } from 'prom-client';
 
 export interface StateMetricsDeps {
@@ -69,12 +68,9 @@ export function createStateMetrics(registry: Registry, deps: StateMetricsDeps): 
 
   async function fromPostgres(): Promise<string[]> {
     const [rows, states, counts] = await Promise.all([
-      deps.db.select().from(connections),
-      deps.db.select().from(syncState),
-      deps.db
-        .select({ connectionId: orders.connectionId, status: orders.status, n: count() })
-        .from(orders)
-        .groupBy(orders.connectionId, orders.status),
+      listConnections(deps.db),
+      listAllSyncStates(deps.db),
+      countOrdersByStatus(deps.db),
     ]);
     for (const g of fromPostgresGauges) g.reset();
     const budgetKeys = new Set<string>();

@@ -1,10 +1,14 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Channel } from '@exact-sync/core';
-import { apiKeys } from '@exact-sync/db';
-import { and, eq, isNull } from 'drizzle-orm';
+import { findActiveApiKey } from '@exact-sync/db';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { unauthorized } from '../errors.ts';
+
+/** Who may call a route: anyone (`public`), a storefront API key, or the operator's ADMIN_TOKEN. */
+export type Access = 'public' | 'storefront' | 'operator';
+/** A route's access rule: one kind of caller, or several (e.g. storefronts follow their orders, operators all). */
+type RouteAccess = Access | readonly Access[];
 
 export interface Storefront {
   readonly keyId: string;
@@ -13,13 +17,19 @@ export interface Storefront {
 }
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Required on every route: the security plugin refuses to start with a route that does not declare it. */
+    access?: RouteAccess;
+  }
   interface FastifyInstance {
-    /** preHandler: the operator's ADMIN_TOKEN as bearer, or as the password of Basic auth (browser pages). */
-    requireAdmin(request: FastifyRequest): Promise<void>;
-    /** preHandler: a storefront API key as bearer; sets `request.storefront`. */
-    requireStorefront(request: FastifyRequest): Promise<void>;
+    /**
+     * Checks the request's credentials against the callers a route allows; answers why they are refused, or
+     * undefined when they are accepted (then `request.storefront` is set if a storefront key was accepted).
+     */
+    authenticate(request: FastifyRequest, allowed: readonly Access[]): Promise<string | undefined>;
   }
   interface FastifyRequest {
+    /** Set when a storefront key authenticated the request; on a route open to operators too, unset for them. */
     storefront?: Storefront;
   }
 }
@@ -41,38 +51,54 @@ export function hashApiKey(key: string): string {
   return sha256(key).toString('hex');
 }
 
-function credentials(request: FastifyRequest): { bearer?: string; basicPassword?: string } {
-  const header = request.headers.authorization ?? '';
-  const [scheme, value = ''] = header.split(' ', 2);
-  if (scheme?.toLowerCase() === 'bearer') return { bearer: value.trim() };
-  if (scheme?.toLowerCase() === 'basic') {
+/** What an Authorization header carries: a bearer token, or the password of Basic auth (browser pages). */
+export interface Credentials {
+  bearer?: string;
+  basicPassword?: string;
+}
+
+/** The one reader of the Authorization header. */
+export function credentialsOf(request: FastifyRequest): Credentials {
+  const [scheme = '', value = ''] = (request.headers.authorization ?? '').split(' ', 2);
+  if (scheme.toLowerCase() === 'bearer') return value.trim() ? { bearer: value.trim() } : {};
+  if (scheme.toLowerCase() === 'basic') {
     const decoded = Buffer.from(value, 'base64').toString();
     return { basicPassword: decoded.slice(decoded.indexOf(':') + 1) };
   }
   return {};
 }
 
+/** The storefront a request was authenticated as; on a storefront route the security plugin made sure of one. */
+export function storefrontOf(request: FastifyRequest): Storefront {
+  if (!request.storefront) throw unauthorized('a storefront API key is required');
+  return request.storefront;
+}
+
+/** What a caller without acceptable credentials is told, by the callers the route allows. */
+function missing(allowed: readonly Access[]): string {
+  if (!allowed.includes('storefront')) return 'an operator token is required';
+  if (!allowed.includes('operator')) return 'a storefront API key is required';
+  return 'an API key or the operator token is required';
+}
+
+/**
+ * Who a request comes from. The operator shows ADMIN_TOKEN as bearer, or as the password of Basic auth (so a
+ * browser can open the pages); a storefront shows its API key as bearer, which fixes its connection and channel.
+ */
 async function authPlugin(app: FastifyInstance, options: { adminToken: string }): Promise<void> {
   app.decorateRequest('storefront', undefined);
 
-  app.decorate('requireAdmin', async (request: FastifyRequest) => {
-    const { bearer, basicPassword } = credentials(request);
-    const given = bearer ?? basicPassword;
-    if (given === undefined || !secretsEqual(given, options.adminToken)) {
-      throw unauthorized('an operator token is required');
+  app.decorate('authenticate', async (request: FastifyRequest, allowed: readonly Access[]) => {
+    const { bearer, basicPassword } = credentialsOf(request);
+    const secret = bearer ?? basicPassword;
+    if (allowed.includes('operator') && secret !== undefined && secretsEqual(secret, options.adminToken)) {
+      return undefined;
     }
-  });
-
-  app.decorate('requireStorefront', async (request: FastifyRequest) => {
-    const { bearer } = credentials(request);
-    if (!bearer) throw unauthorized('a storefront API key is required');
-    const [row] = await app.database.db
-      .select({ id: apiKeys.id, connectionId: apiKeys.connectionId, channel: apiKeys.channel })
-      .from(apiKeys)
-      .where(and(eq(apiKeys.keyHash, hashApiKey(bearer)), isNull(apiKeys.revokedAt)))
-      .limit(1);
-    if (!row) throw unauthorized('unknown or revoked API key');
-    request.storefront = { keyId: row.id, connectionId: row.connectionId, channel: row.channel };
+    if (!allowed.includes('storefront') || bearer === undefined) return missing(allowed);
+    const key = await findActiveApiKey(app.database.db, hashApiKey(bearer));
+    if (!key) return 'unknown or revoked API key';
+    request.storefront = { keyId: key.id, connectionId: key.connectionId, channel: key.channel };
+    return undefined;
   });
 }
 

@@ -1,3 +1,4 @@
+import { createTokenStore } from '@exact-sync/db';
 import { createTokenManager, parseEncryptionKey, systemClock } from '@exact-sync/exact';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -17,7 +18,7 @@ async function connectionsPlugin(app: FastifyInstance, options: { config: ApiCon
   const encryptionKey = parseEncryptionKey(config.TOKEN_ENCRYPTION_KEY);
   const services: ConnectionServices = {
     tokens: createTokenManager({
-      db: app.database.db,
+      store: createTokenStore(app.database.db),
       clock: systemClock,
       encryptionKey,
       clientId: config.EXACT_CLIENT_ID,

@@ -3,21 +3,25 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
-import { type RouteAccess, routeAccess } from './security.plugin.ts';
+import type { Access } from './auth.plugin.ts';
 
-const SECURITY: Record<RouteAccess, Array<Record<string, string[]>>> = {
-  public: [],
-  storefront: [{ storefrontKey: [] }],
-  operator: [{ adminToken: [] }],
-  either: [{ storefrontKey: [] }, { adminToken: [] }],
+const SCHEMES: Record<Exclude<Access, 'public'>, Record<string, string[]>> = {
+  storefront: { storefrontKey: [] },
+  operator: { adminToken: [] },
 };
+
+/** The credentials an operation takes, from the access rule the security plugin resolved onto its route. */
+function securityOf(access: Access | readonly Access[] | undefined): Array<Record<string, string[]>> {
+  const allowed = [access ?? []].flat();
+  if (allowed.includes('public')) return [];
+  return (['storefront', 'operator'] as const).filter((a) => allowed.includes(a)).map((a) => SCHEMES[a]);
+}
 
 /** The zod provider's transform, plus the credentials each operation wants. */
 const transform: SwaggerTransform = (input) => {
   const out = jsonSchemaTransform(input);
   if ((out.schema as { hide?: boolean }).hide) return out;
-  const [method = 'GET'] = [input.route.method].flat();
-  return { ...out, schema: { ...out.schema, security: SECURITY[routeAccess(method, input.url)] } };
+  return { ...out, schema: { ...out.schema, security: securityOf(input.route.config?.access) } };
 };
 
 /**

@@ -22,7 +22,7 @@ async function metricsPlugin(app: FastifyInstance): Promise<void> {
       app.log.warn({ source, err: error instanceof Error ? error.message : String(error) }, 'metrics source'),
   });
 
-  app.get('/metrics', { schema: { hide: true }, preHandler: app.requireAdmin }, async (_request, reply) => {
+  app.get('/metrics', { config: { access: 'operator' }, schema: { hide: true } }, async (_request, reply) => {
     await state.refresh();
     return reply.type(registry.contentType).send(await registry.metrics());
   });

@@ -3,31 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { HttpError } from '../errors.ts';
-import { hashApiKey } from './auth.plugin.ts';
-
-/** Who may call a route: nobody needs a key for `public` ones; `either` takes the admin token or a storefront key. */
-export type RouteAccess = 'public' | 'storefront' | 'either' | 'operator';
-
-// Signatures authenticate the OAuth steps and Exact's webhook; health probes and the docs are open by design.
-const PUBLIC = [
-  /^\/health\//,
-  /^\/docs(\/|$)/,
-  /^\/v1\/oauth\/callback$/,
-  /^\/v1\/connections\/:id\/authorize$/,
-];
-const PUBLIC_EXACT = new Set(['POST /webhooks/exact']);
-const STOREFRONT = new Set(['/v1/orders', '/v1/items', '/v1/stock', '/v1/prices', '/v1/accounts']);
-// Storefronts follow their own orders; operators see every channel's.
-const EITHER = new Set(['GET /v1/orders', 'GET /v1/orders/:id', 'HEAD /v1/orders', 'HEAD /v1/orders/:id']);
-
-/** The access rule of a route, from its method and URL pattern (as Fastify registers it). */
-export function routeAccess(method: string, url: string): RouteAccess {
-  const key = `${method.toUpperCase()} ${url}`;
-  if (PUBLIC_EXACT.has(key) || PUBLIC.some((pattern) => pattern.test(url))) return 'public';
-  if (EITHER.has(key)) return 'either';
-  if (STOREFRONT.has(url)) return 'storefront';
-  return 'operator';
-}
+import { type Access, credentialsOf, hashApiKey } from './auth.plugin.ts';
 
 // Browser pages (docs, operator page, Bull Board, the OAuth callback page) carry inline styles, and Bull Board loads
 // its fonts from Google; the JSON API needs none of that, so only those routes get the looser style rules.
@@ -52,14 +28,9 @@ const PAGES = {
 };
 const isPage = (url: string) => /^\/(admin|docs)(\/|$)/.test(url) || url === '/v1/oauth/callback';
 
-const bearerOf = (request: FastifyRequest): string | undefined => {
-  const [scheme, value] = (request.headers.authorization ?? '').split(' ', 2);
-  return scheme?.toLowerCase() === 'bearer' && value?.trim() ? value.trim() : undefined;
-};
-
 /** A bucket per storefront key (by its hash, so the key itself is not kept); callers without one share their IP's. */
 function rateLimitKey(request: FastifyRequest): string {
-  const bearer = bearerOf(request);
+  const { bearer } = credentialsOf(request);
   return bearer ? `key:${hashApiKey(bearer)}` : `ip:${request.ip}`;
 }
 
@@ -76,27 +47,28 @@ function refuse(reply: FastifyReply, message: string): FastifyReply {
     .send({ error: { code: 'unauthorized', message } });
 }
 
-/**
- * Default deny, before validation: every route that is not public wants credentials. Operator routes (any route
- * not listed above, so a new one is closed until someone opens it) check the admin token here; storefront routes
- * check that a key is given and look it up themselves, since they need its connection and channel.
- */
-function guardFor(app: FastifyInstance, access: RouteAccess) {
-  if (access === 'operator') {
-    return async (request: FastifyRequest, reply: FastifyReply) => {
-      try {
-        await app.requireAdmin(request);
-      } catch {
-        return refuse(reply, 'an operator token is required');
-      }
-    };
+// Routes that plugins of others register, and that therefore cannot declare their access: Swagger UI's pages are
+// public, Bull Board (its static files included) is the operator's.
+const PLUGIN_ROUTES: ReadonlyArray<[RegExp, Access]> = [
+  [/^\/docs(\/|$)/, 'public'],
+  [/^\/admin\/queues(\/|$)/, 'operator'],
+];
+
+/** The callers a route allows, from its `config.access` or, for the plugins' routes, from its URL. */
+function accessOf(route: RouteOptions): readonly Access[] {
+  const declared = route.config?.access ?? PLUGIN_ROUTES.find(([pattern]) => pattern.test(route.url))?.[1];
+  if (declared === undefined) {
+    const methods = [route.method].flat().join(',');
+    throw new Error(`route ${methods} ${route.url} declares no access: set config.access on it`);
   }
-  const message =
-    access === 'storefront'
-      ? 'a storefront API key is required'
-      : 'an API key or the operator token is required';
+  return [declared].flat();
+}
+
+/** Checks credentials before anything else (validation included), so a caller without them learns nothing. */
+function guardFor(app: FastifyInstance, allowed: readonly Access[]) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!bearerOf(request)) return refuse(reply, message);
+    const refusal = await app.authenticate(request, allowed);
+    if (refusal !== undefined) return refuse(reply, refusal);
   };
 }
 
@@ -111,14 +83,16 @@ const hooksOf = (route: RouteOptions) => [route.onRequest ?? []].flat();
 async function securityPlugin(app: FastifyInstance, options: { storefrontPerMinute: number }): Promise<void> {
   // Registered before helmet and rate-limit, whose own onRoute hooks read what this one sets.
   app.addHook('onRoute', (route: RouteOptions) => {
-    const config = (route.config ?? {}) as Record<string, unknown>;
+    const allowed = accessOf(route);
+    // Resolved onto the route, so the docs name the credentials of the plugins' routes too.
+    route.config = {
+      ...route.config,
+      access: allowed,
+      ...(allowed.includes('storefront') && { rateLimit: {} }),
+    };
     if (isPage(route.url))
-      config.helmet = { contentSecurityPolicy: { useDefaults: false, directives: PAGES } };
-    const [method = 'GET'] = [route.method].flat();
-    const access = routeAccess(method, route.url);
-    if (access !== 'public') route.onRequest = [guardFor(app, access), ...hooksOf(route)];
-    if (access === 'storefront' || access === 'either') config.rateLimit = {};
-    route.config = config;
+      route.helmet = { contentSecurityPolicy: { useDefaults: false, directives: PAGES } };
+    if (!allowed.includes('public')) route.onRequest = [guardFor(app, allowed), ...hooksOf(route)];
   });
   await app.register(helmet, {
     contentSecurityPolicy: { useDefaults: false, directives: STRICT },
@@ -137,4 +111,4 @@ async function securityPlugin(app: FastifyInstance, options: { storefrontPerMinu
   });
 }
 
-export default fp(securityPlugin, { name: 'security', dependencies: ['errors'] });
+export default fp(securityPlugin, { name: 'security', dependencies: ['errors', 'auth'] });

@@ -1,5 +1,4 @@
-import { connections } from '@exact-sync/db';
-import { asc } from 'drizzle-orm';
+import { listConnections } from '@exact-sync/db';
 import type { FastifyInstance } from 'fastify';
 import { adminPage } from '../admin/admin-page.ts';
 import type { StatusView } from '../connections/connection.schemas.ts';
@@ -11,12 +10,9 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app.database;
   const { governor } = app;
 
-  // The security plugin guards it: the admin token as bearer or Basic password, with a Basic challenge.
-  app.get('/admin', { schema: { hide: true } }, async (_request, reply) => {
-    const rows = await db
-      .select({ id: connections.id })
-      .from(connections)
-      .orderBy(asc(connections.createdAt), asc(connections.id));
+  // A page: the security plugin takes the admin token as bearer or Basic password, with a Basic challenge.
+  app.get('/admin', { config: { access: 'operator' }, schema: { hide: true } }, async (_request, reply) => {
+    const rows = await listConnections(db);
     const now = Date.now();
     const found = await Promise.all(
       rows.map((row) =>

@@ -1,5 +1,4 @@
-import { apiKeys, connections } from '@exact-sync/db';
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { type ApiKeyRow, createApiKey, findConnection, listApiKeys, revokeApiKey } from '@exact-sync/db';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -9,8 +8,7 @@ import { newApiKey } from '../plugins/auth.plugin.ts';
 
 const tags = ['api keys'];
 
-type KeyRow = typeof apiKeys.$inferSelect;
-const toView = (row: KeyRow) => ({
+const toView = (row: ApiKeyRow) => ({
   id: row.id,
   channel: row.channel,
   prefix: row.keyPrefix,
@@ -22,16 +20,15 @@ const toView = (row: KeyRow) => ({
 export async function apiKeyRoutes(instance: FastifyInstance): Promise<void> {
   const app = instance.withTypeProvider<ZodTypeProvider>();
   const { db } = app.database;
-  app.addHook('onRequest', app.requireAdmin);
 
   async function assertConnection(id: string): Promise<void> {
-    const [row] = await db.select({ id: connections.id }).from(connections).where(eq(connections.id, id));
-    if (!row) throw notFound('connection');
+    if (!(await findConnection(db, id))) throw notFound('connection');
   }
 
   app.post(
     '/v1/connections/:id/api-keys',
     {
+      config: { access: 'operator' },
       schema: {
         tags,
         summary: 'Create a storefront key (the key is shown only in this answer)',
@@ -44,16 +41,12 @@ export async function apiKeyRoutes(instance: FastifyInstance): Promise<void> {
       const { id } = request.params;
       await assertConnection(id);
       const made = newApiKey();
-      const [row] = await db
-        .insert(apiKeys)
-        .values({
-          connectionId: id,
-          channel: request.body.channel,
-          keyHash: made.hash,
-          keyPrefix: made.prefix,
-        })
-        .returning();
-      if (!row) throw new Error('insert returned no row');
+      const row = await createApiKey(db, {
+        connectionId: id,
+        channel: request.body.channel,
+        keyHash: made.hash,
+        keyPrefix: made.prefix,
+      });
       return reply.code(201).send({ ...toView(row), key: made.key });
     },
   );
@@ -61,6 +54,7 @@ export async function apiKeyRoutes(instance: FastifyInstance): Promise<void> {
   app.get(
     '/v1/connections/:id/api-keys',
     {
+      config: { access: 'operator' },
       schema: {
         tags,
         params: idParams,
@@ -69,26 +63,19 @@ export async function apiKeyRoutes(instance: FastifyInstance): Promise<void> {
     },
     async (request) => {
       await assertConnection(request.params.id);
-      const rows = await db
-        .select()
-        .from(apiKeys)
-        .where(eq(apiKeys.connectionId, request.params.id))
-        .orderBy(asc(apiKeys.createdAt), asc(apiKeys.id));
+      const rows = await listApiKeys(db, request.params.id);
       return { data: rows.map(toView), nextCursor: null };
     },
   );
 
   app.delete(
     '/v1/api-keys/:id',
-    { schema: { tags, summary: 'Revoke a storefront key', params: idParams, response: { 204: z.null() } } },
+    {
+      config: { access: 'operator' },
+      schema: { tags, summary: 'Revoke a storefront key', params: idParams, response: { 204: z.null() } },
+    },
     async (request, reply) => {
-      const { id } = request.params;
-      const [row] = await db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.id, id));
-      if (!row) throw notFound('API key');
-      await db
-        .update(apiKeys)
-        .set({ revokedAt: sql`now()` })
-        .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)));
+      if (!(await revokeApiKey(db, request.params.id))) throw notFound('API key');
       return reply.code(204).send(null);
     },
   );

@@ -1,6 +1,5 @@
 import {
   type CatalogQuery,
-  InvalidCursorError,
   listAccounts,
   listItems,
   listPrices,
@@ -24,8 +23,8 @@ import {
   toStockTotals,
   toStockView,
 } from '../catalog/catalog-view.ts';
-import { HttpError, unauthorized } from '../errors.ts';
 import { errorSchema } from '../orders/order.schemas.ts';
+import { storefrontOf } from '../plugins/auth.plugin.ts';
 
 const PULLS =
   '`?code=` filters by code; `?updated_since=` lists rows changed after that time, deleted ones as tombstones ' +
@@ -34,26 +33,14 @@ const PULLS =
 
 /** The storefront's connection and its query, in the repository's terms. */
 function catalogQuery(request: FastifyRequest, q: CatalogQueryParams, settleMs: number): CatalogQuery {
-  if (!request.storefront) throw unauthorized('a storefront API key is required');
   return {
-    connectionId: request.storefront.connectionId,
+    connectionId: storefrontOf(request).connectionId,
     code: q.code,
     updatedSince: q.updated_since ? new Date(q.updated_since) : undefined,
     cursor: q.cursor,
     limit: q.limit,
     settleMs,
   };
-}
-
-/** Runs a page query, turning a cursor this service did not hand out into a 400 that names the parameter. */
-async function withCursor<T>(read: () => Promise<T>): Promise<T> {
-  try {
-    return await read();
-  } catch (error) {
-    if (!(error instanceof InvalidCursorError)) throw error;
-    const details = [{ field: 'querystring.cursor', message: error.message }];
-    throw new HttpError(400, 'validation_failed', `querystring.cursor: ${error.message}`, details);
-  }
 }
 
 const schema = <R>(summary: string, response: R) => ({
@@ -68,15 +55,12 @@ const schema = <R>(summary: string, response: R) => ({
 export async function catalogRoutes(instance: FastifyInstance, options: { settleMs: number }): Promise<void> {
   const app = instance.withTypeProvider<ZodTypeProvider>();
   const { db } = app.database;
-  const preHandler = app.requireStorefront;
 
   app.get(
     '/v1/items',
-    { preHandler, schema: schema('Items (`code` = item code)', itemFeedSchema) },
+    { config: { access: 'storefront' }, schema: schema('Items (`code` = item code)', itemFeedSchema) },
     async (request) => {
-      const page = await withCursor(() =>
-        listItems(db, catalogQuery(request, request.query, options.settleMs)),
-      );
+      const page = await listItems(db, catalogQuery(request, request.query, options.settleMs));
       return { data: page.data.map(toItemView), nextCursor: page.nextCursor };
     },
   );
@@ -84,7 +68,7 @@ export async function catalogRoutes(instance: FastifyInstance, options: { settle
   app.get(
     '/v1/stock',
     {
-      preHandler,
+      config: { access: 'storefront' },
       schema: schema(
         'Stock per item and warehouse (`code` = item code), with `totals`: one entry per item on the page, ' +
           'summed over all its live warehouse rows (zeros when none is left)',
@@ -93,7 +77,7 @@ export async function catalogRoutes(instance: FastifyInstance, options: { settle
     },
     async (request) => {
       const query = catalogQuery(request, request.query, options.settleMs);
-      const page = await withCursor(() => listStock(db, query));
+      const page = await listStock(db, query);
       const itemIds = [...new Set(page.data.map((row) => row.itemId))];
       const sums = await stockTotals(db, query.connectionId, itemIds);
       return {
@@ -107,27 +91,26 @@ export async function catalogRoutes(instance: FastifyInstance, options: { settle
   app.get(
     '/v1/prices',
     {
-      preHandler,
+      config: { access: 'storefront' },
       schema: schema(
         'Sales prices (`code` = item code); customer-specific ones carry accountId and accountCode',
         priceFeedSchema,
       ),
     },
     async (request) => {
-      const page = await withCursor(() =>
-        listPrices(db, catalogQuery(request, request.query, options.settleMs)),
-      );
+      const page = await listPrices(db, catalogQuery(request, request.query, options.settleMs));
       return { data: page.data.map(toPriceView), nextCursor: page.nextCursor };
     },
   );
 
   app.get(
     '/v1/accounts',
-    { preHandler, schema: schema('Customer accounts (`code` = trimmed account code)', accountFeedSchema) },
+    {
+      config: { access: 'storefront' },
+      schema: schema('Customer accounts (`code` = trimmed account code)', accountFeedSchema),
+    },
     async (request) => {
-      const page = await withCursor(() =>
-        listAccounts(db, catalogQuery(request, request.query, options.settleMs)),
-      );
+      const page = await listAccounts(db, catalogQuery(request, request.query, options.settleMs));
       return { data: page.data.map(toAccountView), nextCursor: page.nextCursor };
     },
   );

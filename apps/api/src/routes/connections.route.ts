@@ -1,7 +1,14 @@
 import { ENTITY_NAMES } from '@exact-sync/core';
-import { connections, orders, requestReauthorization } from '@exact-sync/db';
+import {
+  countOpenOrders,
+  createConnection,
+  deleteConnection,
+  findConnection,
+  listConnections,
+  requestReauthorization,
+  updateConnection,
+} from '@exact-sync/db';
 import { isAllowedExactOrigin } from '@exact-sync/exact';
-import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -25,8 +32,6 @@ const tags = ['connections'];
 export async function connectionRoutes(instance: FastifyInstance, { services }: WithServices): Promise<void> {
   const app = instance.withTypeProvider<ZodTypeProvider>();
   const { db } = app.database;
-  // Authentication before validation: a caller without the token learns nothing about the routes' inputs.
-  app.addHook('onRequest', app.requireAdmin);
 
   const authorizeUrl = (id: string): string => {
     const { exp, sig } = services.links.authorizeQuery(id);
@@ -34,7 +39,7 @@ export async function connectionRoutes(instance: FastifyInstance, { services }: 
   };
 
   async function find(id: string) {
-    const [row] = await db.select().from(connections).where(eq(connections.id, id));
+    const row = await findConnection(db, id);
     if (!row) throw notFound('connection');
     return row;
   }
@@ -42,6 +47,7 @@ export async function connectionRoutes(instance: FastifyInstance, { services }: 
   app.post(
     '/v1/connections',
     {
+      config: { access: 'operator' },
       schema: {
         tags,
         summary: 'Create a connection; a person opens authorizeUrl to authorize it in Exact',
@@ -57,11 +63,11 @@ export async function connectionRoutes(instance: FastifyInstance, { services }: 
           `must be one of Exact's country sites (https://start.exactonline.nl, .be, .de, .co.uk, .com, .es, .fr) or ${services.defaultExactBaseUrl}`,
         );
       }
-      const [row] = await db
-        .insert(connections)
-        .values({ name, division, exactBaseUrl: exactBaseUrl ?? services.defaultExactBaseUrl })
-        .returning({ id: connections.id });
-      if (!row) throw new Error('insert returned no row');
+      const row = await createConnection(db, {
+        name,
+        division,
+        exactBaseUrl: exactBaseUrl ?? services.defaultExactBaseUrl,
+      });
       return reply.code(201).send({ id: row.id, authorizeUrl: authorizeUrl(row.id) });
     },
   );
@@ -69,23 +75,21 @@ export async function connectionRoutes(instance: FastifyInstance, { services }: 
   app.get(
     '/v1/connections',
     {
+      config: { access: 'operator' },
       schema: {
         tags,
         response: { 200: z.object({ data: z.array(connectionView), nextCursor: z.string().nullable() }) },
       },
     },
     async () => {
-      const rows = await db
-        .select()
-        .from(connections)
-        .orderBy(asc(connections.createdAt), asc(connections.id));
+      const rows = await listConnections(db);
       return { data: rows.map(toConnectionView), nextCursor: null };
     },
   );
 
   app.get(
     '/v1/connections/:id/status',
-    { schema: { tags, params: idParams, response: { 200: statusView } } },
+    { config: { access: 'operator' }, schema: { tags, params: idParams, response: { 200: statusView } } },
     async (request) => {
       const status = await connectionStatus(
         { db, governor: services.governor, now: Date.now(), plannedInterval: app.plannedSyncInterval },
@@ -98,24 +102,14 @@ export async function connectionRoutes(instance: FastifyInstance, { services }: 
 
   app.patch(
     '/v1/connections/:id',
-    { schema: { tags, params: idParams, body: patchConnectionBody, response: { 200: connectionView } } },
+    {
+      config: { access: 'operator' },
+      schema: { tags, params: idParams, body: patchConnectionBody, response: { 200: connectionView } },
+    },
     async (request) => {
       const { id } = request.params;
-      const { name, paused, channels } = request.body;
       const before = await find(id);
-      const [row] = await db
-        .update(connections)
-        .set({
-          ...(name !== undefined ? { name } : {}),
-          ...(paused !== undefined ? { paused } : {}),
-          // Each channel named replaces that channel's settings; the other channel is left as it was.
-          ...(channels
-            ? { channels: sql`${connections.channels} || ${JSON.stringify(channels)}::jsonb` }
-            : {}),
-          updatedAt: sql`now()`,
-        })
-        .where(eq(connections.id, id))
-        .returning();
+      const row = await updateConnection(db, id, request.body);
       if (!row) throw notFound('connection');
       if (before.paused && row.paused === false && row.status === 'active') {
         await enqueueSyncs(instance, id, ENTITY_NAMES);
@@ -127,6 +121,7 @@ export async function connectionRoutes(instance: FastifyInstance, { services }: 
   app.delete(
     '/v1/connections/:id',
     {
+      config: { access: 'operator' },
       schema: {
         tags,
         params: idParams,
@@ -137,22 +132,15 @@ export async function connectionRoutes(instance: FastifyInstance, { services }: 
     async (request, reply) => {
       const { id } = request.params;
       await find(id);
-      if (request.query.force !== 'true') {
-        const [open] = await db
-          .select({ n: count() })
-          .from(orders)
-          .where(
-            and(eq(orders.connectionId, id), inArray(orders.status, ['accepted', 'submitting', 'failed'])),
-          );
-        if (open && open.n > 0) {
-          throw new HttpError(
-            409,
-            'open_orders',
-            `the connection has ${open.n} order(s) not yet in Exact; deleting it drops them (add ?force=true)`,
-          );
-        }
+      const open = request.query.force === 'true' ? 0 : await countOpenOrders(db, id);
+      if (open > 0) {
+        throw new HttpError(
+          409,
+          'open_orders',
+          `the connection has ${open} order(s) not yet in Exact; deleting it drops them (add ?force=true)`,
+        );
       }
-      await db.delete(connections).where(eq(connections.id, id));
+      await deleteConnection(db, id);
       return reply.code(204).send(null);
     },
   );
@@ -160,6 +148,7 @@ export async function connectionRoutes(instance: FastifyInstance, { services }: 
   app.post(
     '/v1/connections/:id/sync',
     {
+      config: { access: 'operator' },
       schema: {
         tags,
         summary: 'Sync now (full: re-read everything and tombstone what is gone)',
@@ -193,6 +182,7 @@ export async function connectionRoutes(instance: FastifyInstance, { services }: 
   app.post(
     '/v1/connections/:id/reauthorize',
     {
+      config: { access: 'operator' },
       schema: {
         tags,
         summary:

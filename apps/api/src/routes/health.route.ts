@@ -6,9 +6,15 @@ import type { FastifyInstance } from 'fastify';
  * Postgres is the source of truth and the reconciler enqueues what Redis missed.
  */
 export async function healthRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/health/live', { schema: { hide: true } }, async () => ({ status: 'ok' }));
-  app.get('/health/ready', { schema: { hide: true } }, async (_request, reply) => {
-    const postgres = await pingDatabase(app.database.sql);
-    return reply.code(postgres ? 200 : 503).send({ status: postgres ? 'ok' : 'unavailable', postgres });
-  });
+  app.get('/health/live', { config: { access: 'public' }, schema: { hide: true } }, async () => ({
+    status: 'ok',
+  }));
+  app.get(
+    '/health/ready',
+    { config: { access: 'public' }, schema: { hide: true } },
+    async (_request, reply) => {
+      const postgres = await pingDatabase(app.database.sql);
+      return reply.code(postgres ? 200 : 503).send({ status: postgres ? 'ok' : 'unavailable', postgres });
+    },
+  );
 }

@@ -1,14 +1,6 @@
 import { ENTITY_NAMES, mayAuthorize } from '@exact-sync/core';
-import { connections, consumeOAuthState, issueOAuthState } from '@exact-sync/db';
-import {
-  authorizationUrl,
-  ConnectionNotAuthorizableError,
-  ConnectionNotFoundError,
-  DivisionMismatchError,
-  OAuthRequestError,
-  TokenRefreshFailedError,
-} from '@exact-sync/exact';
-import { eq } from 'drizzle-orm';
+import { consumeOAuthState, findConnection, issueOAuthState } from '@exact-sync/db';
+import { authorizationUrl, ConnectionNotAuthorizableError } from '@exact-sync/exact';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { connectionReadyPage } from '../connections/callback-page.ts';
@@ -20,35 +12,10 @@ import { HttpError, notFound } from '../errors.ts';
 
 const tags = ['connections'];
 
-function refused(error: unknown): never {
-  if (error instanceof SignedLinkError) throw new HttpError(401, error.code, error.message);
-  throw error;
-}
-
-/** Maps what can go wrong while finishing an authorization to answers a person can act on. */
-function exchangeFailed(error: unknown): never {
-  if (error instanceof ConnectionNotFoundError) throw notFound('connection');
-  if (error instanceof ConnectionNotAuthorizableError) {
-    throw new HttpError(409, 'connection_already_authorized', error.message);
-  }
-  if (error instanceof DivisionMismatchError) throw new HttpError(409, 'division_mismatch', error.message);
-  if (error instanceof OAuthRequestError) {
-    throw new HttpError(
-      400,
-      'code_exchange_failed',
-      `Exact refused the authorization (${error.error}); start again from a new authorize link`,
-    );
-  }
-  if (error instanceof TokenRefreshFailedError) {
-    throw new HttpError(502, 'exact_unavailable', `could not finish the authorization: ${error.message}`);
-  }
-  throw error;
-}
-
 /**
  * The browser's part of onboarding: the signed authorize link sends the person to Exact's consent page, and Exact
  * sends them back to the callback with a code and the signed state. Neither route takes the admin token: the
- * signatures authenticate them.
+ * signatures authenticate them (a bad one is a SignedLinkError, answered 401 by the error plugin).
  */
 export async function oauthRoutes(instance: FastifyInstance, { services }: WithServices): Promise<void> {
   const app = instance.withTypeProvider<ZodTypeProvider>();
@@ -58,6 +25,7 @@ export async function oauthRoutes(instance: FastifyInstance, { services }: WithS
   app.get(
     '/v1/connections/:id/authorize',
     {
+      config: { access: 'public' },
       schema: {
         tags,
         summary: "Redirects to Exact's consent page",
@@ -67,24 +35,10 @@ export async function oauthRoutes(instance: FastifyInstance, { services }: WithS
     },
     async (request, reply) => {
       const { id } = request.params;
-      try {
-        services.links.verifyAuthorize(id, request.query.exp, request.query.sig);
-      } catch (error) {
-        refused(error);
-      }
-      const [row] = await db
-        .select({
-          exactBaseUrl: connections.exactBaseUrl,
-          status: connections.status,
-          reauthorizeRequestedAt: connections.reauthorizeRequestedAt,
-        })
-        .from(connections)
-        .where(eq(connections.id, id));
+      services.links.verifyAuthorize(id, request.query.exp, request.query.sig);
+      const row = await findConnection(db, id);
       if (!row) throw notFound('connection');
-      if (!mayAuthorize(row)) {
-        const refusal = new ConnectionNotAuthorizableError(id);
-        throw new HttpError(409, 'connection_already_authorized', refusal.message);
-      }
+      if (!mayAuthorize(row)) throw new ConnectionNotAuthorizableError(id);
       const { state, nonce, expiresAt } = services.links.state(id);
       await issueOAuthState(db, { nonce, connectionId: id, expiresAt });
       const location = authorizationUrl({
@@ -99,20 +53,16 @@ export async function oauthRoutes(instance: FastifyInstance, { services }: WithS
 
   app.get(
     '/v1/oauth/callback',
-    { schema: { tags, summary: 'Where Exact sends the person back', querystring: callbackQuery } },
+    {
+      config: { access: 'public' },
+      schema: { tags, summary: 'Where Exact sends the person back', querystring: callbackQuery },
+    },
     async (request, reply) => {
       const { code, state, error } = request.query;
-      let connectionId = '';
-      let nonce = '';
-      try {
-        ({ connectionId, nonce } = services.links.verifyState(state));
-      } catch (err) {
-        refused(err);
-      }
+      const { connectionId, nonce } = services.links.verifyState(state);
       // Single use: a state works for the one callback that brings it back first, replays and all.
       if (!(await consumeOAuthState(db, nonce, connectionId))) {
-        throw new HttpError(
-          401,
+        throw new SignedLinkError(
           'state_used',
           'this OAuth state was already used (or never issued); start again from a new authorize link',
         );
@@ -125,16 +75,8 @@ export async function oauthRoutes(instance: FastifyInstance, { services }: WithS
           `Exact did not authorize the connection (${reason})`,
         );
       }
-      let division = 0;
-      try {
-        ({ division } = await services.tokens.completeAuthorization({ connectionId, code, redirectUri }));
-      } catch (err) {
-        exchangeFailed(err);
-      }
-      const [row] = await db
-        .select({ name: connections.name, paused: connections.paused })
-        .from(connections)
-        .where(eq(connections.id, connectionId));
+      const { division } = await services.tokens.completeAuthorization({ connectionId, code, redirectUri });
+      const row = await findConnection(db, connectionId);
       if (!row) throw notFound('connection');
       const started = row.paused ? [] : await enqueueSyncs(instance, connectionId, ENTITY_NAMES);
       request.log.info({ connectionId, division, syncs: started.length }, 'connection authorized');

@@ -1,17 +1,9 @@
 import { yourRefFor } from '@exact-sync/core';
-import {
-  connections,
-  findOrder,
-  InvalidCursorError,
-  insertOrder,
-  listOrders,
-  transitionOrder,
-} from '@exact-sync/db';
-import { eq } from 'drizzle-orm';
+import { findConnection, findOrder, insertOrder, listOrders, transitionOrder } from '@exact-sync/db';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { HttpError, notFound } from '../errors.ts';
+import { HttpError, invalidField, notFound } from '../errors.ts';
 import {
   errorSchema,
   type OrderBody,
@@ -21,30 +13,19 @@ import {
 } from '../orders/order.schemas.ts';
 import { toOrderView } from '../orders/order-view.ts';
 import { payloadHash } from '../orders/payload-hash.ts';
-import type { Storefront } from '../plugins/auth.plugin.ts';
+import { type Storefront, storefrontOf } from '../plugins/auth.plugin.ts';
 
 const ORDER_BODY_LIMIT = 256 * 1024;
 const idParams = z.object({ id: z.uuid('must be a UUID') });
 const listSchema = z.object({ data: z.array(orderViewSchema), nextCursor: z.string().nullable() });
 
-function storefrontOf(request: FastifyRequest): Storefront {
-  if (!request.storefront) throw new HttpError(401, 'unauthorized', 'a storefront API key is required');
-  return request.storefront;
-}
-
 /** B2B customers are Exact accounts; a B2C consumer is booked on the channel's default account, which must exist. */
 async function checkCustomer(app: FastifyInstance, storefront: Storefront, body: OrderBody): Promise<void> {
   if (!('name' in body.customer)) return;
   if (storefront.channel === 'b2b') {
-    const message = 'b2b orders name an Exact customer by code or exactId';
-    throw new HttpError(400, 'validation_failed', `body.customer: ${message}`, [
-      { field: 'body.customer', message },
-    ]);
+    throw invalidField('body.customer', 'b2b orders name an Exact customer by code or exactId');
   }
-  const [connection] = await app.database.db
-    .select({ channels: connections.channels })
-    .from(connections)
-    .where(eq(connections.id, storefront.connectionId));
+  const connection = await findConnection(app.database.db, storefront.connectionId);
   if (!connection?.channels.b2c?.defaultAccountCode) {
     throw new HttpError(
       422,
@@ -58,21 +39,13 @@ async function checkCustomer(app: FastifyInstance, storefront: Storefront, body:
 export async function orderRoutes(instance: FastifyInstance, options: { settleMs: number }): Promise<void> {
   const app = instance.withTypeProvider<ZodTypeProvider>();
 
-  /** The admin token sees every order; a storefront key only its own connection and channel. */
-  async function scope(request: FastifyRequest): Promise<Storefront | 'admin'> {
-    try {
-      await app.requireAdmin(request);
-      return 'admin';
-    } catch {
-      await app.requireStorefront(request);
-      return storefrontOf(request);
-    }
-  }
+  /** The operator sees every order; a storefront key only its own connection and channel. */
+  const scope = (request: FastifyRequest): Storefront | 'admin' => request.storefront ?? 'admin';
 
   app.post(
     '/v1/orders',
     {
-      preHandler: app.requireStorefront,
+      config: { access: 'storefront' },
       bodyLimit: ORDER_BODY_LIMIT,
       schema: {
         tags: ['orders'],
@@ -122,9 +95,12 @@ export async function orderRoutes(instance: FastifyInstance, options: { settleMs
 
   app.get(
     '/v1/orders/:id',
-    { schema: { tags: ['orders'], params: idParams, response: { 200: orderViewSchema } } },
+    {
+      config: { access: ['storefront', 'operator'] },
+      schema: { tags: ['orders'], params: idParams, response: { 200: orderViewSchema } },
+    },
     async (request) => {
-      const who = await scope(request);
+      const who = scope(request);
       const order = await findOrder(app.database.db, request.params.id);
       const visible =
         order &&
@@ -136,34 +112,31 @@ export async function orderRoutes(instance: FastifyInstance, options: { settleMs
 
   app.get(
     '/v1/orders',
-    { schema: { tags: ['orders'], querystring: orderFeedQuerySchema, response: { 200: listSchema } } },
+    {
+      config: { access: ['storefront', 'operator'] },
+      schema: { tags: ['orders'], querystring: orderFeedQuerySchema, response: { 200: listSchema } },
+    },
     async (request) => {
-      const who = await scope(request);
+      const who = scope(request);
       const q = request.query;
-      try {
-        const page = await listOrders(app.database.db, {
-          connectionId: who === 'admin' ? undefined : who.connectionId,
-          channel: who === 'admin' ? undefined : who.channel,
-          status: q.status,
-          updatedSince: q.updated_since ? new Date(q.updated_since) : undefined,
-          cursor: q.cursor,
-          limit: q.limit,
-          settleMs: options.settleMs,
-        });
-        return { data: page.data.map(toOrderView), nextCursor: page.nextCursor };
-      } catch (error) {
-        if (error instanceof InvalidCursorError) {
-          throw new HttpError(400, 'validation_failed', `querystring.cursor: ${error.message}`);
-        }
-        throw error;
-      }
+      const page = await listOrders(app.database.db, {
+        connectionId: who === 'admin' ? undefined : who.connectionId,
+        channel: who === 'admin' ? undefined : who.channel,
+        status: q.status,
+        updatedSince: q.updated_since ? new Date(q.updated_since) : undefined,
+        // An empty cursor asks for the first page of this feed.
+        cursor: q.cursor || undefined,
+        limit: q.limit,
+        settleMs: options.settleMs,
+      });
+      return { data: page.data.map(toOrderView), nextCursor: page.nextCursor };
     },
   );
 
   app.post(
     '/v1/orders/:id/retry',
     {
-      preHandler: app.requireAdmin,
+      config: { access: 'operator' },
       schema: { tags: ['orders'], params: idParams, response: { 202: orderViewSchema, 409: errorSchema } },
     },
     async (request, reply) => {

@@ -1,6 +1,5 @@
 import { syncDedupId } from '@exact-sync/core';
-import { connections } from '@exact-sync/db';
-import { and, eq } from 'drizzle-orm';
+import { connectionsOfDivision } from '@exact-sync/db';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -38,16 +37,7 @@ const hostOf = (url: string | undefined): string | undefined => {
  * may exist on several Exact hosts), but never to none: a host spelled differently must not silence webhooks.
  */
 async function connectionsFor(app: FastifyInstance, content: WebhookContent): Promise<string[]> {
-  const rows = await app.database.db
-    .select({ id: connections.id, exactBaseUrl: connections.exactBaseUrl })
-    .from(connections)
-    .where(
-      and(
-        eq(connections.division, content.Division),
-        eq(connections.status, 'active'),
-        eq(connections.paused, false),
-      ),
-    );
+  const rows = await connectionsOfDivision(app.database.db, content.Division);
   const host = hostOf(content.ExactOnlineEndpoint);
   const onHost = rows.filter((row) => host !== undefined && hostOf(row.exactBaseUrl) === host);
   return (onHost.length > 0 ? onHost : rows).map((row) => row.id);
@@ -70,6 +60,8 @@ export async function webhookRoutes(instance: FastifyInstance, options: { secret
   app.post(
     '/webhooks/exact',
     {
+      // No key: the delivery's HashCode authenticates it.
+      config: { access: 'public' },
       bodyLimit: WEBHOOK_BODY_LIMIT,
       schema: {
         tags: ['webhooks'],

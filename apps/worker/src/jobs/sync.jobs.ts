@@ -1,9 +1,8 @@
 import { syncDedupId } from '@exact-sync/core';
-import { loadSyncState, requestFullResync, type SyncDataset, saveSyncState } from '@exact-sync/db';
+import { recordSyncError, requestFullResync, type SyncDataset } from '@exact-sync/db';
 import { ConnectionNeedsReauthError, isPermanent, RetryLaterError } from '@exact-sync/exact';
 import { enqueue } from '@exact-sync/queues';
 import { UnrecoverableError } from 'bullmq';
-import { sql } from 'drizzle-orm';
 import { exactFor, type WorkerServices } from '../services.ts';
 import { initialSyncComplete, runDeletedSync } from '../sync/sync-deleted.run.ts';
 import { runEntitySync } from '../sync/sync-entity.run.ts';
@@ -33,16 +32,9 @@ async function guarded(
       return;
     }
     const message = error instanceof Error ? error.message : String(error);
-    await services.database.db
-      .transaction(async (tx) => {
-        // The failed page's transaction was rolled back: on a first run no state row holds the error yet.
-        await loadSyncState(tx, where.connectionId, where.dataset);
-        await saveSyncState(tx, where.connectionId, where.dataset, {
-          lastError: message.slice(0, 500),
-          lastErrorAt: sql`now()`,
-        });
-      })
-      .catch(() => undefined);
+    await recordSyncError(services.database.db, where.connectionId, where.dataset, message).catch(
+      () => undefined,
+    );
     if (isPermanent(error)) throw new UnrecoverableError(message);
     throw error;
   }

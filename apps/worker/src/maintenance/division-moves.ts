@@ -1,7 +1,6 @@
 import { ENTITY_NAMES } from '@exact-sync/core';
-import { connections, requestFullResync, saveSyncState } from '@exact-sync/db';
+import { restartAfterDivisionMove } from '@exact-sync/db';
 import { RetryLaterError } from '@exact-sync/exact';
-import { eq } from 'drizzle-orm';
 import { exactFor, type WorkerServices } from '../services.ts';
 
 /**
@@ -29,11 +28,9 @@ export function divisionMoveWatch(services: WorkerServices, everyMs: number) {
     const moved = divisions.find((d) => d.code === connection.division)?.divisionMoveDate;
     const known = connection.divisionMoveDate ?? connection.createdAt;
     if (!moved || moved.getTime() <= known.getTime()) return false;
-    const { db } = services.database;
-    await db.transaction(async (tx) => {
-      await requestFullResync(tx, connectionId, ENTITY_NAMES);
-      await saveSyncState(tx, connectionId, 'deleted', { cursor: 0n, nextUrl: null });
-      await tx.update(connections).set({ divisionMoveDate: moved }).where(eq(connections.id, connectionId));
+    await restartAfterDivisionMove(services.database.db, connectionId, {
+      entities: ENTITY_NAMES,
+      movedAt: moved,
     });
     services.log.warn({ connectionId, moved: moved.toISOString() }, 'division moved; full resync requested');
     return true;

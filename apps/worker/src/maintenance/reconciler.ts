@@ -1,9 +1,13 @@
 import { ENTITY_NAMES, syncDedupId } from '@exact-sync/core';
-import { connections, orders, syncState, transitionOrder } from '@exact-sync/db';
+import {
+  listActiveConnections,
+  listSyncStates,
+  openOrderIds,
+  retriableFailedOrders,
+  transitionOrder,
+} from '@exact-sync/db';
 import { enqueue } from '@exact-sync/queues';
-import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { WorkerServices } from '../services.ts';
-import { activeConnections } from './sync-schedulers.ts';
 import { ensureWebhookSubscriptions } from './webhook-subscriptions.ts';
 
 export interface ReconcileSummary {
@@ -32,33 +36,18 @@ export async function reconcile(
     syncsResumed: 0,
     webhooksSubscribed: 0,
   };
-  const active = await activeConnections(services);
-  const activeIds = active.map((c) => c.id);
+  const active = await listActiveConnections(db);
 
-  if (activeIds.length > 0) {
-    const retryBefore = new Date(services.clock.now() - FAILED_ORDER_RETRY_MS);
-    const failed = await db
-      .select({ id: orders.id, reason: orders.statusReason, failedAt: orders.failedAt })
-      .from(orders)
-      .where(
-        and(
-          eq(orders.status, 'failed'),
-          inArray(orders.connectionId, activeIds),
-          // Causes on the connection's side have cleared now that it is active; Exact's own outages get time.
-          or(sql`${orders.statusReason} like 'connection%'`, lt(orders.failedAt, retryBefore)),
-        ),
-      );
-    for (const order of failed) {
-      if (await transitionOrder(db, order.id, ['failed'], 'accepted')) summary.ordersRetried += 1;
-    }
+  // Causes on the connection's side have cleared now that it is active; Exact's own outages get time.
+  const failed = await retriableFailedOrders(db, {
+    connectionIds: active.map((c) => c.id),
+    failedBefore: new Date(services.clock.now() - FAILED_ORDER_RETRY_MS),
+  });
+  for (const id of failed) {
+    if (await transitionOrder(db, id, ['failed'], 'accepted')) summary.ordersRetried += 1;
   }
 
-  const open = await db
-    .select({ id: orders.id })
-    .from(orders)
-    .innerJoin(connections, eq(connections.id, orders.connectionId))
-    .where(inArray(orders.status, ['accepted', 'submitting']));
-  for (const { id } of open) {
+  for (const id of await openOrderIds(db)) {
     await enqueue(services.queues, 'order.submit', { orderId: id }, { jobId: id });
     summary.ordersEnqueued += 1;
   }
@@ -73,7 +62,7 @@ export async function reconcile(
         return 0;
       },
     );
-    const states = await db.select().from(syncState).where(eq(syncState.connectionId, connection.id));
+    const states = await listSyncStates(db, connection.id);
     for (const entity of ENTITY_NAMES) {
       const state = states.find((s) => s.entity === entity);
       const unfinished =

@@ -1,7 +1,6 @@
 import { ENTITY_NAMES, schedulerTemplate, syncDedupId } from '@exact-sync/core';
-import { connections } from '@exact-sync/db';
+import { listActiveConnections } from '@exact-sync/db';
 import { budgetKeyFor } from '@exact-sync/exact';
-import { and, eq, isNotNull } from 'drizzle-orm';
 import type { WorkerServices } from '../services.ts';
 import { planSync } from './sync-plan.ts';
 
@@ -10,16 +9,6 @@ export interface PlannedKey {
   connections: number;
   intervalMs: number;
   syncCallsLeft: number;
-}
-
-/** Connections that may call Exact now: authorized, with a division, not paused. */
-export async function activeConnections(services: Pick<WorkerServices, 'database'>) {
-  return services.database.db
-    .select({ id: connections.id, exactBaseUrl: connections.exactBaseUrl, division: connections.division })
-    .from(connections)
-    .where(
-      and(eq(connections.status, 'active'), eq(connections.paused, false), isNotNull(connections.division)),
-    );
 }
 
 const DRIFT = 0.1;
@@ -31,10 +20,10 @@ const DRIFT = 0.1;
  */
 export async function applySyncPlans(services: WorkerServices, minIntervalMs: number): Promise<PlannedKey[]> {
   const queue = services.queues.sync;
-  const active = await activeConnections(services);
+  const active = await listActiveConnections(services.database.db);
   const byKey = new Map<string, string[]>();
   for (const c of active) {
-    const key = budgetKeyFor(c.exactBaseUrl, c.division ?? 0);
+    const key = budgetKeyFor(c.exactBaseUrl, c.division);
     byKey.set(key, [...(byKey.get(key) ?? []), c.id]);
   }
 

@@ -1,7 +1,6 @@
 import { ENTITY_NAMES, EXACT_ENTITIES } from '@exact-sync/core';
-import { webhookSubscriptions } from '@exact-sync/db';
+import { recordWebhookSubscription, subscribedTopics } from '@exact-sync/db';
 import { isPermanent, RetryLaterError } from '@exact-sync/exact';
-import { eq } from 'drizzle-orm';
 import { exactFor, type WorkerServices } from '../services.ts';
 
 const TOPICS = [...new Set(ENTITY_NAMES.map((e) => EXACT_ENTITIES[e].webhookTopic))];
@@ -18,11 +17,8 @@ export async function ensureWebhookSubscriptions(
   const publicUrl = services.config.PUBLIC_URL;
   if (!publicUrl) return 0;
   const { db } = services.database;
-  const existing = await db
-    .select({ topic: webhookSubscriptions.topic })
-    .from(webhookSubscriptions)
-    .where(eq(webhookSubscriptions.connectionId, connectionId));
-  const missing = TOPICS.filter((t) => !existing.some((e) => e.topic === t));
+  const existing = await subscribedTopics(db, connectionId);
+  const missing = TOPICS.filter((t) => !existing.includes(t));
   if (missing.length === 0) return 0;
   const access = await exactFor(services, connectionId);
   if (!access.ok) return 0;
@@ -31,7 +27,7 @@ export async function ensureWebhookSubscriptions(
   for (const topic of missing) {
     try {
       const created = await access.exact.webhookSubscriptions.create({ callbackUrl, topic }, 'sync');
-      await db.insert(webhookSubscriptions).values({ connectionId, topic, exactId: created.id });
+      await recordWebhookSubscription(db, { connectionId, topic, exactId: created.id });
       made += 1;
     } catch (error) {
       if (error instanceof RetryLaterError) return made;
@@ -40,7 +36,7 @@ export async function ensureWebhookSubscriptions(
         { connectionId, topic, err: (error as Error).message },
         'Exact refused a webhook subscription',
       );
-      await db.insert(webhookSubscriptions).values({ connectionId, topic, exactId: null });
+      await recordWebhookSubscription(db, { connectionId, topic, exactId: null });
     }
   }
   return made;

@@ -3,13 +3,11 @@ import {
   applyDeletions,
   type Database,
   type Deletion,
+  inSyncLock,
   listSyncStates,
-  loadSyncState,
   saveSyncState,
-  tryLockSync,
 } from '@exact-sync/db';
 import type { ExactClient } from '@exact-sync/exact';
-import { sql } from 'drizzle-orm';
 import { date, guid, rowVersion } from './exact-fields.ts';
 
 export interface DeletedRunResult {
@@ -51,9 +49,7 @@ export async function runDeletedSync(
   if (!(await initialSyncComplete(deps.db, connectionId))) return { ...result, outcome: 'waiting' };
 
   for (;;) {
-    const step = await deps.db.transaction(async (tx) => {
-      if (!(await tryLockSync(tx, connectionId, 'deleted'))) return undefined;
-      const state = await loadSyncState(tx, connectionId, 'deleted');
+    const step = await inSyncLock(deps.db, connectionId, 'deleted', async (tx, state) => {
       const page = await exact.deletedPage(
         state.nextUrl ? { next: state.nextUrl } : { timestamp: state.cursor },
         'sync',
@@ -73,7 +69,7 @@ export async function runDeletedSync(
         nextUrl: page.next,
         lastRunRecords: (state.nextUrl === null ? 0 : state.lastRunRecords) + deletions.length,
         lastError: null,
-        ...(done && { phase: 'incremental' as const, lastSuccessAt: sql`now()` }),
+        ...(done && { phase: 'incremental' as const, lastSuccessAt: 'now' }),
       });
       return { done, deletions: deletions.length, applied };
     });

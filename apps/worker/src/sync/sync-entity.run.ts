@@ -2,14 +2,14 @@ import type { EntityName } from '@exact-sync/core';
 import {
   countLiveRows,
   type Database,
-  loadSyncState,
+  dropPendingLink,
+  inSyncLock,
   saveSyncState,
   tombstoneUnseen,
-  tryLockSync,
+  transactionTime,
   upsertSyncedRows,
 } from '@exact-sync/db';
 import { type ExactClient, ExactValidationError } from '@exact-sync/exact';
-import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { dedupeById, ENTITY_MAPPINGS } from './entity-mappers.ts';
 
@@ -39,10 +39,9 @@ export async function runEntitySync(
   const mapping = ENTITY_MAPPINGS[entity];
   const result: SyncRunResult = { outcome: 'done', pages: 0, records: 0, tombstoned: 0 };
 
-  const step = (): Promise<PageStep> =>
-    deps.db.transaction(async (tx) => {
-      if (!(await tryLockSync(tx, connectionId, entity))) return { busy: true };
-      const state = await loadSyncState(tx, connectionId, entity);
+  // One page, in one transaction under the entity's lock; `busy` when another run holds the lock.
+  const step = async (): Promise<PageStep> => {
+    const stepped = await inSyncLock(deps.db, connectionId, entity, async (tx, state) => {
       const starting = state.nextUrl === null;
       const startsFull =
         starting && (state.fullResyncRequested > 0 || (state.cursor === 0n && state.phase === 'initial'));
@@ -66,24 +65,26 @@ export async function runEntitySync(
       if (done && fullRun) {
         // The run started in an earlier transaction, or in this one: rows seen by it carry a seen_at at or after
         // the start, so only rows Exact no longer has fall below it.
-        const startedAt = state.fullRunStartedAt ?? (await transactionStart(tx));
+        const startedAt = state.fullRunStartedAt ?? (await transactionTime(tx));
         tombstoned = await tombstoneUnseen(tx, entity, connectionId, startedAt);
       }
       await saveSyncState(tx, connectionId, entity, {
         cursor: highest,
         nextUrl: page.next,
-        fullRunStartedAt: done ? null : startsFull ? sql`now()` : state.fullRunStartedAt,
+        fullRunStartedAt: done ? null : startsFull ? 'now' : state.fullRunStartedAt,
         fullResyncRequested: startsFull ? 0 : state.fullResyncRequested,
         lastRunRecords: (starting ? 0 : state.lastRunRecords) + rows.length,
         lastError: null,
         ...(done && {
           phase: 'incremental' as const,
-          lastSuccessAt: sql`now()`,
+          lastSuccessAt: 'now',
           records: await countLiveRows(tx, entity, connectionId),
         }),
       });
-      return { busy: false, done, records: rows.length, tombstoned };
+      return { busy: false as const, done, records: rows.length, tombstoned };
     });
+    return stepped ?? { busy: true };
+  };
 
   for (;;) {
     let outcome: PageStep;
@@ -103,19 +104,4 @@ export async function runEntitySync(
     result.tombstoned += outcome.tombstoned;
     if (outcome.done) return result;
   }
-}
-
-async function transactionStart(tx: Parameters<Parameters<Database['transaction']>[0]>[0]): Promise<Date> {
-  const [row] = await tx.execute<{ started: Date }>(sql`select now() as started`);
-  if (!row) throw new Error('no transaction time');
-  return new Date(row.started);
-}
-
-async function dropPendingLink(db: Database, connectionId: string, entity: EntityName): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const state = await loadSyncState(tx, connectionId, entity);
-    if (state.nextUrl === null) return false;
-    await saveSyncState(tx, connectionId, entity, { nextUrl: null });
-    return true;
-  });
 }

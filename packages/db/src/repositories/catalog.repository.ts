@@ -1,9 +1,8 @@
-import { and, asc, eq, getTableColumns, gt, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, gt, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Executor } from '../client.ts';
 import { accounts, items, salesItemPrices, stockPositions } from '../schema/synced.ts';
-import { decodeCursor, encodeCursor, settled } from './keyset.ts';
-import { InvalidCursorError } from './orders.repository.ts';
+import { type FeedKey, type FeedPage, type FeedQuery, keysetPage, settled } from './keyset.ts';
 
 /** What a storefront asks of one synced dataset; the connection comes from its API key. */
 export interface CatalogQuery {
@@ -16,11 +15,6 @@ export interface CatalogQuery {
   limit: number;
   /** Changes younger than this are left for the next pull (see `settled`); code look-ups see everything. */
   settleMs: number;
-}
-
-export interface CatalogPage<R> {
-  data: R[];
-  nextCursor: string | null;
 }
 
 export type ItemRow = typeof items.$inferSelect;
@@ -43,86 +37,78 @@ export interface StockTotalRow {
 
 type CatalogTable = typeof items | typeof stockPositions | typeof salesItemPrices | typeof accounts;
 
-/** Filters of a feed page: the connection, code, change window (or live rows only) and the keyset position. */
-function feedFilter(table: CatalogTable, codeColumn: PgColumn, query: CatalogQuery): SQL | undefined {
+/** Reads a page of one synced dataset: the connection, its code or change window (or live rows only). */
+function catalogPage<R extends { updatedAt: Date; exactId: string }>(
+  table: CatalogTable,
+  codeColumn: PgColumn,
+  query: CatalogQuery,
+  read: (page: FeedQuery) => Promise<R[]>,
+): Promise<FeedPage<R>> {
+  const key: FeedKey<R> = {
+    updatedAt: table.updatedAt,
+    id: table.exactId,
+    positionOf: (row) => ({ updatedAt: row.updatedAt, id: row.exactId }),
+  };
   const filters: (SQL | undefined)[] = [eq(table.connectionId, query.connectionId)];
   if (query.code !== undefined) filters.push(eq(codeColumn, query.code));
   else filters.push(settled(table.updatedAt, query.settleMs));
   filters.push(query.updatedSince ? gt(table.updatedAt, query.updatedSince) : isNull(table.deletedAt));
-  if (query.cursor !== undefined) {
-    const position = decodeCursor(query.cursor);
-    // decodeCursor refuses ids that are not UUIDs: compared with a uuid column they would be a database error.
-    if (!position) {
-      throw new InvalidCursorError('cursor is not one this service handed out');
-    }
-    filters.push(
-      or(
-        gt(table.updatedAt, position.updatedAt),
-        and(eq(table.updatedAt, position.updatedAt), gt(table.exactId, position.id)),
-      ),
-    );
-  }
-  return and(...filters);
-}
-
-/** Cuts the one extra row fetched beyond the limit; its presence means another page follows. */
-function toPage<R extends { updatedAt: Date; exactId: string }>(rows: R[], limit: number): CatalogPage<R> {
-  const data = rows.slice(0, limit);
-  const last = data.at(-1);
-  const nextCursor =
-    rows.length > limit && last ? encodeCursor({ updatedAt: last.updatedAt, id: last.exactId }) : null;
-  return { data, nextCursor };
+  return keysetPage(key, { filters, cursor: query.cursor, limit: query.limit }, read);
 }
 
 /** A page of a connection's items in (updatedAt, exactId) order. */
-export async function listItems(db: Executor, query: CatalogQuery): Promise<CatalogPage<ItemRow>> {
-  const rows = await db
-    .select()
-    .from(items)
-    .where(feedFilter(items, items.code, query))
-    .orderBy(asc(items.updatedAt), asc(items.exactId))
-    .limit(query.limit + 1);
-  return toPage(rows, query.limit);
+export function listItems(db: Executor, query: CatalogQuery): Promise<FeedPage<ItemRow>> {
+  return catalogPage(items, items.code, query, ({ where, orderBy, limit }) =>
+    db
+      .select()
+      .from(items)
+      .where(where)
+      .orderBy(...orderBy)
+      .limit(limit),
+  );
 }
 
 /** A page of a connection's stock positions (one per item and warehouse); `code` is the item code. */
-export async function listStock(db: Executor, query: CatalogQuery): Promise<CatalogPage<StockRow>> {
-  const rows = await db
-    .select()
-    .from(stockPositions)
-    .where(feedFilter(stockPositions, stockPositions.itemCode, query))
-    .orderBy(asc(stockPositions.updatedAt), asc(stockPositions.exactId))
-    .limit(query.limit + 1);
-  return toPage(rows, query.limit);
+export function listStock(db: Executor, query: CatalogQuery): Promise<FeedPage<StockRow>> {
+  return catalogPage(stockPositions, stockPositions.itemCode, query, ({ where, orderBy, limit }) =>
+    db
+      .select()
+      .from(stockPositions)
+      .where(where)
+      .orderBy(...orderBy)
+      .limit(limit),
+  );
 }
 
 /** A page of sales prices; a customer-specific price carries its account's code when that account is synced. */
-export async function listPrices(db: Executor, query: CatalogQuery): Promise<CatalogPage<PriceRow>> {
-  const rows = await db
-    .select({ ...getTableColumns(salesItemPrices), accountCode: accounts.code })
-    .from(salesItemPrices)
-    .leftJoin(
-      accounts,
-      and(
-        eq(accounts.connectionId, salesItemPrices.connectionId),
-        eq(accounts.exactId, salesItemPrices.accountId),
-      ),
-    )
-    .where(feedFilter(salesItemPrices, salesItemPrices.itemCode, query))
-    .orderBy(asc(salesItemPrices.updatedAt), asc(salesItemPrices.exactId))
-    .limit(query.limit + 1);
-  return toPage(rows, query.limit);
+export function listPrices(db: Executor, query: CatalogQuery): Promise<FeedPage<PriceRow>> {
+  return catalogPage(salesItemPrices, salesItemPrices.itemCode, query, ({ where, orderBy, limit }) =>
+    db
+      .select({ ...getTableColumns(salesItemPrices), accountCode: accounts.code })
+      .from(salesItemPrices)
+      .leftJoin(
+        accounts,
+        and(
+          eq(accounts.connectionId, salesItemPrices.connectionId),
+          eq(accounts.exactId, salesItemPrices.accountId),
+        ),
+      )
+      .where(where)
+      .orderBy(...orderBy)
+      .limit(limit),
+  );
 }
 
 /** A page of a connection's accounts; `code` matches the trimmed account code. */
-export async function listAccounts(db: Executor, query: CatalogQuery): Promise<CatalogPage<AccountRow>> {
-  const rows = await db
-    .select()
-    .from(accounts)
-    .where(feedFilter(accounts, accounts.code, query))
-    .orderBy(asc(accounts.updatedAt), asc(accounts.exactId))
-    .limit(query.limit + 1);
-  return toPage(rows, query.limit);
+export function listAccounts(db: Executor, query: CatalogQuery): Promise<FeedPage<AccountRow>> {
+  return catalogPage(accounts, accounts.code, query, ({ where, orderBy, limit }) =>
+    db
+      .select()
+      .from(accounts)
+      .where(where)
+      .orderBy(...orderBy)
+      .limit(limit),
+  );
 }
 
 const total = (column: PgColumn) => sql<string>`coalesce(sum(${column}), 0)::text`;

@@ -1,4 +1,4 @@
-import { type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, or, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 
 /** Keyset position of a feed ordered by (updatedAt, id): opaque to clients, base64url of both parts. */
@@ -7,19 +7,76 @@ interface FeedPosition {
   readonly id: string;
 }
 
-export function encodeCursor(position: FeedPosition): string {
+/** A cursor this service did not hand out (altered, truncated, or from elsewhere). */
+export class InvalidCursorError extends Error {
+  override readonly name = 'InvalidCursorError';
+}
+
+/** One page of a feed; `nextCursor` is null on the last page. */
+export interface FeedPage<R> {
+  data: R[];
+  nextCursor: string | null;
+}
+
+/** The columns a feed is ordered by (change time, then a unique id that breaks ties) and a row's values of them. */
+export interface FeedKey<R> {
+  readonly updatedAt: PgColumn;
+  readonly id: PgColumn;
+  positionOf(row: R): FeedPosition;
+}
+
+/** What a feed's query is given: its filters with the cursor's position added, the order, and how many to read. */
+export interface FeedQuery {
+  where: SQL | undefined;
+  orderBy: [SQL, SQL];
+  limit: number;
+}
+
+function encodeCursor(position: FeedPosition): string {
   return Buffer.from(`${position.updatedAt.toISOString()}|${position.id}`).toString('base64url');
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Answers undefined for a cursor this service did not hand out, so the route can name the bad parameter. */
-export function decodeCursor(cursor: string): FeedPosition | undefined {
+// Ids that are not UUIDs are refused here: compared with a uuid column they would be a database error.
+function decodeCursor(cursor: string): FeedPosition {
   const [iso, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  if (!iso || !id || !UUID.test(id)) return undefined;
-  const updatedAt = new Date(iso);
-  if (Number.isNaN(updatedAt.getTime())) return undefined;
+  const updatedAt = new Date(iso ?? '');
+  if (!id || !UUID.test(id) || Number.isNaN(updatedAt.getTime())) {
+    throw new InvalidCursorError('cursor is not one this service handed out');
+  }
   return { updatedAt, id };
+}
+
+/**
+ * Reads one page of a feed ordered by (updatedAt, id), the one way every feed pages: rows after the cursor's
+ * position, one row beyond `limit` (its presence means another page follows), and the cursor of the last row
+ * returned. Throws InvalidCursorError for a cursor this service did not hand out.
+ */
+export async function keysetPage<R>(
+  key: FeedKey<R>,
+  page: { filters: (SQL | undefined)[]; cursor?: string | undefined; limit: number },
+  read: (query: FeedQuery) => Promise<R[]>,
+): Promise<FeedPage<R>> {
+  const filters = [...page.filters];
+  if (page.cursor !== undefined) {
+    const position = decodeCursor(page.cursor);
+    filters.push(
+      or(
+        gt(key.updatedAt, position.updatedAt),
+        and(eq(key.updatedAt, position.updatedAt), gt(key.id, position.id)),
+      ),
+    );
+  }
+  const rows = await read({
+    where: and(...filters),
+    orderBy: [asc(key.updatedAt), asc(key.id)],
+    limit: page.limit + 1,
+  });
+  const data = rows.slice(0, page.limit);
+  const last = data.at(-1);
+  const nextCursor = rows.length > page.limit && last ? encodeCursor(key.positionOf(last)) : null;
+  return { data, nextCursor };
 }
 
 /**

@@ -1,8 +1,9 @@
 import { type Channel, canTransition, type OrderStatus } from '@exact-sync/core';
-import { and, asc, eq, gt, inArray, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../client.ts';
+import { connections } from '../schema/connections.ts';
 import { type OrderCustomer, orderLines, orders } from '../schema/orders.ts';
-import { decodeCursor, encodeCursor, settled } from './keyset.ts';
+import { type FeedKey, type FeedPage, keysetPage, settled } from './keyset.ts';
 
 export type OrderRow = typeof orders.$inferSelect;
 type OrderLineRow = typeof orderLines.$inferSelect;
@@ -97,39 +98,28 @@ interface OrderFeedQuery {
   settleMs: number;
 }
 
-export class InvalidCursorError extends Error {
-  override readonly name = 'InvalidCursorError';
-}
+const orderFeedKey: FeedKey<OrderRow> = {
+  updatedAt: orders.updatedAt,
+  id: orders.id,
+  positionOf: (row) => row,
+};
 
 /** A page of orders by (updatedAt, id), so a storefront can follow every state change with `updated_since`. */
-export async function listOrders(
-  db: Executor,
-  query: OrderFeedQuery,
-): Promise<{ data: OrderWithLines[]; nextCursor: string | null }> {
+export async function listOrders(db: Executor, query: OrderFeedQuery): Promise<FeedPage<OrderWithLines>> {
   const filters: SQL[] = [settled(orders.updatedAt, query.settleMs)];
   if (query.connectionId) filters.push(eq(orders.connectionId, query.connectionId));
   if (query.channel) filters.push(eq(orders.channel, query.channel));
   if (query.status) filters.push(eq(orders.status, query.status));
   if (query.updatedSince) filters.push(gt(orders.updatedAt, query.updatedSince));
-  if (query.cursor) {
-    const position = decodeCursor(query.cursor);
-    if (!position) throw new InvalidCursorError('cursor is not one this service handed out');
-    const after = or(
-      gt(orders.updatedAt, position.updatedAt),
-      and(eq(orders.updatedAt, position.updatedAt), gt(orders.id, position.id)),
-    );
-    if (after) filters.push(after);
-  }
-  const rows = await db
-    .select()
-    .from(orders)
-    .where(and(...filters))
-    .orderBy(asc(orders.updatedAt), asc(orders.id))
-    .limit(query.limit + 1);
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
-  const nextCursor = rows.length > query.limit && last ? encodeCursor(last) : null;
-  return { data: await withLines(db, page), nextCursor };
+  const page = await keysetPage(orderFeedKey, { filters, cursor: query.cursor, limit: query.limit }, (q) =>
+    db
+      .select()
+      .from(orders)
+      .where(q.where)
+      .orderBy(...q.orderBy)
+      .limit(q.limit),
+  );
+  return { data: await withLines(db, page.data), nextCursor: page.nextCursor };
 }
 
 /** Column that records when an order entered each state. */
@@ -180,4 +170,50 @@ export async function markPostAttempt(db: Executor, id: string): Promise<void> {
     .update(orders)
     .set({ postAttempts: sql`${orders.postAttempts} + 1` })
     .where(eq(orders.id, id));
+}
+
+/** Orders of a connection not yet in Exact (accepted, submitting or failed): deleting the connection drops them. */
+export async function countOpenOrders(db: Executor, connectionId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(orders)
+    .where(
+      and(
+        eq(orders.connectionId, connectionId),
+        inArray(orders.status, ['accepted', 'submitting', 'failed']),
+      ),
+    );
+  return row?.n ?? 0;
+}
+
+/**
+ * Failed orders of these (active) connections that may be tried again: those that failed on their connection's
+ * side (cleared now that it is active), and those that failed on Exact's side before `failedBefore`.
+ */
+export async function retriableFailedOrders(
+  db: Executor,
+  input: { connectionIds: readonly string[]; failedBefore: Date },
+): Promise<string[]> {
+  if (input.connectionIds.length === 0) return [];
+  const rows = await db
+    .select({ id: orders.id })
+    .from(orders)
+    .where(
+      and(
+        eq(orders.status, 'failed'),
+        inArray(orders.connectionId, [...input.connectionIds]),
+        or(sql`${orders.statusReason} like 'connection%'`, lt(orders.failedAt, input.failedBefore)),
+      ),
+    );
+  return rows.map((row) => row.id);
+}
+
+/** Orders accepted or half-way submitted, of connections that still exist: the order lane's work in Postgres. */
+export async function openOrderIds(db: Executor): Promise<string[]> {
+  const rows = await db
+    .select({ id: orders.id })
+    .from(orders)
+    .innerJoin(connections, eq(connections.id, orders.connectionId))
+    .where(inArray(orders.status, ['accepted', 'submitting']));
+  return rows.map((row) => row.id);
 }

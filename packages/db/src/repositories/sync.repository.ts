@@ -1,7 +1,6 @@
 import type { EntityName } from '@exact-sync/core';
-import { and, eq, getTableColumns, inArray, isNull, lt, lte, type SQL, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, isNull, lt, lte, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../client.ts';
-import { syncState } from '../schema/sync-state.ts';
 import { accounts, items, salesItemPrices, stockPositions } from '../schema/synced.ts';
 
 /** The table that holds each synced entity. */
@@ -14,71 +13,9 @@ export const SYNC_TABLES = {
 
 type SyncTable = (typeof SYNC_TABLES)[EntityName];
 export type SyncRow<E extends EntityName> = (typeof SYNC_TABLES)[E]['$inferInsert'];
-export type SyncStateRow = typeof syncState.$inferSelect;
-export type SyncDataset = SyncStateRow['entity'];
 
 // Columns a sync run never copies from Exact's answer: the key, and what this service keeps itself.
 const LOCAL_COLUMNS = new Set(['connectionId', 'exactId', 'seenAt', 'updatedAt', 'deletedAt']);
-
-/**
- * Takes the lock of one (connection, dataset) for the current transaction, or answers false when another run
- * holds it. Every page of a run takes it anew, so two runs never interleave on one cursor.
- */
-export async function tryLockSync(
-  tx: Executor,
-  connectionId: string,
-  dataset: SyncDataset,
-): Promise<boolean> {
-  const key = `sync:${connectionId}:${dataset}`;
-  const [row] = await tx.execute<{ locked: boolean }>(
-    sql`select pg_try_advisory_xact_lock(hashtextextended(${key}, 0)) as locked`,
-  );
-  return row?.locked === true;
-}
-
-/** The state row of a dataset, created on first use. */
-export async function loadSyncState(
-  tx: Executor,
-  connectionId: string,
-  dataset: SyncDataset,
-): Promise<SyncStateRow> {
-  await tx.insert(syncState).values({ connectionId, entity: dataset }).onConflictDoNothing();
-  const [row] = await tx
-    .select()
-    .from(syncState)
-    .where(and(eq(syncState.connectionId, connectionId), eq(syncState.entity, dataset)));
-  if (!row) throw new Error(`sync state of ${dataset} vanished`);
-  return row;
-}
-
-export async function saveSyncState(
-  tx: Executor,
-  connectionId: string,
-  dataset: SyncDataset,
-  patch: { [K in keyof Omit<SyncStateRow, 'connectionId' | 'entity'>]?: SyncStateRow[K] | SQL },
-): Promise<void> {
-  await tx
-    .update(syncState)
-    .set({ ...patch, updatedAt: sql`now()` })
-    .where(and(eq(syncState.connectionId, connectionId), eq(syncState.entity, dataset)));
-}
-
-export async function listSyncStates(tx: Executor, connectionId: string): Promise<SyncStateRow[]> {
-  return tx.select().from(syncState).where(eq(syncState.connectionId, connectionId));
-}
-
-/** Asks for a full resync of the given entities at their next run (the flag survives a busy or lost job). */
-export async function requestFullResync(
-  tx: Executor,
-  connectionId: string,
-  entities: readonly EntityName[],
-): Promise<void> {
-  for (const entity of entities) await loadSyncState(tx, connectionId, entity);
-  await tx
-    .update(syncState)
-    .set({ fullResyncRequested: 1, updatedAt: sql`now()` })
-    .where(and(eq(syncState.connectionId, connectionId), inArray(syncState.entity, [...entities])));
-}
 
 /**
  * Upserts one page of an entity. A row changes only when Exact's Timestamp is not older than the stored one,

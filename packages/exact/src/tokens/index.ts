@@ -13,3 +13,4 @@ export {
 } from './token-errors.ts';
 export { createTokenManager, type TokenManager } from './token-manager.ts';
 export { DEFAULT_TOKEN_POLICY } from './token-policy.ts';
+export type { TokenRow, TokenStore } from './token-store.ts';

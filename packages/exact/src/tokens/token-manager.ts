@@ -1,5 +1,4 @@
 import { mayAuthorize } from '@exact-sync/core';
-import type { Database } from '@exact-sync/db';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../exact-call.ts';
 import type { TokenProvider } from '../token-provider.ts';
@@ -30,17 +29,11 @@ import {
   type TokenRequest,
   type TokenTimes,
 } from './token-policy.ts';
-import {
-  connectionsIssuedBefore,
-  markNeedsReauth,
-  readTokenRow,
-  saveTokens,
-  type TokenRow,
-  withLockedRow,
-} from './token-store.ts';
+import type { LockedTokenWrites, TokenRow, TokenStore } from './token-store.ts';
 
 export interface TokenManagerDeps {
-  db: Database;
+  /** Where the encrypted tokens live, and the lock every process takes before it refreshes them. */
+  store: TokenStore;
   /** Issue and expiry times come from here, so tests can use the simulator's clock. */
   clock: Clock;
   /** TOKEN_ENCRYPTION_KEY: 64 hex characters, base64 of 32 bytes, or the bytes. */
@@ -99,7 +92,7 @@ export function createTokenManager(deps: TokenManagerDeps, options: TokenManager
   const policy: TokenPolicy = { ...DEFAULT_TOKEN_POLICY, ...definedOnly(options) };
   const lockTimeoutMs = options.lockTimeoutMs ?? 30_000;
   const cipher = createTokenCipher(deps.encryptionKey);
-  const { clock, db, logger } = deps;
+  const { clock, store, logger } = deps;
   const oauthClient = (baseUrl: string): OAuthClient => ({
     baseUrl,
     clientId: deps.clientId,
@@ -136,8 +129,20 @@ export function createTokenManager(deps: TokenManagerDeps, options: TokenManager
     return { times, accessTokenEnc: row.accessTokenEnc, refreshTokenEnc: row.refreshTokenEnc };
   }
 
+  /** Runs `work` under the connection's row lock; waiting longer than `lockTimeoutMs` is a failure to retry. */
+  async function withLock<T>(
+    id: string,
+    work: (writes: LockedTokenWrites, row: TokenRow | undefined) => Promise<T>,
+  ): Promise<T> {
+    const result = await store.withLockedRow(id, lockTimeoutMs, work);
+    if (!result.locked) {
+      throw new TokenRefreshFailedError(`connection ${id}: another process holds the token lock; try again`);
+    }
+    return result.value;
+  }
+
   async function refreshLocked(id: string, request: TokenRequest): Promise<Fresh> {
-    const outcome = await withLockedRow(db, id, lockTimeoutMs, async (tx, row): Promise<Outcome> => {
+    const outcome = await withLock(id, async (writes, row): Promise<Outcome> => {
       const current = usable(id, row);
       const stored = cipher.decrypt(current.accessTokenEnc, accessContext(id));
       const now = clock.now();
@@ -145,7 +150,7 @@ export function createTokenManager(deps: TokenManagerDeps, options: TokenManager
         return { token: stored, refreshed: false };
       if (refreshTokenExpired(current.times, now, policy)) {
         const reason = 'refresh token expired (unused for 30 days); authorize again';
-        await markNeedsReauth(tx, id, reason);
+        await writes.markNeedsReauth(reason);
         return { reauth: reason };
       }
       const earliest = earliestRefreshAt(current.times, policy);
@@ -161,10 +166,10 @@ export function createTokenManager(deps: TokenManagerDeps, options: TokenManager
         if (kind === 'too_early') throw new TokenRefreshTooEarlyError(id, Math.max(earliest, now + 60_000));
         if (kind === 'other') throw new TokenRefreshFailedError(`connection ${id}: ${error.message}`);
         const reason = `Exact refused the refresh token (${error.error}: ${error.description || 'no description'}); authorize again`;
-        await markNeedsReauth(tx, id, reason);
+        await writes.markNeedsReauth(reason);
         return { reauth: reason };
       }
-      await saveTokens(tx, id, encrypt(id, tokens, now));
+      await writes.saveTokens(encrypt(id, tokens, now));
       return { token: tokens.accessToken, refreshed: true };
     });
     if ('reauth' in outcome) {
@@ -180,7 +185,7 @@ export function createTokenManager(deps: TokenManagerDeps, options: TokenManager
     providerFor(connectionId) {
       return {
         async accessToken() {
-          const current = usable(connectionId, await readTokenRow(db, connectionId));
+          const current = usable(connectionId, await store.readTokenRow(connectionId));
           const stored = cipher.decrypt(current.accessTokenEnc, accessContext(connectionId));
           if (!shouldRefresh(current.times, stored, clock.now(), { kind: 'current' }, policy)) return stored;
           return (await refreshLocked(connectionId, { kind: 'current' })).token;
@@ -192,7 +197,7 @@ export function createTokenManager(deps: TokenManagerDeps, options: TokenManager
     },
 
     async completeAuthorization({ connectionId, code, redirectUri }) {
-      const row = await readTokenRow(db, connectionId);
+      const row = await store.readTokenRow(connectionId);
       if (!row) throw new ConnectionNotFoundError(connectionId);
       if (!mayAuthorize(row)) throw new ConnectionNotAuthorizableError(connectionId);
       const requestedAt = clock.now();
@@ -206,13 +211,13 @@ export function createTokenManager(deps: TokenManagerDeps, options: TokenManager
       if (row.division !== null && row.division !== current) {
         throw new DivisionMismatchError(connectionId, row.division, current);
       }
-      await withLockedRow(db, connectionId, lockTimeoutMs, async (tx, locked) => {
+      await withLock(connectionId, async (writes, locked) => {
         if (!locked) throw new ConnectionNotFoundError(connectionId);
         if (!mayAuthorize(locked)) throw new ConnectionNotAuthorizableError(connectionId);
         if (locked.division !== null && locked.division !== current) {
           throw new DivisionMismatchError(connectionId, locked.division, current);
         }
-        await saveTokens(tx, connectionId, encrypt(connectionId, tokens, requestedAt), {
+        await writes.saveTokens(encrypt(connectionId, tokens, requestedAt), {
           status: 'active',
           ...(locked.division === null && { division: current }),
         });
@@ -223,7 +228,7 @@ export function createTokenManager(deps: TokenManagerDeps, options: TokenManager
 
     async refreshIdle(input = {}) {
       const before = clock.now() - (input.olderThanMs ?? options.idleRefreshAfterMs ?? 86_400_000);
-      const ids = await connectionsIssuedBefore(db, new Date(before));
+      const ids = await store.connectionsIssuedBefore(new Date(before));
       const summary: IdleRefreshSummary = { refreshed: 0, skipped: 0, needsReauth: [], failed: [] };
       for (const id of ids) {
         try {

@@ -1,10 +1,3 @@
-import { connections, type Database } from '@exact-sync/db';
-import { and, eq, lt, sql } from 'drizzle-orm';
-import { TokenRefreshFailedError } from './token-errors.ts';
-
-type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
-type Queryable = Pick<Database, 'select' | 'update'>;
-
 /** The columns of a connection the token manager works with. */
 export interface TokenRow {
   id: string;
@@ -20,111 +13,46 @@ export interface TokenRow {
   reauthorizeRequestedAt: Date | null;
 }
 
-const columns = {
-  id: connections.id,
-  status: connections.status,
-  statusReason: connections.statusReason,
-  exactBaseUrl: connections.exactBaseUrl,
-  division: connections.division,
-  accessTokenEnc: connections.accessTokenEnc,
-  refreshTokenEnc: connections.refreshTokenEnc,
-  accessTokenExpiresAt: connections.accessTokenExpiresAt,
-  tokenIssuedAt: connections.tokenIssuedAt,
-  refreshTokenIssuedAt: connections.refreshTokenIssuedAt,
-  reauthorizeRequestedAt: connections.reauthorizeRequestedAt,
-};
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export async function readTokenRow(db: Queryable, id: string): Promise<TokenRow | undefined> {
-  if (!UUID.test(id)) return undefined;
-  const [row] = await db.select(columns).from(connections).where(eq(connections.id, id)).limit(1);
-  return row;
-}
-
-/**
- * Runs `work` holding the connection's row lock (`SELECT … FOR UPDATE`), which every process takes before it
- * refreshes or stores tokens: the row read inside is the latest committed one. Waiting is bounded by `lockTimeoutMs`.
- */
-export async function withLockedRow<T>(
-  db: Database,
-  id: string,
-  lockTimeoutMs: number,
-  work: (tx: Transaction, row: TokenRow | undefined) => Promise<T>,
-): Promise<T> {
-  try {
-    return await db.transaction(async (tx) => {
-      await tx.execute(sql.raw(`set local lock_timeout = ${Math.max(1, Math.round(lockTimeoutMs))}`));
-      const row = UUID.test(id)
-        ? (await tx.select(columns).from(connections).where(eq(connections.id, id)).for('update'))[0]
-        : undefined;
-      return await work(tx, row);
-    });
-  } catch (error) {
-    if (isLockTimeout(error)) {
-      throw new TokenRefreshFailedError(`connection ${id}: another process holds the token lock; try again`);
-    }
-    throw error;
-  }
-}
-
-/** Postgres `lock_not_available` (55P03), directly or as the cause of drizzle's query error. */
-function isLockTimeout(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 3; e = (e as { cause?: unknown }).cause, depth += 1) {
-    if ((e as { code?: unknown }).code === '55P03') return true;
-  }
-  return false;
-}
-
-export interface StoredTokens {
+/** Both tokens of a connection, encrypted, with the times that decide when to refresh. */
+interface StoredTokens {
   accessTokenEnc: string;
   refreshTokenEnc: string;
   issuedAt: Date;
   expiresAt: Date;
 }
 
-/** Replaces both tokens at once: the rotated refresh token is never stored apart from its access token. */
-export async function saveTokens(
-  db: Queryable,
-  id: string,
-  tokens: StoredTokens,
-  extra: { status?: 'active'; division?: number } = {},
-): Promise<void> {
-  await db
-    .update(connections)
-    .set({
-      accessTokenEnc: tokens.accessTokenEnc,
-      refreshTokenEnc: tokens.refreshTokenEnc,
-      tokenIssuedAt: tokens.issuedAt,
-      accessTokenExpiresAt: tokens.expiresAt,
-      refreshTokenIssuedAt: tokens.issuedAt,
-      ...(extra.status ? { status: extra.status, statusReason: null, reauthorizeRequestedAt: null } : {}),
-      ...(extra.division !== undefined ? { division: extra.division } : {}),
-      updatedAt: sql`now()`,
-    })
-    .where(eq(connections.id, id));
+/** Writes to the locked connection, made in the lock's transaction. */
+export interface LockedTokenWrites {
+  /**
+   * Replaces both tokens at once (the rotated refresh token is never stored apart from its access token);
+   * `status: 'active'` also clears the status reason and a pending reauthorization request.
+   */
+  saveTokens(tokens: StoredTokens, extra?: { status?: 'active'; division?: number }): Promise<void>;
+  /** Moves the connection to `needs_reauth` with `reason` and forgets its dead tokens. */
+  markNeedsReauth(reason: string): Promise<void>;
 }
 
-/** Moves the connection to `needs_reauth` and forgets its dead tokens. */
-export async function markNeedsReauth(db: Queryable, id: string, reason: string): Promise<void> {
-  await db
-    .update(connections)
-    .set({
-      status: 'needs_reauth',
-      statusReason: reason,
-      accessTokenEnc: null,
-      refreshTokenEnc: null,
-      accessTokenExpiresAt: null,
-      updatedAt: sql`now()`,
-    })
-    .where(eq(connections.id, id));
-}
+/** The outcome of `withLockedRow`: the work's answer, or `locked: false` when the lock was not had in time. */
+type LockedResult<T> = { locked: true; value: T } | { locked: false };
 
-/** Active connections whose refresh token was issued before `before`: the idle refresh's work list. */
-export async function connectionsIssuedBefore(db: Queryable, before: Date): Promise<string[]> {
-  const rows = await db
-    .select({ id: connections.id })
-    .from(connections)
-    .where(and(eq(connections.status, 'active'), lt(connections.refreshTokenIssuedAt, before)));
-  return rows.map((r) => r.id);
+/**
+ * Where the token manager keeps tokens (in this service: the `connections` table, see @exact-sync/db). Every
+ * process that refreshes or stores a connection's tokens first takes that connection's lock, so refreshes never
+ * race and the rotated refresh token is never lost.
+ */
+export interface TokenStore {
+  /** The connection's token row as last committed, or undefined when there is none (or the id is not a UUID). */
+  readTokenRow(connectionId: string): Promise<TokenRow | undefined>;
+  /**
+   * Runs `work` holding the connection's row lock, with the row as read inside the lock (the latest committed one),
+   * in one transaction with the writes it makes. Answers `{ locked: false }` when another process held the lock
+   * longer than `lockTimeoutMs`.
+   */
+  withLockedRow<T>(
+    connectionId: string,
+    lockTimeoutMs: number,
+    work: (writes: LockedTokenWrites, row: TokenRow | undefined) => Promise<T>,
+  ): Promise<LockedResult<T>>;
+  /** Active connections whose refresh token was issued before `before`: the idle refresh's work list. */
+  connectionsIssuedBefore(before: Date): Promise<string[]>;
 }

@@ -1,0 +1,94 @@
+import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
+import type { Executor } from '../client.ts';
+import { type ChannelsSettings, connections } from '../schema/connections.ts';
+
+export type ConnectionRow = typeof connections.$inferSelect;
+
+/** The connection with this id, or undefined. */
+export async function findConnection(db: Executor, id: string): Promise<ConnectionRow | undefined> {
+  const [row] = await db.select().from(connections).where(eq(connections.id, id));
+  return row;
+}
+
+/** Every connection, oldest first. */
+export async function listConnections(db: Executor): Promise<ConnectionRow[]> {
+  return db.select().from(connections).orderBy(asc(connections.createdAt), asc(connections.id));
+}
+
+/** A new connection, `pending` until a person authorizes it in Exact. */
+export async function createConnection(
+  db: Executor,
+  input: { name: string; exactBaseUrl: string; division?: number | undefined },
+): Promise<ConnectionRow> {
+  const [row] = await db.insert(connections).values(input).returning();
+  if (!row) throw new Error('insert returned no row');
+  return row;
+}
+
+/** What an operator may change of a connection; each channel named replaces that channel's settings only. */
+export interface ConnectionChanges {
+  name?: string | undefined;
+  paused?: boolean | undefined;
+  channels?: ChannelsSettings | undefined;
+}
+
+/** Applies `changes` and answers the updated row, or undefined when the connection does not exist. */
+export async function updateConnection(
+  db: Executor,
+  id: string,
+  changes: ConnectionChanges,
+): Promise<ConnectionRow | undefined> {
+  const { name, paused, channels } = changes;
+  const [row] = await db
+    .update(connections)
+    .set({
+      ...(name !== undefined ? { name } : {}),
+      ...(paused !== undefined ? { paused } : {}),
+      // A jsonb merge: the channel not named keeps its settings.
+      ...(channels ? { channels: sql`${connections.channels} || ${JSON.stringify(channels)}::jsonb` } : {}),
+      updatedAt: sql`now()`,
+    })
+    .where(eq(connections.id, id))
+    .returning();
+  return row;
+}
+
+/** Deletes a connection; its keys, orders, sync state and synced rows go with it (foreign keys cascade). */
+export async function deleteConnection(db: Executor, id: string): Promise<void> {
+  await db.delete(connections).where(eq(connections.id, id));
+}
+
+/** A connection that may call Exact now, with what its rate budget is keyed by. */
+export interface ActiveConnection {
+  id: string;
+  exactBaseUrl: string;
+  division: number;
+}
+
+/** Connections that may call Exact now: authorized, with a division, not paused. */
+export async function listActiveConnections(db: Executor): Promise<ActiveConnection[]> {
+  const rows = await db
+    .select({ id: connections.id, exactBaseUrl: connections.exactBaseUrl, division: connections.division })
+    .from(connections)
+    .where(
+      and(eq(connections.status, 'active'), eq(connections.paused, false), isNotNull(connections.division)),
+    );
+  return rows.flatMap((row) => (row.division === null ? [] : [{ ...row, division: row.division }]));
+}
+
+/** Active, unpaused connections to one division number (on whichever Exact host): webhook deliveries' targets. */
+export async function connectionsOfDivision(
+  db: Executor,
+  division: number,
+): Promise<{ id: string; exactBaseUrl: string }[]> {
+  return db
+    .select({ id: connections.id, exactBaseUrl: connections.exactBaseUrl })
+    .from(connections)
+    .where(
+      and(
+        eq(connections.division, division),
+        eq(connections.status, 'active'),
+        eq(connections.paused, false),
+      ),
+    );
+}

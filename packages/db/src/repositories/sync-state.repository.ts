@@ -1,0 +1,151 @@
+import type { EntityName } from '@exact-sync/core';
+import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import type { Database, Executor, Transaction } from '../client.ts';
+import { connections } from '../schema/connections.ts';
+import { syncState } from '../schema/sync-state.ts';
+
+export type SyncStateRow = typeof syncState.$inferSelect;
+export type SyncDataset = SyncStateRow['entity'];
+
+type TimeColumn = 'fullRunStartedAt' | 'lastSuccessAt' | 'lastErrorAt';
+
+/**
+ * Changes to a dataset's state. A time given as `'now'` is the start of the current transaction (Postgres
+ * `now()`): every statement of a page's transaction then stamps the same time.
+ */
+export type SyncStatePatch = {
+  [K in keyof Omit<SyncStateRow, 'connectionId' | 'entity' | 'updatedAt'>]?: K extends TimeColumn
+    ? SyncStateRow[K] | 'now'
+    : SyncStateRow[K];
+};
+
+/**
+ * Takes the lock of one (connection, dataset) for the current transaction, or answers false when another run
+ * holds it. Every page of a run takes it anew, so two runs never interleave on one cursor.
+ */
+async function tryLockSync(tx: Executor, connectionId: string, dataset: SyncDataset): Promise<boolean> {
+  const key = `sync:${connectionId}:${dataset}`;
+  const [row] = await tx.execute<{ locked: boolean }>(
+    sql`select pg_try_advisory_xact_lock(hashtextextended(${key}, 0)) as locked`,
+  );
+  return row?.locked === true;
+}
+
+/** The state row of a dataset, created on first use. */
+async function loadSyncState(
+  tx: Executor,
+  connectionId: string,
+  dataset: SyncDataset,
+): Promise<SyncStateRow> {
+  await tx.insert(syncState).values({ connectionId, entity: dataset }).onConflictDoNothing();
+  const [row] = await tx
+    .select()
+    .from(syncState)
+    .where(and(eq(syncState.connectionId, connectionId), eq(syncState.entity, dataset)));
+  if (!row) throw new Error(`sync state of ${dataset} vanished`);
+  return row;
+}
+
+/**
+ * Runs `work` in one transaction that holds the dataset's sync lock, with the dataset's state as it is inside the
+ * lock; answers undefined, without running it, when another run holds the lock. A page and its cursor are written
+ * in that one transaction, so a crash resumes at the last committed page.
+ */
+export async function inSyncLock<T>(
+  db: Database,
+  connectionId: string,
+  dataset: SyncDataset,
+  work: (tx: Transaction, state: SyncStateRow) => Promise<T>,
+): Promise<T | undefined> {
+  return db.transaction(async (tx) => {
+    if (!(await tryLockSync(tx, connectionId, dataset))) return undefined;
+    return work(tx, await loadSyncState(tx, connectionId, dataset));
+  });
+}
+
+export async function saveSyncState(
+  tx: Executor,
+  connectionId: string,
+  dataset: SyncDataset,
+  patch: SyncStatePatch,
+): Promise<void> {
+  const set: Record<string, unknown> = { ...patch, updatedAt: sql`now()` };
+  for (const [column, value] of Object.entries(patch)) if (value === 'now') set[column] = sql`now()`;
+  await tx
+    .update(syncState)
+    .set(set as { [K in keyof SyncStateRow]?: SyncStateRow[K] | SQL })
+    .where(and(eq(syncState.connectionId, connectionId), eq(syncState.entity, dataset)));
+}
+
+/**
+ * Records why a run of a dataset failed. Its own transaction: the failed page's was rolled back, and on a first run
+ * with it the state row itself, so the row is created here when missing.
+ */
+export async function recordSyncError(
+  db: Database,
+  connectionId: string,
+  dataset: SyncDataset,
+  message: string,
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    await loadSyncState(tx, connectionId, dataset);
+    await saveSyncState(tx, connectionId, dataset, { lastError: message.slice(0, 500), lastErrorAt: 'now' });
+  });
+}
+
+/** When the current transaction started (Postgres `now()`), as the database keeps time. */
+export async function transactionTime(tx: Executor): Promise<Date> {
+  const [row] = await tx.execute<{ started: Date }>(sql`select now() as started`);
+  if (!row) throw new Error('no transaction time');
+  return new Date(row.started);
+}
+
+export async function listSyncStates(tx: Executor, connectionId: string): Promise<SyncStateRow[]> {
+  return tx.select().from(syncState).where(eq(syncState.connectionId, connectionId));
+}
+
+/** Asks for a full resync of the given entities at their next run (the flag survives a busy or lost job). */
+export async function requestFullResync(
+  tx: Executor,
+  connectionId: string,
+  entities: readonly EntityName[],
+): Promise<void> {
+  for (const entity of entities) await loadSyncState(tx, connectionId, entity);
+  await tx
+    .update(syncState)
+    .set({ fullResyncRequested: 1, updatedAt: sql`now()` })
+    .where(and(eq(syncState.connectionId, connectionId), inArray(syncState.entity, [...entities])));
+}
+
+/** Forgets the `__next` link of an unfinished run, so the next run starts from the stored cursor; false if none. */
+export async function dropPendingLink(
+  db: Database,
+  connectionId: string,
+  dataset: SyncDataset,
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const state = await loadSyncState(tx, connectionId, dataset);
+    if (state.nextUrl === null) return false;
+    await saveSyncState(tx, connectionId, dataset, { nextUrl: null });
+    return true;
+  });
+}
+
+/**
+ * After a division moved to another database (Exact restarts every Timestamp then), in one transaction: a full
+ * resync of every entity, the deletions chain from its start, and the move recorded so it is acted on once.
+ */
+export async function restartAfterDivisionMove(
+  db: Database,
+  connectionId: string,
+  input: { entities: readonly EntityName[]; movedAt: Date },
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    await requestFullResync(tx, connectionId, input.entities);
+    await saveSyncState(tx, connectionId, 'deleted', { cursor: 0n, nextUrl: null });
+    await tx
+      .update(connections)
+      .set({ divisionMoveDate: input.movedAt })
+      .where(eq(connections.id, connectionId));
+  });
+}
