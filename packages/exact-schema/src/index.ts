@@ -28,7 +28,7 @@ import {
 } from './sync-storefront.endpoints.ts';
 import { divisions, me } from './system.endpoints.ts';
 
-export type { EdmType, EndpointSchema, SchemaSource } from './edm.ts';
+export type { EdmType, EndpointSchema } from './edm.ts';
 export { DELETED_ENTITY_TYPES } from './sync-service.endpoints.ts';
 
 const ALL = [
