@@ -143,7 +143,11 @@ describe('the sync lane through real processes', () => {
   });
 
   it('ends with equality although the worker is SIGKILLed again and again during a full sync', async () => {
-    const id = await onboard(stack, { division: 100002 });
+    // current/Me must confirm the division: the simulator's user works in 100002 while it authorizes.
+    await stack.simControl.config({ userDivision: 100002 });
+    const id = await onboard(stack, { division: 100002 }).finally(() =>
+      stack.simControl.config({ userDivision: 0 }),
+    );
     secondConnection = id;
     for (let round = 0; round < 4; round++) {
       await new Promise((r) => setTimeout(r, 400 + Math.random() * 600));
