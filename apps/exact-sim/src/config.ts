@@ -39,6 +39,11 @@ export interface SimConfig {
   clients: SimClient[];
   /** CurrentDivision of `current/Me`; 0 means the first division. */
   userDivision: number;
+  /**
+   * Whether Edm.Int64 values (Timestamps) are sent as JSON strings, as Exact does for some: 'sometimes' (odd values)
+   * makes every page mix numbers and strings, so a client must cope with both.
+   */
+  timestampsAsStrings: 'never' | 'sometimes' | 'always';
 }
 
 export const DEFAULT_CONFIG: SimConfig = {
@@ -69,6 +74,7 @@ export const DEFAULT_CONFIG: SimConfig = {
     },
   ],
   userDivision: 0,
+  timestampsAsStrings: 'sometimes',
 };
 
 const positive = z.number().int().positive();
@@ -102,6 +108,7 @@ export const simConfigPatchSchema = z
       )
       .min(1),
     userDivision: nonNegative,
+    timestampsAsStrings: z.enum(['never', 'sometimes', 'always']),
   })
   .partial();
 

@@ -55,7 +55,7 @@ function mutate(state: SimState, store: DivisionStore, body: unknown): Reply {
   return ok({ created: changes.created, updated: changes.updated, deleted: changes.deleted });
 }
 
-/** The live dataset, mutations, division moves and the orders received. */
+/** The live dataset, mutations, division moves and HR (un)links, and the orders received. */
 export const controlDataRoutes: ControlRoute[] = [
   {
     method: 'GET',
@@ -80,6 +80,19 @@ export const controlDataRoutes: ControlRoute[] = [
       withStore(state, req.params[0], (store) => {
         store.move(state.clock.now());
         return ok({ division: store.division, moveDate: store.moveDate, lastTimestamp: store.lastTimestamp });
+      }),
+  },
+  {
+    method: 'POST',
+    pattern: /^\/_sim\/divisions\/([^/]+)\/hr-link$/,
+    handler: (state, req) =>
+      withStore(state, req.params[0], (store) => {
+        store.relinkHr(state.clock.now());
+        return ok({
+          division: store.division,
+          hrLinkDate: store.hrLinkDate,
+          lastTimestamp: store.lastTimestamp,
+        });
       }),
   },
   {

@@ -1,3 +1,4 @@
+import type { EndpointPath } from '@exact-sync/exact-schema';
 import { type ApiRequest, divisionUrl, withParam } from './api-types.ts';
 import { exactError, type Reply } from './http.ts';
 import {
@@ -8,7 +9,10 @@ import {
   parseGuidKey,
   parseSelect,
   project,
+  requireFields,
 } from './odata.ts';
+import type { SimState } from './state.ts';
+import { wireFormat } from './wire.ts';
 
 type Row = object;
 const field = (row: Row, name: string): unknown => (row as Record<string, unknown>)[name];
@@ -17,17 +21,17 @@ const field = (row: Row, name: string): unknown => (row as Record<string, unknow
 export interface CrudSource {
   /** Path under the division, e.g. `crm/Accounts`. */
   path: string;
+  /** The endpoint in the schema (field types for the wire format). */
+  schemaPath: EndpointPath;
   odataType: string;
   idField: string;
   fields: readonly string[];
   all(): Iterable<Row>;
   byId(id: string): Row | undefined;
-  /** Targeted lookup for `Code eq '…'` (Accounts: padding trimmed). */
+  /** Targeted lookup for `Code eq '…'`, exactly as stored (an account code with its padding). */
   byCode?(code: string): Row | undefined;
   /** Exact refuses unfiltered lists on some endpoints. */
   mandatoryFilter: boolean;
-  /** Account codes compare without their padding. */
-  trimCode?: boolean;
 }
 
 const MANDATORY_FILTER_MESSAGE =
@@ -48,34 +52,22 @@ function candidates(source: CrudSource, terms: Comparison[]): Iterable<Row> {
   return source.all();
 }
 
-function accept(source: CrudSource, row: Row, terms: Comparison[]): boolean {
-  for (const term of terms) {
-    let value = field(row, term.field);
-    let wanted = term;
-    if (
-      source.trimCode &&
-      term.field === 'Code' &&
-      typeof value === 'string' &&
-      typeof term.value === 'string'
-    ) {
-      value = value.trim();
-      wanted = { ...term, value: term.value.trim() };
-    }
-    if (!matches(value, wanted)) return false;
-  }
-  return true;
+function accept(row: Row, terms: Comparison[]): boolean {
+  return terms.every((term) => matches(field(row, term.field), term));
 }
 
 /** A CRUD collection GET: `$filter` (conjunctions), `$select`, `$top`, 60 per page with `$skiptoken=guid'…'`. */
-export function listReply(req: ApiRequest, source: CrudSource, pageSize: number): Reply {
+export function listReply(state: SimState, req: ApiRequest, source: CrudSource): Reply {
+  const pageSize = state.config.crudPageSize;
   const filterText = req.query.get('$filter');
   if (source.mandatoryFilter && (filterText === null || filterText.trim() === '')) {
     return exactError(400, MANDATORY_FILTER_MESSAGE);
   }
   const terms = filterText ? parseFilter(filterText) : [];
-  for (const term of terms) {
-    if (!source.fields.includes(term.field)) throw new ODataError(`Property '${term.field}' does not exist.`);
-  }
+  requireFields(
+    terms.map((t) => t.field),
+    source.fields,
+  );
   const select = parseSelect(req.query.get('$select'), source.fields, false) ?? source.fields;
   const token = req.query.get('$skiptoken');
   const after = token === null ? '' : parseGuidKey(token);
@@ -86,14 +78,15 @@ export function listReply(req: ApiRequest, source: CrudSource, pageSize: number)
   const id = source.idField;
   const rows: Row[] = [];
   for (const row of candidates(source, terms)) {
-    if (String(field(row, id)) > after && accept(source, row, terms)) rows.push(row);
+    if (String(field(row, id)) > after && accept(row, terms)) rows.push(row);
   }
   rows.sort((a, b) => (String(field(a, id)) < String(field(b, id)) ? -1 : 1));
   const limit = Math.min(top ?? pageSize, pageSize);
   const base = divisionUrl(req, source.path);
   const page = rows.slice(0, limit);
+  const wire = wireFormat(source.schemaPath, state.config);
   const results = page.map((row) =>
-    project(row, select, `${base}(guid'${String(field(row, id))}')`, source.odataType),
+    project(row, select, `${base}(guid'${String(field(row, id))}')`, source.odataType, wire),
   );
   const d: { results: unknown[]; __next?: string } = { results };
   const last = page[page.length - 1];
@@ -104,11 +97,12 @@ export function listReply(req: ApiRequest, source: CrudSource, pageSize: number)
 }
 
 /** A GET of one record, `Entity(guid'…')`. */
-export function singleReply(req: ApiRequest, source: CrudSource): Reply {
+export function singleReply(state: SimState, req: ApiRequest, source: CrudSource): Reply {
   const id = parseGuidKey(req.key ?? '');
   const row = source.byId(id);
   if (!row) return exactError(404, 'Record not found.');
   const select = parseSelect(req.query.get('$select'), source.fields, false) ?? source.fields;
   const uri = `${divisionUrl(req, source.path)}(guid'${id}')`;
-  return { status: 200, body: { d: project(row, select, uri, source.odataType) } };
+  const wire = wireFormat(source.schemaPath, state.config);
+  return { status: 200, body: { d: project(row, select, uri, source.odataType, wire) } };
 }

@@ -2,6 +2,7 @@ import type { ApiRequest, ApiRoute } from './api-types.ts';
 import { type CrudSource, listReply, singleReply } from './crud-query.ts';
 import { ENTITIES } from './dataset/entities.ts';
 import type { EntityName } from './dataset/types.ts';
+import { fieldsOf } from './wire.ts';
 
 const PATHS = { items: 'logistics/Items', accounts: 'crm/Accounts' } as const;
 
@@ -13,15 +14,16 @@ function source(req: ApiRequest, entity: 'items' | 'accounts'): CrudSource {
     odataType: ENTITIES[entity].odataType,
     idField: 'ID',
     // The plain endpoints have no Timestamp: that row version lives on the sync endpoints only.
-    fields: ENTITIES[entity].fields.filter((f) => f !== 'Timestamp'),
+    schemaPath: PATHS[entity],
+    fields: fieldsOf(PATHS[entity]),
     all: () => table.values(),
     byId: (id) => table.get(id),
+    // Codes match as stored: an account code only in its padded 18-character form, as on Exact.
     byCode: (code) => {
-      const id = codes.get(code.trim().toLowerCase());
+      const id = codes.get(code.toLowerCase());
       return id === undefined ? undefined : table.get(id);
     },
     mandatoryFilter: true,
-    trimCode: entity === 'accounts',
   };
 }
 
@@ -32,8 +34,8 @@ function route(entity: 'items' | 'accounts'): ApiRoute {
     handlers: {
       GET: (state, req) =>
         req.key === null
-          ? listReply(req, source(req, entity), state.config.crudPageSize)
-          : singleReply(req, source(req, entity)),
+          ? listReply(state, req, source(req, entity))
+          : singleReply(state, req, source(req, entity)),
     },
   };
 }

@@ -1,63 +1,64 @@
-import { type ApiRoute, divisionUrl } from './api-types.ts';
+import { type ApiRequest, type ApiRoute, divisionUrl, withParam } from './api-types.ts';
+import type { DivisionStore } from './dataset/division-store.ts';
 import { exactError, type Reply } from './http.ts';
-import { edmDate, ODataError, parseSelect, project } from './odata.ts';
+import { edmDate, matches, ODataError, parseFilter, parseSelect, project, requireFields } from './odata.ts';
 import type { SimState } from './state.ts';
 import type { AccessGrant } from './tokens.ts';
+import { fieldsOf, wireFormat } from './wire.ts';
 
-const DIVISION_FIELDS = [
-  'Code',
-  'Description',
-  'HID',
-  'Country',
-  'Currency',
-  'Current',
-  'Main',
-  'Status',
-  'DivisionMoveDate',
-] as const;
+const DIVISIONS = 'system/Divisions';
+const DIVISION_FIELDS = fieldsOf(DIVISIONS);
+const DIVISION_TYPE = 'Exact.Web.Api.Models.System.Division';
 
-/** `system/Divisions`: the divisions of the license, with `DivisionMoveDate` set once a division moved. */
+/** One division in Exact's field names (those the simulator does not model come back null). */
+function divisionRecord(store: DivisionStore, index: number, current: number): Record<string, unknown> {
+  return {
+    Code: store.division,
+    Description: store.description,
+    Hid: store.division,
+    IsMainDivision: index === 0,
+    Current: store.division === current,
+    Status: 1,
+    Country: 'NL',
+    Currency: 'EUR',
+    DivisionMoveDate: store.moveDate === null ? null : edmDate(store.moveDate),
+    DivisionHRLinkUnlinkDate: store.hrLinkDate === null ? null : edmDate(store.hrLinkDate),
+  };
+}
+
+/** `system/Divisions`: `$filter` (e.g. `Code eq 123`), `$select`, 60 per page with `$skiptoken=<Code>`. */
+function listDivisions(state: SimState, req: ApiRequest): Reply {
+  const select = parseSelect(req.query.get('$select'), DIVISION_FIELDS, false) ?? DIVISION_FIELDS;
+  const filterText = req.query.get('$filter');
+  const terms = filterText ? parseFilter(filterText) : [];
+  requireFields(
+    terms.map((t) => t.field),
+    DIVISION_FIELDS,
+  );
+  const token = req.query.get('$skiptoken');
+  const after = token === null ? 0 : Number(token);
+  if (!Number.isSafeInteger(after)) throw new ODataError('The $skiptoken is not valid.');
+  const rows = [...state.divisions.values()]
+    .map((store, i) => divisionRecord(store, i, req.division))
+    .filter((r) => Number(r.Code) > after && terms.every((t) => matches(r[t.field] ?? null, t)))
+    .sort((a, b) => Number(a.Code) - Number(b.Code));
+  const page = rows.slice(0, state.config.crudPageSize);
+  const base = divisionUrl(req, DIVISIONS);
+  const wire = wireFormat(DIVISIONS, state.config);
+  const results = page.map((r) => project(r, select, `${base}(${String(r.Code)})`, DIVISION_TYPE, wire));
+  const d: { results: unknown[]; __next?: string } = { results };
+  const last = page[page.length - 1];
+  if (rows.length > page.length && last)
+    d.__next = `${base}?${withParam(req.query, '$skiptoken', String(last.Code))}`;
+  return { status: 200, raw: JSON.stringify({ d }) };
+}
+
+/** `system/Divisions`: the divisions of the license, with the move and HR (un)link dates once they happened. */
 export const divisionRoutes: ApiRoute[] = [
-  {
-    name: 'system/Divisions',
-    scope: 'other',
-    handlers: {
-      GET: (state, req) => {
-        const select = parseSelect(req.query.get('$select'), DIVISION_FIELDS, false) ?? DIVISION_FIELDS;
-        const base = divisionUrl(req, 'system/Divisions');
-        const results = [...state.divisions.values()].map((store, i) =>
-          project(
-            {
-              Code: store.division,
-              Description: store.description,
-              HID: store.division,
-              Country: 'NL',
-              Currency: 'EUR',
-              Current: store.division === req.division,
-              Main: i === 0,
-              Status: 1,
-              DivisionMoveDate: store.moveDate === null ? null : edmDate(store.moveDate),
-            },
-            select,
-            `${base}(${store.division})`,
-            'Exact.Web.Api.Models.System.Division',
-          ),
-        );
-        return { status: 200, body: { d: { results } } };
-      },
-    },
-  },
+  { name: DIVISIONS, scope: 'other', handlers: { GET: listDivisions } },
 ];
 
-const ME_FIELDS = [
-  'CurrentDivision',
-  'UserID',
-  'UserName',
-  'FullName',
-  'Email',
-  'LanguageCode',
-  'DivisionCustomer',
-];
+const ME_FIELDS = fieldsOf('current/Me');
 
 /** `current/Me` (no division in the URL: never counted, no rate-limit headers). */
 export function meReply(
@@ -75,6 +76,8 @@ export function meReply(
       UserID: userId,
       UserName: 'sim.user',
       FullName: 'Simulated User',
+      FirstName: 'Simulated',
+      LastName: 'User',
       Email: 'sim.user@example.com',
       LanguageCode: 'en-GB',
       DivisionCustomer: userId,

@@ -1,3 +1,5 @@
+import { type WireFormat, wireValue } from './wire.ts';
+
 /** Small OData helpers: Exact's date format, `$filter` conjunctions, `$select` lists. */
 
 export const edmDate = (ms: number): string => `/Date(${ms})/`;
@@ -19,14 +21,19 @@ export interface Comparison {
   field: string;
   op: FilterOp;
   value: FilterValue;
-  kind: 'string' | 'guid' | 'number' | 'bool' | 'null';
+  kind: 'string' | 'guid' | 'number' | 'bool' | 'null' | 'date';
 }
 
 const TERM =
-  /^\s*([A-Za-z_][A-Za-z0-9_]*)\s+(eq|ne|gt|ge|lt|le)\s+(guid'[0-9a-fA-F-]{36}'|'(?:[^']|'')*'|-?\d+(?:\.\d+)?[LlMmDd]?|true|false|null)\s*/;
+  /^\s*([A-Za-z_][A-Za-z0-9_]*)\s+(eq|ne|gt|ge|lt|le)\s+(guid'[0-9a-fA-F-]{36}'|datetime'[0-9T:.-]{10,23}'|'(?:[^']|'')*'|-?\d+(?:\.\d+)?[LlMmDd]?|true|false|null)\s*/;
 
 function literal(token: string): Pick<Comparison, 'value' | 'kind'> {
   if (token.startsWith('guid')) return { value: token.slice(5, -1).toLowerCase(), kind: 'guid' };
+  if (token.startsWith('datetime')) {
+    const ms = Date.parse(`${token.slice(9, -1)}Z`);
+    if (Number.isNaN(ms)) throw new ODataError(`The date ${token.slice(0, 40)} is not valid.`);
+    return { value: ms, kind: 'date' };
+  }
   if (token.startsWith("'")) return { value: token.slice(1, -1).replaceAll("''", "'"), kind: 'string' };
   if (token === 'true' || token === 'false') return { value: token === 'true', kind: 'bool' };
   if (token === 'null') return { value: null, kind: 'null' };
@@ -52,7 +59,7 @@ export function parseFilter(text: string): Comparison[] {
 
 /** Compares one stored value with a filter term; string equality on Exact is case-insensitive. */
 export function matches(actual: unknown, term: Comparison): boolean {
-  let left: unknown = actual;
+  let left: unknown = term.kind === 'date' && typeof actual === 'string' ? parseEdmDate(actual) : actual;
   let right: unknown = term.value;
   if (typeof left === 'string' && typeof right === 'string') {
     left = left.toLowerCase();
@@ -89,8 +96,8 @@ export function parseSelect(
         throw new ODataError('$select=* is not allowed for this endpoint. Please specify the fields.');
       return null;
     }
-    if (!allowed.includes(field)) throw new ODataError(`Property '${field.slice(0, 100)}' does not exist.`);
   }
+  requireFields(fields, allowed);
   return [...new Set(fields)];
 }
 
@@ -101,15 +108,30 @@ export function parseGuidKey(key: string): string {
   return match[1].toLowerCase();
 }
 
-/** Builds one response record: `__metadata` first, then the selected fields. */
+/** Refuses a field the endpoint does not have, as Exact does (a 400 that counts toward the error budget). */
+export function requireFields(names: Iterable<string>, allowed: readonly string[]): void {
+  for (const name of names) {
+    if (!allowed.includes(name)) throw new ODataError(`Property '${name.slice(0, 100)}' does not exist.`);
+  }
+}
+
+/**
+ * Builds one response record: `__metadata` first, then the selected fields in Exact's wire types. A field the
+ * endpoint has but the simulator does not model comes back as null.
+ */
 export function project(
   record: object,
   fields: readonly string[],
   uri: string,
   type: string,
+  wire?: WireFormat,
 ): Record<string, unknown> {
   const source = record as Record<string, unknown>;
   const out: Record<string, unknown> = { __metadata: { uri, type } };
-  for (const field of fields) out[field] = source[field] ?? null;
+  for (const field of fields) {
+    out[field] = wire
+      ? wireValue(source[field], wire.types[field], wire.int64AsString)
+      : (source[field] ?? null);
+  }
   return out;
 }

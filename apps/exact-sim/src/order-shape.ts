@@ -4,26 +4,17 @@ import type { StoredOrder } from './orders-store.ts';
 export const ORDER_TYPE = 'Exact.Web.Api.Models.SalesOrder.SalesOrder';
 const LINE_TYPE = 'Exact.Web.Api.Models.SalesOrder.SalesOrderLine';
 
-export const ORDER_FIELDS = [
-  'OrderID',
-  'OrderNumber',
-  'Status',
-  'StatusDescription',
-  'YourRef',
-  'OrderedBy',
-  'OrderedByName',
-  'OrderDate',
-  'DeliveryDate',
-  'Description',
-  'AmountDC',
-  'Currency',
-  'Division',
-  'Created',
-  'SalesOrderLines',
-] as const;
-
-/** An order in Exact's JSON shape (without `__metadata`); `base` is `…/api/v1/{division}/`. */
-export function orderToApi(order: StoredOrder, base: string): Record<string, unknown> {
+/**
+ * An order in Exact's JSON shape (without `__metadata`); `base` is `…/api/v1/{division}/`. A GET answers the lines
+ * as a `__deferred` link, as Exact does for navigation properties; the POST answer (`Prefer: return=representation`)
+ * carries them in full, since no source settles what Exact sends there.
+ */
+export function orderToApi(
+  order: StoredOrder,
+  base: string,
+  lines: 'deferred' | 'inline',
+): Record<string, unknown> {
+  const uri = `${base}salesorder/SalesOrders(guid'${order.OrderID}')`;
   return {
     OrderID: order.OrderID,
     OrderNumber: order.OrderNumber,
@@ -39,12 +30,15 @@ export function orderToApi(order: StoredOrder, base: string): Record<string, unk
     Currency: 'EUR',
     Division: order.Division,
     Created: edmDate(order.receivedAt),
-    SalesOrderLines: {
-      results: order.lines.map((line) => ({
-        __metadata: { uri: `${base}salesorder/SalesOrderLines(guid'${line.ID}')`, type: LINE_TYPE },
-        OrderID: order.OrderID,
-        ...line,
-      })),
-    },
+    SalesOrderLines:
+      lines === 'deferred'
+        ? { __deferred: { uri: `${uri}/SalesOrderLines` } }
+        : {
+            results: order.lines.map((line) => ({
+              __metadata: { uri: `${base}salesorder/SalesOrderLines(guid'${line.ID}')`, type: LINE_TYPE },
+              OrderID: order.OrderID,
+              ...line,
+            })),
+          },
   };
 }

@@ -3,10 +3,14 @@ import { type ApiRequest, type ApiRoute, divisionUrl } from './api-types.ts';
 import { type CrudSource, listReply, singleReply } from './crud-query.ts';
 import type { ItemRecord } from './dataset/types.ts';
 import { exactError, parseJson, type Reply } from './http.ts';
-import { parseEdmDate } from './odata.ts';
-import { ORDER_FIELDS, ORDER_TYPE, orderToApi } from './order-shape.ts';
+import { parseEdmDate, requireFields } from './odata.ts';
+import { ORDER_TYPE, orderToApi } from './order-shape.ts';
 import type { StoredLine, StoredOrder } from './orders-store.ts';
 import type { SimState } from './state.ts';
+import { fieldsOf } from './wire.ts';
+
+const ORDER_FIELDS = fieldsOf('salesorder/SalesOrders');
+const LINE_FIELDS = fieldsOf('salesorder/SalesOrderLines');
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
@@ -49,6 +53,7 @@ function lines(req: ApiRequest, body: Body, basePrice: (item: ItemRecord) => num
     if (typeof value !== 'object' || value === null)
       throw new OrderInputError(`SalesOrderLines[${n}]: not an object.`);
     const line = value as Body;
+    requireFields(Object.keys(line), LINE_FIELDS);
     const itemId = typeof line.Item === 'string' && GUID.test(line.Item) ? line.Item.toLowerCase() : null;
     if (!itemId) throw new OrderInputError(`SalesOrderLines[${n}].Item: mandatory, an item ID (GUID).`);
     const item = req.store.get('items', itemId);
@@ -89,6 +94,7 @@ function createOrder(state: SimState, req: ApiRequest): Reply {
     return exactError(400, 'Error reading the request body: a JSON object is expected.');
   }
   const body = parsed as Body;
+  requireFields(Object.keys(body), ORDER_FIELDS);
   try {
     const orderedBy =
       typeof body.OrderedBy === 'string' && GUID.test(body.OrderedBy) ? body.OrderedBy.toLowerCase() : null;
@@ -119,7 +125,9 @@ function createOrder(state: SimState, req: ApiRequest): Reply {
     return {
       status: 201,
       headers: { Location: uri },
-      body: { d: { __metadata: { uri, type: ORDER_TYPE }, ...orderToApi(order, divisionUrl(req, '')) } },
+      body: {
+        d: { __metadata: { uri, type: ORDER_TYPE }, ...orderToApi(order, divisionUrl(req, ''), 'inline') },
+      },
     };
   } catch (error) {
     if (error instanceof OrderInputError) return exactError(400, error.message);
@@ -131,13 +139,14 @@ function source(state: SimState, req: ApiRequest): CrudSource {
   const base = divisionUrl(req, '');
   return {
     path: 'salesorder/SalesOrders',
+    schemaPath: 'salesorder/SalesOrders',
     odataType: ORDER_TYPE,
     idField: 'OrderID',
     fields: ORDER_FIELDS,
-    all: () => state.orders.list(req.division).map((o) => orderToApi(o, base)),
+    all: () => state.orders.list(req.division).map((o) => orderToApi(o, base, 'deferred')),
     byId: (id) => {
       const order = state.orders.get(req.division, id);
-      return order ? orderToApi(order, base) : undefined;
+      return order ? orderToApi(order, base, 'deferred') : undefined;
     },
     mandatoryFilter: false,
   };
@@ -153,8 +162,8 @@ export const orderRoutes: ApiRoute[] = [
         req.key === null ? createOrder(state, req) : exactError(400, 'POST on a key is not allowed.'),
       GET: (state, req) =>
         req.key === null
-          ? listReply(req, source(state, req), state.config.crudPageSize)
-          : singleReply(req, source(state, req)),
+          ? listReply(state, req, source(state, req))
+          : singleReply(state, req, source(state, req)),
     },
   },
 ];

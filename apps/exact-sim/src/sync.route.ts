@@ -1,23 +1,33 @@
+import type { SyncEndpointPath } from '@exact-sync/exact-schema';
 import { type ApiHandler, type ApiRoute, divisionUrl, withParam } from './api-types.ts';
-import { DELETED_FIELDS, ENTITIES, ENTITY_NAMES } from './dataset/entities.ts';
+import { ENTITIES, ENTITY_NAMES } from './dataset/entities.ts';
 import type { EntityTable } from './dataset/entity-table.ts';
 import type { DeletedRecord, Stamped } from './dataset/types.ts';
 import { exactError, type Reply } from './http.ts';
-import { type Comparison, ODataError, parseFilter, parseSelect, project } from './odata.ts';
+import { type Comparison, ODataError, parseFilter, parseSelect, project, requireFields } from './odata.ts';
+import { fieldsOf, wireFormat } from './wire.ts';
 
 interface SyncFilter {
   after: number;
   entityType: number | null;
 }
 
-/** Timestamp is the only filter Exact allows on sync endpoints (plus EntityType on sync/Deleted). */
-function syncFilter(text: string | null, deleted: boolean): SyncFilter {
+/**
+ * Timestamp is the only filter Exact allows on sync endpoints (plus EntityType on sync/Deleted); a property the
+ * endpoint lacks is refused as such first.
+ */
+function syncFilter(text: string | null, deleted: boolean, fields: readonly string[]): SyncFilter {
   const filter: SyncFilter = { after: 0, entityType: null };
   if (text === null || text.trim() === '') return filter;
+  const terms = parseFilter(text);
+  requireFields(
+    terms.map((t) => t.field),
+    fields,
+  );
   const allowed = (t: Comparison): boolean =>
     (t.field === 'Timestamp' && t.op === 'gt' && t.kind === 'number') ||
     (deleted && t.field === 'EntityType' && t.op === 'eq' && t.kind === 'number');
-  for (const term of parseFilter(text)) {
+  for (const term of terms) {
     if (!allowed(term)) {
       throw new ODataError(
         `Only 'Timestamp gt <value>'${deleted ? " and 'EntityType eq <value>'" : ''} filters are allowed on this sync endpoint.`,
@@ -39,11 +49,12 @@ function skipToken(text: string | null): number {
 
 function syncHandler<T extends Stamped>(
   path: string,
-  fields: readonly string[],
+  schemaPath: SyncEndpointPath,
   odataType: string,
   table: (req: Parameters<ApiHandler>[1]) => EntityTable<T>,
   deleted: boolean,
 ): ApiHandler {
+  const fields = fieldsOf(schemaPath);
   return (state, req): Reply => {
     const select = parseSelect(req.query.get('$select'), fields, true);
     if (!select)
@@ -51,7 +62,7 @@ function syncHandler<T extends Stamped>(
         400,
         'Please add a $select statement to the query string. $select is mandatory on sync endpoints.',
       );
-    const filter = syncFilter(req.query.get('$filter'), deleted);
+    const filter = syncFilter(req.query.get('$filter'), deleted, fields);
     const after = Math.max(filter.after, skipToken(req.query.get('$skiptoken')));
     const accept =
       filter.entityType === null
@@ -59,7 +70,8 @@ function syncHandler<T extends Stamped>(
         : (r: T) => (r as unknown as DeletedRecord).EntityType === filter.entityType;
     const { records, more } = table(req).page(after, state.config.syncPageSize, accept);
     const base = divisionUrl(req, `sync/${path}`);
-    const results = records.map((r) => project(r, select, `${base}(${r.Timestamp}L)`, odataType));
+    const wire = wireFormat(schemaPath, state.config);
+    const results = records.map((r) => project(r, select, `${base}(${r.Timestamp}L)`, odataType, wire));
     const last = records[records.length - 1];
     const d: { results: unknown[]; __next?: string } = { results };
     if (more && last) d.__next = `${base}?${withParam(req.query, '$skiptoken', `${last.Timestamp}L`)}`;
@@ -77,7 +89,7 @@ export const syncRoutes: ApiRoute[] = [
       handlers: {
         GET: syncHandler(
           meta.syncPath,
-          meta.fields,
+          meta.schemaPath,
           meta.odataType,
           (req) => req.store.tables[entity] as EntityTable<Stamped>,
           false,
@@ -91,7 +103,7 @@ export const syncRoutes: ApiRoute[] = [
     handlers: {
       GET: syncHandler(
         'Deleted',
-        DELETED_FIELDS,
+        'sync/Deleted',
         'Exact.Web.Api.Models.Sync.Deleted',
         (req) => req.store.deleted,
         true,

@@ -1,24 +1,29 @@
 import { type ApiRequest, type ApiRoute, divisionUrl } from './api-types.ts';
 import { exactError, parseJson, type Reply } from './http.ts';
-import { edmDate, parseGuidKey } from './odata.ts';
+import { edmDate, matches, parseFilter, parseGuidKey, parseSelect, project, requireFields } from './odata.ts';
 import type { SimState } from './state.ts';
 import { type Subscription, TOPICS } from './webhooks.ts';
+import { fieldsOf, wireFormat } from './wire.ts';
 
 const TYPE = 'Exact.Web.Api.Models.Webhooks.WebhookSubscription';
 const PATH = 'webhooks/WebhookSubscriptions';
+const FIELDS = fieldsOf(PATH);
 
-function toApi(req: ApiRequest, sub: Subscription): Record<string, unknown> {
-  return {
-    __metadata: { uri: `${divisionUrl(req, PATH)}(guid'${sub.ID}')`, type: TYPE },
+/** One subscription in Exact's shape, limited to `$select` when the request has one. */
+function toApi(state: SimState, req: ApiRequest, sub: Subscription): Record<string, unknown> {
+  const select = parseSelect(req.query.get('$select'), FIELDS, false) ?? FIELDS;
+  const record = {
     ID: sub.ID,
     CallbackURL: sub.CallbackURL,
     Topic: sub.Topic,
     ClientID: sub.ClientID,
     Division: sub.Division,
-    UserID: sub.UserID,
+    Creator: sub.UserID,
     Created: edmDate(sub.Created),
     Description: sub.Description,
   };
+  const uri = `${divisionUrl(req, PATH)}(guid'${sub.ID}')`;
+  return project(record, select, uri, TYPE, wireFormat(PATH, state.config));
 }
 
 function isHttpUrl(value: string): boolean {
@@ -35,6 +40,7 @@ async function create(state: SimState, req: ApiRequest): Promise<Reply> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return exactError(400, 'Error reading the request body: a JSON object is expected.');
   }
+  requireFields(Object.keys(body), FIELDS);
   const {
     CallbackURL: callback,
     Topic: topicInput,
@@ -58,7 +64,7 @@ async function create(state: SimState, req: ApiRequest): Promise<Reply> {
     UserID: req.store.userId,
     Description: typeof description === 'string' ? description.slice(0, 255) : null,
   });
-  return { status: 201, body: { d: toApi(req, sub) } };
+  return { status: 201, body: { d: toApi(state, req, sub) } };
 }
 
 function owned(state: SimState, req: ApiRequest): Subscription | undefined {
@@ -77,11 +83,22 @@ export const webhookRoutes: ApiRoute[] = [
       GET: (state, req) => {
         if (req.key !== null) {
           const sub = owned(state, req);
-          return sub ? { status: 200, body: { d: toApi(req, sub) } } : exactError(404, 'Record not found.');
+          return sub
+            ? { status: 200, body: { d: toApi(state, req, sub) } }
+            : exactError(404, 'Record not found.');
         }
+        const filterText = req.query.get('$filter');
+        const terms = filterText ? parseFilter(filterText) : [];
+        requireFields(
+          terms.map((t) => t.field),
+          FIELDS,
+        );
         const results = state.webhooks
           .list({ clientId: req.clientId, division: req.division })
-          .map((s) => toApi(req, s));
+          .filter((s) =>
+            terms.every((t) => matches((s as unknown as Record<string, unknown>)[t.field] ?? null, t)),
+          )
+          .map((s) => toApi(state, req, s));
         return { status: 200, body: { d: { results } } };
       },
       DELETE: (state, req) => {

@@ -59,21 +59,18 @@ describe('targeted lookups', () => {
     expect(byId.d.results[0]?.Description).toBe(item?.Description);
   });
 
-  it('matches account codes without their padding', async () => {
+  it('matches account codes only in their padded 18-character form, as Exact stores them', async () => {
     const [account] = await sim.entities<Account>('accounts');
     const code = account?.Code.trim() ?? '';
-    const response = await sim.api(
-      token,
-      `${DIVISION}/crm/Accounts?$filter=Code eq '${code}'&$select=ID,Code,Name`,
-    );
-    const page = await json<Collection<Account>>(response);
-    expect(page.d.results.map((a) => a.ID)).toEqual([account?.ID]);
-    expect(page.d.results[0]?.Code).toBe(code.padStart(18, ' '));
+    const bare = await sim.api(token, `${DIVISION}/crm/Accounts?$filter=Code eq '${code}'&$select=ID,Code`);
+    expect((await json<Collection<Account>>(bare)).d.results).toEqual([]);
     const padded = await sim.api(
       token,
-      `${DIVISION}/crm/Accounts?$filter=Code eq '${code.padStart(18, ' ')}'`,
+      `${DIVISION}/crm/Accounts?$filter=Code eq '${code.padStart(18, ' ')}'&$select=ID,Code,Name`,
     );
-    expect((await json<Collection<Account>>(padded)).d.results).toHaveLength(1);
+    const page = await json<Collection<Account>>(padded);
+    expect(page.d.results.map((a) => a.ID)).toEqual([account?.ID]);
+    expect(page.d.results[0]?.Code).toBe(code.padStart(18, ' '));
   });
 
   it('reads one record by key and answers 404 for an unknown one', async () => {

@@ -11,7 +11,7 @@ import {
 
 interface Stamped {
   ID: string;
-  Timestamp: number;
+  Timestamp: number | string;
   __metadata?: { uri: string; type: string };
 }
 
@@ -37,9 +37,10 @@ describe('sync pages', () => {
   it('serves 1,000 records per page, ascending Timestamps, absolute __next links, none on the last page', async () => {
     const first = await json<Collection<Stamped>>(await sim.api(token, itemsPath()));
     expect(first.d.results).toHaveLength(1000);
-    const stamps = first.d.results.map((r) => r.Timestamp);
+    const stamps = first.d.results.map((r) => Number(r.Timestamp));
     expect(stamps).toEqual([...stamps].sort((a, b) => a - b));
-    expect(typeof stamps[0]).toBe('number');
+    // Int64 Timestamps come as numbers or as JSON strings (timestampsAsStrings 'sometimes', the default).
+    expect(new Set(first.d.results.map((r) => typeof r.Timestamp))).toEqual(new Set(['number', 'string']));
     expect(first.d.__next).toMatch(new RegExp(`^${sim.url}/api/v1/${DIVISION}/sync/Logistics/Items\\?`));
     expect(first.d.results[0]?.__metadata?.type).toBe('Exact.Web.Api.Models.Logistics.Item');
 
@@ -51,7 +52,7 @@ describe('sync pages', () => {
 
   it('returns only what changed after the stored Timestamp, also without the L suffix', async () => {
     const { records } = await readAll<Stamped>(sim, token, itemsPath());
-    const highest = Math.max(...records.map((r) => r.Timestamp));
+    const highest = Math.max(...records.map((r) => Number(r.Timestamp)));
     const { updated } = (
       await sim.control<{ updated: string[] }>('POST', `/_sim/divisions/${DIVISION}/mutate`, {
         entity: 'items',
@@ -84,7 +85,7 @@ describe('sync pages', () => {
     }
     const again = later.filter((r) => r.ID === early?.ID);
     expect(again).toHaveLength(1);
-    expect(again[0]?.Timestamp).toBeGreaterThan(early?.Timestamp ?? 0);
+    expect(Number(again[0]?.Timestamp)).toBeGreaterThan(Number(early?.Timestamp ?? 0));
   });
 
   it('keeps one Timestamp counter per division across entities', async () => {
@@ -100,7 +101,7 @@ describe('sync pages', () => {
         token,
         `${DIVISION}/sync/${path}?$filter=Timestamp gt 1&$select=ID,Timestamp`,
       );
-      all.push(...records.map((r) => r.Timestamp));
+      all.push(...records.map((r) => Number(r.Timestamp)));
     }
     expect(new Set(all).size).toBe(all.length);
   });
@@ -221,7 +222,7 @@ describe('division moves', () => {
   it('restarts Timestamps from 1, clears the deletions log and sets DivisionMoveDate', async () => {
     await sim.control('POST', `/_sim/divisions/${DIVISION}/mutate`, { entity: 'accounts', delete: 2 });
     const before = await readAll<Stamped>(sim, token, itemsPath());
-    const highest = Math.max(...before.records.map((r) => r.Timestamp));
+    const highest = Math.max(...before.records.map((r) => Number(r.Timestamp)));
     const divisions = async () =>
       (
         await json<Collection<{ Code: number; DivisionMoveDate: string | null }>>(
@@ -239,7 +240,7 @@ describe('division moves', () => {
     expect(stale.d.results).toHaveLength(0);
     const after = await readAll<Stamped>(sim, token, itemsPath(0));
     expect(after.records).toHaveLength(2500);
-    expect(Math.min(...after.records.map((r) => r.Timestamp))).toBeLessThan(10_000);
+    expect(Math.min(...after.records.map((r) => Number(r.Timestamp)))).toBeLessThan(10_000);
     const deleted = await json<Collection>(await sim.api(token, `${DIVISION}/sync/Deleted?$select=ID`));
     expect(deleted.d.results).toHaveLength(0);
   });

@@ -23,6 +23,12 @@ let stack: Stack;
 let firstConnection = '';
 let secondConnection = '';
 
+/** How often a worker asked for a full resync of the connection after a division event. */
+function resyncRequests(connectionId: string): number {
+  const lines = stack.workers.flatMap((w) => w.output().split('\n'));
+  return lines.filter((l) => l.includes('full resync requested') && l.includes(connectionId)).length;
+}
+
 async function equal(connectionId: string, division: number): Promise<boolean> {
   const all = await expectEquality(handle, stack.simControl, connectionId, division);
   return ENTITY_NAMES.every((e) => {
@@ -188,5 +194,17 @@ describe('the sync lane through real processes', () => {
         .join('\n');
       throw new Error(`${error.message}\n${moves}`);
     });
+  });
+
+  it('re-reads everything once after the division is linked to Exact HR, as once after the move', async () => {
+    const id = secondConnection;
+    // The checks run every second: a few rounds since the move asked for no second resync.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(resyncRequests(id)).toBe(1);
+    await stack.simControl.relinkDivisionHr(100002);
+    await stack.simControl.mutate(100002, { entity: 'prices', update: 4, delete: 2 });
+    await waitFor('equality after the HR link', () => equal(id, 100002), 100_000);
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(resyncRequests(id)).toBe(2);
   });
 });

@@ -1,3 +1,5 @@
+import type { Postable } from '@exact-sync/exact-schema';
+import { DIVISION_FIELDS, WEBHOOK_FIELDS } from './client-fields.ts';
 import type { EndpointContext } from './endpoint-context.ts';
 import { UnexpectedBodyError } from './errors.ts';
 import type { CallOptions } from './exact-call.ts';
@@ -10,6 +12,8 @@ export interface DivisionInfo {
   description: string;
   /** When the division moved to another database: every sync Timestamp restarts, so a full resync is due. */
   divisionMoveDate: Date | null;
+  /** When the division was linked to or unlinked from Exact Online HR: Timestamps are regenerated, as after a move. */
+  hrLinkUnlinkDate: Date | null;
 }
 
 /** A webhook subscription of the division. */
@@ -18,6 +22,8 @@ export interface WebhookSubscription {
   callbackUrl: string;
   topic: string;
 }
+
+type WebhookBody = Postable<'webhooks/WebhookSubscriptions', { CallbackURL: string; Topic: string }>;
 
 function subscription(record: Record<string, unknown>): WebhookSubscription {
   const { ID, CallbackURL, Topic } = record;
@@ -44,25 +50,30 @@ export function adminEndpoints(ctx: EndpointContext) {
     ).records;
 
   return {
-    /** `system/Divisions`: the divisions of the connection's user (first page, up to 60). */
-    async divisions(lane: Lane = 'order', options?: CallOptions): Promise<DivisionInfo[]> {
-      const query = queryString({ $select: 'Code,Description,DivisionMoveDate' });
-      const records = await get('system/Divisions', query, lane, options);
-      return records.map((r) => {
-        if (typeof r.Code !== 'number') throw new UnexpectedBodyError('division without Code');
-        return {
-          code: r.Code,
-          description: typeof r.Description === 'string' ? r.Description : '',
-          divisionMoveDate: parseOptionalExactDate(r.DivisionMoveDate),
-        };
-      });
+    /** One division from `system/Divisions` (filtered on its Code, not the first page of 60), or null. */
+    async divisionInfo(
+      code: number,
+      lane: Lane = 'order',
+      options?: CallOptions,
+    ): Promise<DivisionInfo | null> {
+      if (!Number.isSafeInteger(code)) throw new TypeError('invalid division code');
+      const query = queryString({ $filter: `Code eq ${code}`, $select: DIVISION_FIELDS.join(',') });
+      const [record] = await get('system/Divisions', query, lane, options);
+      if (!record) return null;
+      if (typeof record.Code !== 'number') throw new UnexpectedBodyError('division without Code');
+      return {
+        code: record.Code,
+        description: typeof record.Description === 'string' ? record.Description : '',
+        divisionMoveDate: parseOptionalExactDate(record.DivisionMoveDate),
+        hrLinkUnlinkDate: parseOptionalExactDate(record.DivisionHRLinkUnlinkDate),
+      };
     },
 
     /** The division's webhook subscriptions. */
     webhookSubscriptions: {
       async list(lane: Lane = 'order', options?: CallOptions): Promise<WebhookSubscription[]> {
-        const records = await get(WEBHOOKS, queryString({ $select: 'ID,CallbackURL,Topic' }), lane, options);
-        return records.map(subscription);
+        const query = queryString({ $select: WEBHOOK_FIELDS.join(',') });
+        return (await get(WEBHOOKS, query, lane, options)).map(subscription);
       },
 
       /** Subscribes `callbackUrl` to `topic` (Accounts, Items, StockPositions, SalesOrders, …). */
@@ -71,7 +82,7 @@ export function adminEndpoints(ctx: EndpointContext) {
         lane: Lane = 'order',
         options?: CallOptions,
       ): Promise<WebhookSubscription> {
-        const body = { CallbackURL: input.callbackUrl, Topic: input.topic };
+        const body: WebhookBody = { CallbackURL: input.callbackUrl, Topic: input.topic };
         const url = ctx.divisionUrl(WEBHOOKS);
         const answer = await ctx.call({
           method: 'POST',

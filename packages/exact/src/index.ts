@@ -1,4 +1,5 @@
 export { budgetKeyFor } from './budget-key.ts';
+export { CLIENT_FILTERS, CLIENT_POSTS, CLIENT_SELECTS } from './client-fields.ts';
 export { type Clock, systemClock } from './clock.ts';
 export {
   BudgetExhaustedError,

@@ -1,31 +1,29 @@
+import type { SelectableField } from '@exact-sync/exact-schema';
+import { ACCOUNT_LOOKUP_FIELDS, ITEM_LOOKUP_FIELDS } from './client-fields.ts';
 import type { EndpointContext } from './endpoint-context.ts';
 import type { CallOptions } from './exact-call.ts';
 import { queryString, stringLiteral, unwrapResults } from './odata.ts';
 import type { Lane } from './rate-governor.ts';
 
-// The plain logistics/Items and crm/Accounts endpoints have no Timestamp (only their sync versions do).
-/** Default fields of a targeted item lookup. */
-const ITEM_LOOKUP_FIELDS = ['ID', 'Code', 'Description', 'Unit', 'IsSalesItem'] as const;
-/** Default fields of a targeted account lookup. */
-const ACCOUNT_LOOKUP_FIELDS = ['ID', 'Code', 'Name', 'Email', 'Status', 'Blocked'] as const;
-
 /** Exact stores account codes right-aligned in 18 characters; an equality filter must use that form. */
 const ACCOUNT_CODE_WIDTH = 18;
 
-/** Options of a targeted lookup: fields (defaults above), lane (default `order`) and how long it may wait. */
-export interface LookupArgs {
-  select?: readonly string[];
+type LookupPath = 'logistics/Items' | 'crm/Accounts';
+
+/** Options of a targeted lookup: fields (checked against the endpoint), lane (default `order`), how long it waits. */
+export interface LookupArgs<P extends LookupPath> {
+  select?: readonly SelectableField<P>[];
   lane?: Lane;
   options?: CallOptions;
 }
 
 /** Targeted lookups by code for the order lane (a code missing from the synced tables). */
 export function lookupEndpoints(ctx: EndpointContext) {
-  async function firstByCode(
-    path: string,
+  async function firstByCode<P extends LookupPath>(
+    path: P,
     code: string,
-    select: readonly string[],
-    args: LookupArgs,
+    select: readonly SelectableField<P>[],
+    args: LookupArgs<P>,
   ): Promise<Record<string, unknown> | null> {
     const query = queryString({
       $filter: `Code eq ${stringLiteral(code)}`,
@@ -46,12 +44,12 @@ export function lookupEndpoints(ctx: EndpointContext) {
 
   return {
     /** The item with this code (a targeted lookup for the order lane), or null. */
-    itemByCode(code: string, args: LookupArgs = {}) {
+    itemByCode(code: string, args: LookupArgs<'logistics/Items'> = {}) {
       return firstByCode('logistics/Items', code.trim(), args.select ?? ITEM_LOOKUP_FIELDS, args);
     },
 
     /** The account with this code, or null. The code is matched in Exact's padded form; `Code` comes back trimmed. */
-    async accountByCode(code: string, args: LookupArgs = {}) {
+    async accountByCode(code: string, args: LookupArgs<'crm/Accounts'> = {}) {
       const padded = code.trim().padStart(ACCOUNT_CODE_WIDTH, ' ');
       const record = await firstByCode('crm/Accounts', padded, args.select ?? ACCOUNT_LOOKUP_FIELDS, args);
       if (record && typeof record.Code === 'string') record.Code = record.Code.trim();

@@ -1,3 +1,5 @@
+import type { Postable } from '@exact-sync/exact-schema';
+import { ORDER_REF_FIELDS } from './client-fields.ts';
 import type { EndpointContext } from './endpoint-context.ts';
 import { UnexpectedBodyError } from './errors.ts';
 import type { CallOptions } from './exact-call.ts';
@@ -5,27 +7,33 @@ import { guidLiteral, queryString, stringLiteral, unwrapRecord, unwrapResults } 
 import type { Lane } from './rate-governor.ts';
 
 /** One line of a new sales order. `Item` is the item's GUID (Exact does not accept codes). */
-interface SalesOrderLineInput {
-  Item: string;
-  Quantity: number;
-  NetPrice?: number;
-  UnitPrice?: number;
-  Description?: string;
-}
+type SalesOrderLineInput = Postable<
+  'salesorder/SalesOrderLines',
+  {
+    Item: string;
+    Quantity: number;
+    NetPrice?: number;
+    UnitPrice?: number;
+    Description?: string;
+  }
+>;
 
-/** The body of `POST salesorder/SalesOrders`, in Exact's field names. */
-export interface SalesOrderInput {
-  /** The customer's Account GUID. */
-  OrderedBy: string;
-  SalesOrderLines: readonly SalesOrderLineInput[];
-  /** `YYYY-MM-DD`. */
-  OrderDate?: string;
-  DeliveryDate?: string;
-  Description?: string;
-  /** This project's deduplication key (unique within the division by convention). */
-  YourRef?: string;
-  WarehouseID?: string;
-}
+/** The body of `POST salesorder/SalesOrders`, in Exact's field names; a field Exact does not accept fails to compile. */
+export type SalesOrderInput = Postable<
+  'salesorder/SalesOrders',
+  {
+    /** The customer's Account GUID. */
+    OrderedBy: string;
+    SalesOrderLines: readonly SalesOrderLineInput[];
+    /** `YYYY-MM-DD`. */
+    OrderDate?: string;
+    DeliveryDate?: string;
+    Description?: string;
+    /** This project's deduplication key (unique within the division by convention). */
+    YourRef?: string;
+    WarehouseID?: string;
+  }
+>;
 
 export interface CreatedSalesOrder {
   orderId: string;
@@ -85,7 +93,7 @@ export function salesOrderEndpoints(ctx: EndpointContext) {
       const customer = orderedBy === undefined ? '' : ` and OrderedBy eq ${guidLiteral(orderedBy)}`;
       const query = queryString({
         $filter: `YourRef eq ${stringLiteral(yourRef)}${customer}`,
-        $select: 'OrderID,OrderNumber',
+        $select: ORDER_REF_FIELDS.join(','),
       });
       const url = ctx.divisionUrl('salesorder/SalesOrders', query);
       const answer = await ctx.call({

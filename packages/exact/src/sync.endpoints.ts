@@ -1,3 +1,4 @@
+import { DELETED_FIELDS } from './client-fields.ts';
 import { type EndpointContext, endpointOf } from './endpoint-context.ts';
 import type { CallOptions } from './exact-call.ts';
 import { queryString, type ResultPage, timestampLiteral, unwrapResults } from './odata.ts';
@@ -22,9 +23,6 @@ export interface DeletedPageArgs {
   /** Only deletions of this EntityType (9 items, 2 accounts, …); all types when absent. */
   entityType?: number;
 }
-
-/** The fields of `sync/Deleted`. */
-const DELETED_FIELDS = ['ID', 'EntityKey', 'EntityType', 'DeletedBy', 'DeletedDate', 'Division', 'Timestamp'];
 
 const ENTITY_PATH = /^[A-Za-z]+\/[A-Za-z]+$/;
 const FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;

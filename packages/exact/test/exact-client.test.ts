@@ -100,14 +100,14 @@ describe('ExactClient requests', () => {
 describe('ExactClient failures', () => {
   it('refreshes the token once after a 401 and retries', async () => {
     const { client, requests, toks } = setup([json(401, {}), json(200, { d: { results: [] } })]);
-    await client.divisions();
+    await client.divisionInfo(1);
     expect(toks.refreshed).toEqual([TOKEN]);
     expect(requests[1]?.headers.Authorization).toBe('Bearer secret-access-token-2');
   });
 
   it('gives up with ExactAuthError after a second 401, without the token in the message', async () => {
     const { client, toks } = setup([json(401, {}), json(401, {})]);
-    const err = await client.divisions().catch((e: unknown) => e);
+    const err = await client.divisionInfo(1).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ExactAuthError);
     expect(String((err as Error).message)).not.toContain('secret-access-token');
     expect(toks.refreshed).toHaveLength(1);

@@ -199,9 +199,13 @@ describe('against the simulator', () => {
     const client = connect(division, []);
     const accessToken = await simTokens(sim, division).accessToken();
     expect(await fetchCurrentDivision({ baseUrl: sim.url, accessToken })).toBe(division);
-    const divisions = await client.divisions();
-    expect(divisions.map((d) => d.code)).toEqual(DIVISIONS);
-    expect(divisions[0]).toMatchObject({ divisionMoveDate: null });
+    expect(await client.divisionInfo(division)).toEqual({
+      code: division,
+      description: expect.any(String),
+      divisionMoveDate: null,
+      hrLinkUnlinkDate: null,
+    });
+    expect(await client.divisionInfo(999_999)).toBeNull();
 
     const receiver = createServer((_req, res) => res.end()).listen(0, '127.0.0.1');
     await new Promise((resolve) => receiver.once('listening', resolve));

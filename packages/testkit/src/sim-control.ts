@@ -36,6 +36,8 @@ export function simControl(baseUrl: string) {
         body,
       ),
     moveDivision: (division: number) => call<unknown>('POST', `/divisions/${division}/move`),
+    /** Links the division to (or unlinks it from) Exact Online HR: DivisionHRLinkUnlinkDate changes. */
+    relinkDivisionHr: (division: number) => call<unknown>('POST', `/divisions/${division}/hr-link`),
     stats: (division?: number) =>
       call<
         {

@@ -27,12 +27,14 @@ export class DivisionStore {
     accounts: new EntityTable(),
   };
   readonly deleted = new EntityTable<DeletedRecord>();
-  /** Item Code → ID, Account Code (trimmed, lower case) → ID, for targeted lookups. */
+  /** Item Code → ID, Account Code (padded as stored, lower case) → ID, for targeted lookups. */
   readonly itemCodes = new Map<string, string>();
   readonly accountCodes = new Map<string, string>();
   /** Item ID → IDs of its stock positions and prices, for cascading deletes. */
   readonly childrenOfItem = new Map<string, string[]>();
   moveDate: number | null = null;
+  /** When the division was last linked to or unlinked from Exact Online HR (DivisionHRLinkUnlinkDate). */
+  hrLinkDate: number | null = null;
   /** Last sequence number used for generated item and account codes. */
   itemSeq = 0;
   accountSeq = 0;
@@ -89,11 +91,23 @@ export class DivisionStore {
     return out;
   }
 
-  /**
-   * A move to another database: every record gets a new, lower Timestamp and the deletions log is gone. They start
-   * at 2, since clients begin with `Timestamp gt 1` as Exact documents: no record ever has a Timestamp of 1 or less.
-   */
+  /** A move to another database: Timestamps restart (see `restamp`) and DivisionMoveDate is set. */
   move(now: number): void {
+    this.restamp();
+    this.moveDate = now;
+  }
+
+  /** A link to or unlink from Exact Online HR: Exact regenerates the Timestamps, as after a move. */
+  relinkHr(now: number): void {
+    this.restamp();
+    this.hrLinkDate = now;
+  }
+
+  /**
+   * Every record gets a new, lower Timestamp and the deletions log is gone. They start at 2, since clients begin
+   * with `Timestamp gt 1` as Exact documents: no record ever has a Timestamp of 1 or less.
+   */
+  private restamp(): void {
     this.counter = 1;
     this.deleted.clear();
     for (const entity of RESTAMP_ORDER) {
@@ -102,7 +116,6 @@ export class DivisionStore {
       table.clear();
       for (const record of live) table.set({ ...record, Timestamp: ++this.counter });
     }
-    this.moveDate = now;
   }
 
   private logDeletion(entity: EntityName, id: string, now: number): void {
@@ -124,7 +137,7 @@ export class DivisionStore {
     if (entity === 'items') {
       this.itemCodes.set((record as EntityRecords['items']).Code.toLowerCase(), record.ID);
     } else if (entity === 'accounts') {
-      this.accountCodes.set((record as EntityRecords['accounts']).Code.trim().toLowerCase(), record.ID);
+      this.accountCodes.set((record as EntityRecords['accounts']).Code.toLowerCase(), record.ID);
     } else {
       const itemId =
         entity === 'stock'
@@ -141,7 +154,7 @@ export class DivisionStore {
       const code = (record as EntityRecords['items']).Code.toLowerCase();
       if (this.itemCodes.get(code) === record.ID) this.itemCodes.delete(code);
     } else if (entity === 'accounts') {
-      const code = (record as EntityRecords['accounts']).Code.trim().toLowerCase();
+      const code = (record as EntityRecords['accounts']).Code.toLowerCase();
       if (this.accountCodes.get(code) === record.ID) this.accountCodes.delete(code);
     } else {
       const itemId =

@@ -1,13 +1,23 @@
 import { ENTITY_NAMES } from '@exact-sync/core';
-import { restartAfterDivisionMove } from '@exact-sync/db';
+import { recordDivisionDates } from '@exact-sync/db';
 import { RetryLaterError } from '@exact-sync/exact';
 import { exactFor, type WorkerServices } from '../services.ts';
 
 /**
- * Watches `system/Divisions` for a division move: Exact restarts every Timestamp when a division moves to another
- * database, so the stored cursors mean nothing afterwards. A move newer than the last one seen (or than the
- * connection itself) requests a full resync of every entity and restarts the deletions chain. One call per
- * connection per `everyMs`, on the sync lane.
+ * Whether a date Exact reports for the division differs from the one last seen. Before any was seen, only a date
+ * after the connection was made counts: an older one was already behind the Timestamps of the first sync.
+ */
+function changed(seen: Date | null, stored: Date | null, since: Date): boolean {
+  if (seen === null) return false;
+  return stored === null ? seen.getTime() > since.getTime() : seen.getTime() !== stored.getTime();
+}
+
+/**
+ * Watches the connection's division in `system/Divisions` for the two events after which Exact says to "resync all
+ * data": a move to another database (`DivisionMoveDate`) and a link to or unlink from Exact Online HR
+ * (`DivisionHRLinkUnlinkDate`). Either regenerates every Timestamp, so the stored cursors mean nothing afterwards:
+ * a change of either date requests a full resync of every entity and restarts the deletions chain. One call per
+ * connection per `everyMs`, on the sync lane, reading only the connection's own division.
  */
 export function divisionMoveWatch(services: WorkerServices, everyMs: number) {
   const checkedAt = new Map<string, number>();
@@ -16,23 +26,37 @@ export function divisionMoveWatch(services: WorkerServices, everyMs: number) {
     if (now - (checkedAt.get(connectionId) ?? 0) < everyMs) return false;
     const access = await exactFor(services, connectionId);
     if (!access.ok) return false;
-    let divisions: Awaited<ReturnType<typeof access.exact.divisions>>;
+    const { connection, exact } = access;
+    if (connection.division === null) return false;
+    let division: Awaited<ReturnType<typeof exact.divisionInfo>>;
     try {
-      divisions = await access.exact.divisions('sync');
+      division = await exact.divisionInfo(connection.division, 'sync');
     } catch (error) {
       if (error instanceof RetryLaterError) return false;
       throw error;
     }
     checkedAt.set(connectionId, now);
-    const { connection } = access;
-    const moved = divisions.find((d) => d.code === connection.division)?.divisionMoveDate;
-    const known = connection.divisionMoveDate ?? connection.createdAt;
-    if (!moved || moved.getTime() <= known.getTime()) return false;
-    await restartAfterDivisionMove(services.database.db, connectionId, {
-      entities: ENTITY_NAMES,
-      movedAt: moved,
+    if (!division) return false;
+    const moved = division.divisionMoveDate;
+    const relinked = division.hrLinkUnlinkDate;
+    const resync =
+      changed(moved, connection.divisionMoveDate, connection.createdAt) ||
+      changed(relinked, connection.divisionHrLinkDate, connection.createdAt);
+    const unseen =
+      moved?.getTime() !== connection.divisionMoveDate?.getTime() ||
+      relinked?.getTime() !== connection.divisionHrLinkDate?.getTime();
+    if (!resync && !unseen) return false;
+    await recordDivisionDates(services.database.db, connectionId, {
+      moveDate: moved,
+      hrLinkDate: relinked,
+      resync: resync ? { entities: ENTITY_NAMES } : null,
     });
-    services.log.warn({ connectionId, moved: moved.toISOString() }, 'division moved; full resync requested');
-    return true;
+    if (resync) {
+      services.log.warn(
+        { connectionId, moved: moved?.toISOString(), hrLinkUnlink: relinked?.toISOString() },
+        'division moved or relinked to Exact HR; full resync requested',
+      );
+    }
+    return resync;
   };
 }

@@ -1,14 +1,23 @@
 import { type EntityName, EXACT_ENTITIES } from '@exact-sync/core';
 import type { SyncRow } from '@exact-sync/db';
+import type { SelectableField, SyncEndpointPath } from '@exact-sync/exact-schema';
 import { date, decimal, flag, guid, optionalGuid, rowVersion, text } from './exact-fields.ts';
 
 type ExactRecord = Record<string, unknown>;
 
+/** The schema's sync endpoint of each stored entity. */
+export const SYNC_ENDPOINTS = {
+  items: 'sync/Logistics/Items',
+  stock: 'sync/Inventory/StockPositions',
+  prices: 'sync/Logistics/SalesItemPrices',
+  accounts: 'sync/CRM/Accounts',
+} as const satisfies { readonly [E in EntityName]: SyncEndpointPath };
+
 interface EntityMapping<E extends EntityName> {
   /** Path of the sync endpoint below `sync/`. */
   readonly path: string;
-  /** `$select` of the sync call: exactly the fields stored. */
-  readonly select: readonly string[];
+  /** `$select` of the sync call: exactly the fields stored, each one the endpoint has (checked by tsc). */
+  readonly select: readonly SelectableField<(typeof SYNC_ENDPOINTS)[E]>[];
   toRow(record: ExactRecord, connectionId: string): SyncRow<E>;
 }
 

@@ -132,20 +132,27 @@ export async function dropPendingLink(
 }
 
 /**
- * After a division moved to another database (Exact restarts every Timestamp then), in one transaction: a full
- * resync of every entity, the deletions chain from its start, and the move recorded so it is acted on once.
+ * Records the division dates Exact reported (`DivisionMoveDate`, `DivisionHRLinkUnlinkDate`) and, when one of them
+ * changed (Exact then regenerates every Timestamp), in the same transaction: a full resync of every entity and the
+ * deletions chain from its start, so the change is acted on exactly once.
  */
-export async function restartAfterDivisionMove(
+export async function recordDivisionDates(
   db: Database,
   connectionId: string,
-  input: { entities: readonly EntityName[]; movedAt: Date },
+  input: {
+    moveDate: Date | null;
+    hrLinkDate: Date | null;
+    resync: { entities: readonly EntityName[] } | null;
+  },
 ): Promise<void> {
   await db.transaction(async (tx) => {
-    await requestFullResync(tx, connectionId, input.entities);
-    await saveSyncState(tx, connectionId, 'deleted', { cursor: 0n, nextUrl: null });
+    if (input.resync) {
+      await requestFullResync(tx, connectionId, input.resync.entities);
+      await saveSyncState(tx, connectionId, 'deleted', { cursor: 0n, nextUrl: null });
+    }
     await tx
       .update(connections)
-      .set({ divisionMoveDate: input.movedAt })
+      .set({ divisionMoveDate: input.moveDate, divisionHrLinkDate: input.hrLinkDate })
       .where(eq(connections.id, connectionId));
   });
 }

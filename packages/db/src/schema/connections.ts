@@ -32,7 +32,10 @@ export const connections = pgTable(
     tokenIssuedAt: tstz('token_issued_at'),
     /** When the current refresh token was issued: it dies 30 days after, unused. */
     refreshTokenIssuedAt: tstz('refresh_token_issued_at'),
+    /** The last `system/Divisions.DivisionMoveDate` seen: a change means every Timestamp restarted. */
     divisionMoveDate: tstz('division_move_date'),
+    /** The last `DivisionHRLinkUnlinkDate` seen: a change regenerates every Timestamp too. */
+    divisionHrLinkDate: tstz('division_hr_link_date'),
     /**
      * Set when an operator asks to authorize an active connection again (`POST …/reauthorize`); only then may an
      * OAuth callback replace the tokens of an active connection. Cleared when an authorization completes.

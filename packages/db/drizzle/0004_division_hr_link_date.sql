@@ -1,0 +1,1 @@
+ALTER TABLE "connections" ADD COLUMN "division_hr_link_date" timestamp (3) with time zone;
