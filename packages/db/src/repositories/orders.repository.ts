@@ -1,4 +1,4 @@
-import type { Channel, OrderStatus } from '@exact-sync/core';
+import { type Channel, canTransition, type OrderStatus } from '@exact-sync/core';
 import { and, asc, eq, gt, inArray, or, type SQL, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../client.ts';
 import { type OrderCustomer, orderLines, orders } from '../schema/orders.ts';
@@ -143,7 +143,8 @@ const stateTime = {
 
 /**
  * Moves an order from one of `from` to `to`, stamping the state's time; answers the updated row, or undefined when
- * the order was not in one of `from` (another process moved it first), so transitions never race.
+ * the order was not in one of `from` (another process moved it first), so transitions never race. A move the order
+ * state machine (core's `canTransition`) does not allow throws before anything is written.
  */
 export async function transitionOrder(
   db: Executor,
@@ -154,6 +155,8 @@ export async function transitionOrder(
     Pick<OrderRow, 'statusReason' | 'exactOrderId' | 'exactOrderNumber' | 'exactAccountId'>
   > = {},
 ): Promise<OrderRow | undefined> {
+  const illegal = from.filter((status) => !canTransition(status, to));
+  if (illegal.length > 0) throw new Error(`an order cannot move from ${illegal.join(', ')} to ${to}`);
   const now = sql`clock_timestamp()`;
   const [row] = await db
     .update(orders)
