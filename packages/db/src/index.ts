@@ -37,6 +37,7 @@ export {
   listSyncStates,
   loadSyncState,
   requestFullResync,
+  /** @internal */
   SYNC_TABLES,
   type SyncDataset,
   type SyncRow,

@@ -102,6 +102,7 @@ export class EndpointGuardedError extends Error {
 /**
  * True when the outcome of the request is unknown (5xx, timeout, reset, an unreadable 2xx): look a POST up before
  * repeating it.
+ * @internal the worker looks an order up after any earlier attempt instead; tests use this
  */
 export function isAmbiguous(err: unknown): boolean {
   return (

@@ -13,10 +13,14 @@ export {
   type BudgetSnapshot,
   createGovernor,
   type Governor,
+  /** @internal */
   type Lane,
   type WindowSnapshot,
 } from './rate-governor.ts';
-export { parseRateHeaders } from './rate-headers.ts';
+export {
+  /** @internal */
+  parseRateHeaders,
+} from './rate-headers.ts';
 export type { SalesOrderInput } from './sales-orders.endpoints.ts';
 export * from './tokens/index.ts';
 export { createUndiciTransport, type Transport } from './transport.ts';

@@ -1,13 +1,28 @@
-export { authorizationUrl, classifyOAuthFailure, refreshAccessToken } from './oauth.ts';
-export { createTokenCipher, parseEncryptionKey } from './token-crypto.ts';
+export {
+  authorizationUrl,
+  /** @internal */
+  classifyOAuthFailure,
+  /** @internal */
+  refreshAccessToken,
+} from './oauth.ts';
+export {
+  /** @internal */
+  createTokenCipher,
+  parseEncryptionKey,
+} from './token-crypto.ts';
 export {
   ConnectionNeedsReauthError,
   ConnectionNotFoundError,
+  /** @internal */
   InvalidEncryptionKeyError,
   OAuthRequestError,
+  /** @internal */
   TokenDecryptionError,
   TokenRefreshFailedError,
   TokenRefreshTooEarlyError,
 } from './token-errors.ts';
 export { createTokenManager, type TokenManager } from './token-manager.ts';
-export { DEFAULT_TOKEN_POLICY } from './token-policy.ts';
+export {
+  /** @internal */
+  DEFAULT_TOKEN_POLICY,
+} from './token-policy.ts';
