@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 // Three tiers: `*.test.ts` need nothing outside the process; `*.int.test.ts` talk to real Postgres and Redis;
 // `*.e2e.test.ts` start api, worker and simulator processes. The last two share the services' global setup.
-const sources = ['apps/*/{src,test}/**', 'packages/*/{src,test}/**', 'bench/**'];
+const sources = ['apps/*/{src,test}/**', 'packages/*/{src,test}/**', 'bench/**', 'infra/test/**'];
 
 export default defineConfig({
   test: {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every check and test: typecheck, lint, import cycles, unused code, then unit, integration and end-to-end
-# tests against real Postgres and Redis. Uses TEST_DATABASE_URL / TEST_REDIS_URL when set, else the local services
-# when they answer, else testcontainers (needs Docker).
+# Runs every check and test: typecheck, lint, import cycles, unused code (everything, then production code alone,
+# where tests do not count as users), then unit, integration and end-to-end tests against real Postgres and Redis.
+# Uses TEST_DATABASE_URL / TEST_REDIS_URL when set, else the local services when they answer, else testcontainers
+# (needs Docker).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -15,8 +16,9 @@ if [ -z "${TEST_REDIS_URL:-}" ] && redis-cli -h 127.0.0.1 -p 6379 ping >/dev/nul
 fi
 
 step() { printf '\n== %s\n' "$1"; }
-step "typecheck";          pnpm --silent typecheck
-step "lint and format";    pnpm --silent lint
-step "import cycles";      pnpm --silent cycles
-step "unused code";        pnpm --silent knip
-step "tests";              pnpm exec vitest run
+step "typecheck";              pnpm --silent typecheck
+step "lint and format";        pnpm --silent lint
+step "import cycles";          pnpm --silent cycles
+step "unused code";            pnpm --silent knip
+step "unused production code"; pnpm --silent knip:prod
+step "tests";                  pnpm exec vitest run

@@ -4,7 +4,12 @@ import { DEFAULT_CONFIG, mergeConfig, type SimConfig, simConfigPatchSchema } fro
 import { createSimServer } from './server.ts';
 import { SimState } from './state.ts';
 
-export type { SimClient, SimConfig } from './config.ts';
+export type {
+  /** @internal */
+  SimClient,
+  /** @internal */
+  SimConfig,
+} from './config.ts';
 
 /** Options of {@link startSimulator}: any SimConfig field plus where to listen and how much to log. */
 export type StartOptions = Partial<SimConfig> & {

@@ -10,7 +10,10 @@ import type { HandlerMap } from './jobs/handler.ts';
 // few in parallel spread the work over connections without racing on one.
 export const WORKER_CONCURRENCY: Readonly<Record<QueueName, number>> = { orders: 8, sync: 4 };
 
-/** The `capped` backoff of the job catalogue: doubling from the job's delay, never above the cap. */
+/**
+ * The `capped` backoff of the job catalogue: doubling from the job's delay, never above the cap.
+ * @internal exported for its test
+ */
 export function cappedBackoff(
   attemptsMade: number,
   type?: string,

@@ -60,6 +60,7 @@ export {
   applyDeletions,
   countLiveRows,
   type Deletion,
+  /** @internal */
   SYNC_TABLES,
   type SyncRow,
   tombstoneUnseen,

@@ -28,7 +28,11 @@ import {
 } from './sync-storefront.endpoints.ts';
 import { divisions, me } from './system.endpoints.ts';
 
-export type { EdmType, EndpointSchema } from './edm.ts';
+export type {
+  EdmType,
+  /** @internal */
+  EndpointSchema,
+} from './edm.ts';
 export { DELETED_ENTITY_TYPES } from './sync-service.endpoints.ts';
 
 const ALL = [
@@ -86,5 +90,7 @@ export type Postable<
   T extends { [K in keyof T]: K extends PostableField<P> ? unknown : never },
 > = T;
 
-/** Every endpoint of the schema, for code that walks it (the simulator, conformance tests). */
+/** Every endpoint of the schema, for code that walks it (the simulator, conformance tests).
+ * @internal (tests read it)
+ */
 export const EXACT_ENDPOINTS: readonly EndpointSchema[] = ALL;

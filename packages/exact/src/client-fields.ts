@@ -67,7 +67,9 @@ const WEBHOOK_POST_FIELDS = [
   'Topic',
 ] as const satisfies readonly PostableField<'webhooks/WebhookSubscriptions'>[];
 
-/** Filters: the targeted lookups, the YourRef lookup after an ambiguous POST, one division. */
+/** Filters: the targeted lookups, the YourRef lookup after an ambiguous POST, one division.
+ * @internal (tests read it)
+ */
 export const CLIENT_FILTERS = {
   'logistics/Items': ['Code'],
   'crm/Accounts': ['Code'],
@@ -76,7 +78,9 @@ export const CLIENT_FILTERS = {
   'sync/Deleted': ['Timestamp', 'EntityType'],
 } as const satisfies { [P in keyof typeof CLIENT_SELECTS]?: readonly FilterableField<P>[] };
 
-/** `$select` lists by endpoint (the sync entities' lists live with the worker's mappings). */
+/** `$select` lists by endpoint (the sync entities' lists live with the worker's mappings).
+ * @internal (tests read it)
+ */
 export const CLIENT_SELECTS = {
   'logistics/Items': ITEM_LOOKUP_FIELDS,
   'crm/Accounts': ACCOUNT_LOOKUP_FIELDS,
@@ -86,7 +90,9 @@ export const CLIENT_SELECTS = {
   'webhooks/WebhookSubscriptions': WEBHOOK_FIELDS,
 } as const;
 
-/** POST fields by endpoint. */
+/** POST fields by endpoint.
+ * @internal (tests read it)
+ */
 export const CLIENT_POSTS = {
   'salesorder/SalesOrders': SALES_ORDER_POST_FIELDS,
   'salesorder/SalesOrderLines': SALES_ORDER_LINE_POST_FIELDS,

@@ -21,7 +21,10 @@ export interface Logger {
   error(obj: object, msg?: string): void;
 }
 
-/** One answer (or the lack of one) from Exact, as metrics see it: no URL, token or body. */
+/**
+ * One answer (or the lack of one) from Exact, as metrics see it: no URL, token or body.
+ * @internal exported for tests
+ */
 export interface ExactCallEvent {
   method: TransportRequest['method'];
   /** `service/entity`, lower-cased: a bounded set, fit for a metric label. */

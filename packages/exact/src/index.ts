@@ -1,7 +1,15 @@
 export { budgetKeyFor } from './budget-key.ts';
-export { CLIENT_FILTERS, CLIENT_POSTS, CLIENT_SELECTS } from './client-fields.ts';
+export {
+  /** @internal */
+  CLIENT_FILTERS,
+  /** @internal */
+  CLIENT_POSTS,
+  /** @internal */
+  CLIENT_SELECTS,
+} from './client-fields.ts';
 export { type Clock, systemClock } from './clock.ts';
 export {
+  /** @internal */
   BudgetExhaustedError,
   ExactValidationError,
   isPermanent,
@@ -15,10 +23,14 @@ export {
   type BudgetSnapshot,
   createGovernor,
   type Governor,
+  /** @internal */
   type Lane,
   type WindowSnapshot,
 } from './rate-governor.ts';
-export { parseRateHeaders } from './rate-headers.ts';
+export {
+  /** @internal */
+  parseRateHeaders,
+} from './rate-headers.ts';
 export type { SalesOrderInput } from './sales-orders.endpoints.ts';
 export * from './tokens/index.ts';
 export { createUndiciTransport, type Transport } from './transport.ts';

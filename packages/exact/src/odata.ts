@@ -4,7 +4,10 @@ import { UnexpectedBodyError } from './errors.ts';
 
 const DATE = /^\/Date\((-?\d+)(?:[+-]\d{4})?\)\/$/;
 
-/** Parses Exact's `/Date(1641034800000)/` (epoch ms, UTC); throws on anything else. */
+/**
+ * Parses Exact's `/Date(1641034800000)/` (epoch ms, UTC); throws on anything else.
+ * @internal exported for its test
+ */
 export function parseExactDate(value: string): Date {
   const match = DATE.exec(value);
   if (!match) throw new UnexpectedBodyError(`not an Exact date: ${JSON.stringify(value.slice(0, 40))}`);

@@ -40,7 +40,10 @@ export interface BudgetSnapshot {
   nextSyncAt: number | null;
 }
 
-/** A response as the governor needs it. */
+/**
+ * A response as the governor needs it.
+ * @internal exported for tests
+ */
 export interface RecordedResponse {
   status: number;
   headers: RateHeaders;

@@ -9,7 +9,10 @@ export interface TransportRequest {
   body?: string;
 }
 
-/** The whole response, body read as text. */
+/**
+ * The whole response, body read as text.
+ * @internal exported for tests
+ */
 export interface TransportResponse {
   status: number;
   headers: HeaderBag;

@@ -1,16 +1,37 @@
-export { authorizationUrl, classifyOAuthFailure, refreshAccessToken } from './oauth.ts';
-export { createTokenCipher, parseEncryptionKey } from './token-crypto.ts';
+export {
+  authorizationUrl,
+  /** @internal */
+  classifyOAuthFailure,
+  /** @internal */
+  refreshAccessToken,
+} from './oauth.ts';
+export {
+  /** @internal */
+  createTokenCipher,
+  parseEncryptionKey,
+} from './token-crypto.ts';
 export {
   ConnectionNeedsReauthError,
   ConnectionNotAuthorizableError,
   ConnectionNotFoundError,
   DivisionMismatchError,
+  /** @internal */
   InvalidEncryptionKeyError,
   OAuthRequestError,
+  /** @internal */
   TokenDecryptionError,
   TokenRefreshFailedError,
+  /** @internal */
   TokenRefreshTooEarlyError,
 } from './token-errors.ts';
 export { createTokenManager, type TokenManager } from './token-manager.ts';
-export { DEFAULT_TOKEN_POLICY } from './token-policy.ts';
-export type { TokenRow, TokenStore } from './token-store.ts';
+export {
+  /** @internal */
+  DEFAULT_TOKEN_POLICY,
+} from './token-policy.ts';
+export type {
+  /** @internal */
+  TokenRow,
+  /** @internal */
+  TokenStore,
+} from './token-store.ts';
