@@ -1,15 +1,11 @@
 import { z } from 'zod';
+import { decodeEncryptionKey, ENCRYPTION_KEY_RULE } from './encryption-key.ts';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
 const nonNegative = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 
-/** 32 bytes, given as 64 hex characters or as base64. */
-const encryptionKey = z
-  .string()
-  .refine(
-    (v) => /^[0-9a-fA-F]{64}$/.test(v) || Buffer.from(v, 'base64').length === 32,
-    'must be 32 bytes: 64 hex characters or base64 of 32 bytes',
-  );
+/** 32 bytes, given as 64 hex characters or as base64 / base64url (encryption-key.ts has the one definition). */
+const encryptionKey = z.string().refine((v) => decodeEncryptionKey(v) !== undefined, ENCRYPTION_KEY_RULE);
 
 /**
  * Every environment variable of the api and the worker. Both read the same set; each uses what it needs. Names are
@@ -23,6 +19,7 @@ export const serviceEnvSchema = z.object({
   EXACT_CLIENT_SECRET: z.string().min(1),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   EXACT_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** Key that encrypts OAuth tokens at rest (AES-256-GCM). */
   TOKEN_ENCRYPTION_KEY: encryptionKey,
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters'),
   API_PORT: port(3000),
