@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     log,
     metrics: services.metrics.registry,
     adminToken: config.ADMIN_TOKEN,
+    metricsToken: config.METRICS_TOKEN,
   });
   const address = await health.listen({ port: config.WORKER_PORT, host: '0.0.0.0' });
   log.info({ address }, 'worker started');

@@ -7,11 +7,7 @@ const nonNegative = (fallback: number) => z.coerce.number().int().min(0).default
 /** 32 bytes, given as 64 hex characters or as base64 / base64url (encryption-key.ts has the one definition). */
 const encryptionKey = z.string().refine((v) => decodeEncryptionKey(v) !== undefined, ENCRYPTION_KEY_RULE);
 
-/**
- * Every environment variable of the api and the worker. Both read the same set; each uses what it needs. Names are
- * part of the service's interface (see DESIGN.md, "The interface").
- */
-export const serviceEnvSchema = z.object({
+const serviceEnvFields = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }),
   EXACT_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://start.exactonline.nl'),
@@ -22,6 +18,8 @@ export const serviceEnvSchema = z.object({
   /** Key that encrypts OAuth tokens at rest (AES-256-GCM). */
   TOKEN_ENCRYPTION_KEY: encryptionKey,
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters'),
+  /** Read-only bearer token for `/metrics` on the api and the worker (the scraper's); it opens nothing else. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   API_PORT: port(3000),
   WORKER_PORT: port(3001),
   SYNC_RESERVE_PER_MINUTE: nonNegative(10),
@@ -49,6 +47,16 @@ export const serviceEnvSchema = z.object({
     .regex(/^[a-zA-Z0-9_-]+$/, 'may only contain letters, digits, "-" and "_"')
     .default('exs'),
 });
+
+/**
+ * Every environment variable of the api and the worker. Both read the same set; each uses what it needs. Names are
+ * part of the service's interface (see DESIGN.md, "The interface").
+ */
+export const serviceEnvSchema = serviceEnvFields.refine(
+  // The scraper's token is kept in more places (Prometheus, its Secret): it must not open the operator's routes.
+  (env) => env.METRICS_TOKEN === undefined || env.METRICS_TOKEN !== env.ADMIN_TOKEN,
+  { path: ['METRICS_TOKEN'], message: 'must differ from ADMIN_TOKEN' },
+);
 export type ServiceEnv = z.infer<typeof serviceEnvSchema>;
 
 export class ConfigError extends Error {

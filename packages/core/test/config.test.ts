@@ -83,4 +83,16 @@ describe('parseEnv', () => {
       expect(message).not.toContain(key.trim());
     }
   });
+
+  it('takes an optional METRICS_TOKEN of 16+ characters that is not the ADMIN_TOKEN', () => {
+    expect(parseEnv(serviceEnvSchema, valid).METRICS_TOKEN).toBeUndefined();
+    const token = 'metrics-token-0123456789';
+    expect(parseEnv(serviceEnvSchema, { ...valid, METRICS_TOKEN: token }).METRICS_TOKEN).toBe(token);
+    expect(() => parseEnv(serviceEnvSchema, { ...valid, METRICS_TOKEN: 'short' })).toThrow(
+      'METRICS_TOKEN: must be at least 16 characters',
+    );
+    expect(() => parseEnv(serviceEnvSchema, { ...valid, METRICS_TOKEN: valid.ADMIN_TOKEN })).toThrow(
+      'METRICS_TOKEN: must differ from ADMIN_TOKEN',
+    );
+  });
 });
