@@ -110,9 +110,14 @@ describe.skipIf(!hasCompose)(composeSuite, () => {
     expect(all.worker?.ports).toBeUndefined();
     expect(all.api?.ports).toEqual([{ published: 8088, target: 3000 }]);
     expect(all['exact-sim']?.ports).toEqual([{ published: 7171, target: 7070 }]);
-    // The containers keep their own ports whatever the host uses.
+    // The containers keep their own ports whatever the host uses, on every interface of the container (the apps'
+    // default, loopback, is out of reach of the published port and of Prometheus).
     expect(all.api?.environment?.API_PORT).toBe(3000);
     expect(all.worker?.environment?.WORKER_PORT).toBe(3001);
+    for (const name of ['api', 'worker']) {
+      expect(all[name]?.environment?.API_HOST, name).toBe('0.0.0.0');
+      expect(all[name]?.environment?.WORKER_HOST, name).toBe('0.0.0.0');
+    }
   });
 
   it('keeps the simulator and the monitoring behind profiles', () => {
@@ -156,6 +161,11 @@ describe('infra/docker/Dockerfile', () => {
     expect(dockerfile).toContain(`tsx@${root.devDependencies.tsx}`);
     expect(dockerfile).toMatch(/pnpm install --frozen-lockfile/);
     expect(dockerfile).toMatch(/^USER node$/m);
+  });
+
+  it('listens on every interface of the container, since loopback there is out of reach of anyone else', () => {
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+    expect(runtime).toMatch(/^ENV API_HOST=0\.0\.0\.0 \\\n\s+WORKER_HOST=0\.0\.0\.0$/m);
   });
 
   it('copies the manifest of every workspace package before installing (or the frozen install fails)', () => {

@@ -173,8 +173,11 @@ describe('Kubernetes manifests', () => {
     ]);
   });
 
-  it('probe api and worker on the ports they listen on (API_PORT, WORKER_PORT)', () => {
+  it('probe api and worker on the ports they listen on (API_PORT, WORKER_PORT), on every interface of the pod', () => {
     const config = find(base, 'ConfigMap', 'exact-sync-config').data ?? {};
+    // The apps default to loopback, which the kubelet's probes and the Services cannot reach.
+    expect(config.API_HOST).toBe('0.0.0.0');
+    expect(config.WORKER_HOST).toBe('0.0.0.0');
     for (const [deployment, portVariable] of [
       ['exact-sync-api', 'API_PORT'],
       ['exact-sync-worker', 'WORKER_PORT'],

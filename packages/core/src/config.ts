@@ -3,6 +3,14 @@ import { decodeEncryptionKey, ENCRYPTION_KEY_RULE } from './encryption-key.ts';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
 const nonNegative = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+const host = (fallback: string) =>
+  z
+    .string()
+    .refine(
+      (v) => [z.ipv4(), z.ipv6(), z.hostname()].some((format) => format.safeParse(v).success),
+      'must be an IP address or a host name, e.g. 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)',
+    )
+    .default(fallback);
 
 /** 32 bytes, given as 64 hex characters or as base64 / base64url (encryption-key.ts has the one definition). */
 const encryptionKey = z.string().refine((v) => decodeEncryptionKey(v) !== undefined, ENCRYPTION_KEY_RULE);
@@ -22,6 +30,10 @@ const serviceEnvFields = z.object({
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   API_PORT: port(3000),
   WORKER_PORT: port(3001),
+  /** Address the api listens on: this machine only unless set; containers set 0.0.0.0 (the image does). */
+  API_HOST: host('127.0.0.1'),
+  /** Address of the worker's health and metrics server, as API_HOST. */
+  WORKER_HOST: host('127.0.0.1'),
   SYNC_RESERVE_PER_MINUTE: nonNegative(10),
   SYNC_RESERVE_PER_DAY: nonNegative(300),
   /** Shortest interval at which the sync planner polls an entity, in ms. */

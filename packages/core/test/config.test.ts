@@ -95,4 +95,15 @@ describe('parseEnv', () => {
       'METRICS_TOKEN: must differ from ADMIN_TOKEN',
     );
   });
+
+  it('listens on loopback unless API_HOST / WORKER_HOST say otherwise, and refuses what is no address', () => {
+    const env = parseEnv(serviceEnvSchema, valid);
+    expect([env.API_HOST, env.WORKER_HOST]).toEqual(['127.0.0.1', '127.0.0.1']);
+    for (const host of ['0.0.0.0', '::', 'api.internal']) {
+      expect(parseEnv(serviceEnvSchema, { ...valid, API_HOST: host, WORKER_HOST: host }).API_HOST).toBe(host);
+    }
+    expect(() => parseEnv(serviceEnvSchema, { ...valid, WORKER_HOST: 'http://0.0.0.0:3001' })).toThrow(
+      'WORKER_HOST: must be an IP address or a host name',
+    );
+  });
 });
