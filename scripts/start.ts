@@ -182,7 +182,7 @@ async function main(): Promise<void> {
     `  docs:         ${apiUrl}/docs`,
     `  operator:     ${apiUrl}/admin            (Basic auth: any user, the admin token as password)`,
     `  queues:       ${apiUrl}/admin/queues`,
-    `  metrics:      ${apiUrl}/metrics and ${workerUrl}/metrics   (admin token)`,
+    `  metrics:      ${apiUrl}/metrics and ${workerUrl}/metrics   (admin token, or METRICS_TOKEN if set)`,
     `  admin token:  ${admin}`,
   ];
   if (demo && simUrl) {

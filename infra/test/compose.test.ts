@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv, serviceEnvSchema } from '@exact-sync/core';
@@ -24,9 +24,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 interface ComposeService {
   image?: string;
+  entrypoint?: string[];
   command?: string[];
   environment?: Record<string, string | number>;
-  ports?: { published: number; target: number }[];
+  // docker-compose 1.29 prints a port with a host address in the short form ("127.0.0.1:9090:9090/tcp").
+  ports?: ({ published: number; target: number } | string)[];
   expose?: string[];
   healthcheck?: { test: string[] };
   depends_on?: Record<string, { condition: string }>;
@@ -109,10 +111,15 @@ describe.skipIf(!hasCompose)(composeSuite, () => {
     expect(all.worker?.container_name).toBeUndefined();
     expect(all.worker?.ports).toBeUndefined();
     expect(all.api?.ports).toEqual([{ published: 8088, target: 3000 }]);
-    expect(all['exact-sim']?.ports).toEqual([{ published: 7171, target: 7070 }]);
-    // The containers keep their own ports whatever the host uses.
+    expect(all['exact-sim']?.ports).toEqual(['127.0.0.1:7171:7070/tcp']);
+    // The containers keep their own ports whatever the host uses, on every interface of the container (the apps'
+    // default, loopback, is out of reach of the published port and of Prometheus).
     expect(all.api?.environment?.API_PORT).toBe(3000);
     expect(all.worker?.environment?.WORKER_PORT).toBe(3001);
+    for (const name of ['api', 'worker']) {
+      expect(all[name]?.environment?.API_HOST, name).toBe('0.0.0.0');
+      expect(all[name]?.environment?.WORKER_HOST, name).toBe('0.0.0.0');
+    }
   });
 
   it('keeps the simulator and the monitoring behind profiles', () => {
@@ -143,6 +150,97 @@ describe.skipIf(!hasCompose)(composeSuite, () => {
   });
 });
 
+/**
+ * A service's `sh -c` script as its container would run it (compose's `$$` is a literal `$`), with the given parts
+ * replaced so it can run here; each part must be in the script, so the test runs what the container would.
+ */
+function containerScript(service: ComposeService | undefined, replace: Record<string, string>): string {
+  expect(service?.entrypoint).toEqual(['/bin/sh', '-c']);
+  let script = (service?.command?.[0] ?? '').replaceAll('$$', '$');
+  for (const [from, to] of Object.entries(replace)) {
+    expect(script).toContain(from);
+    script = script.replaceAll(from, to);
+  }
+  return script;
+}
+
+const runScript = (script: string, env: Record<string, string>) =>
+  spawnSync('/bin/sh', ['-c', script], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env } });
+
+describe.skipIf(!hasCompose)(`${composeSuite}: monitoring and exposure`, () => {
+  it('publishes Prometheus, Grafana and the simulator on 127.0.0.1 only, on ports that can be overridden', () => {
+    const all = services({ ...SECRETS, PROMETHEUS_PORT: '19090', GRAFANA_PORT: '13002', SIM_PORT: '17070' });
+    expect(all.prometheus?.ports).toEqual(['127.0.0.1:19090:9090/tcp']);
+    expect(all.grafana?.ports).toEqual(['127.0.0.1:13002:3000/tcp']);
+    expect(all['exact-sim']?.ports).toEqual(['127.0.0.1:17070:7070/tcp']);
+    // Only the api, the service's edge, is offered to other machines; Postgres and Redis publish nothing.
+    for (const [name, service] of Object.entries(withSecrets())) {
+      for (const port of service.ports ?? []) {
+        if (name !== 'api') expect(port, name).toMatch(/^127\.0\.0\.1:/);
+      }
+    }
+    expect(withSecrets().postgres?.ports).toBeUndefined();
+    expect(withSecrets().redis?.ports).toBeUndefined();
+  });
+
+  it('gives Grafana no default password: its container refuses to start without one, or with "admin"', () => {
+    expect(withSecrets().grafana?.environment?.GF_SECURITY_ADMIN_PASSWORD).toBe('');
+    const set = services({ ...SECRETS, GRAFANA_ADMIN_PASSWORD: 'grafana-password-42' });
+    expect(set.grafana?.environment?.GF_SECURITY_ADMIN_PASSWORD).toBe('grafana-password-42');
+    // The check runs before the image's own entrypoint, which it then becomes.
+    const script = containerScript(set.grafana, { 'exec /run.sh': 'echo grafana-started' });
+    for (const password of ['', 'admin']) {
+      const run = runScript(script, { GF_SECURITY_ADMIN_PASSWORD: password });
+      expect(run.status, password).toBe(1);
+      expect(run.stderr).toContain('set GRAFANA_ADMIN_PASSWORD');
+      expect(run.stdout).not.toContain('grafana-started');
+    }
+    const run = runScript(script, { GF_SECURITY_ADMIN_PASSWORD: 'grafana-password-42' });
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim()).toBe('grafana-started');
+  });
+
+  it('lets Prometheus scrape with METRICS_TOKEN only, never holding ADMIN_TOKEN', () => {
+    const metricsToken = 'compose-metrics-token-0123456789';
+    const prometheus = services({ ...SECRETS, METRICS_TOKEN: metricsToken }).prometheus;
+    expect(prometheus?.environment).toEqual({ METRICS_TOKEN: metricsToken });
+    expect(JSON.stringify(prometheus)).not.toContain(SECRETS.ADMIN_TOKEN);
+    expect(JSON.stringify(prometheus)).not.toContain('$ADMIN_TOKEN');
+
+    // Every scrape job reads the file the container writes METRICS_TOKEN to.
+    const config = parse(readFileSync(`${repoRoot}infra/prometheus/prometheus.yml`, 'utf8')) as {
+      scrape_configs: { job_name: string; authorization?: { credentials_file?: string } }[];
+    };
+    expect(config.scrape_configs.map((job) => job.job_name)).toEqual(['exact-sync-api', 'exact-sync-worker']);
+    for (const job of config.scrape_configs) {
+      expect(job.authorization?.credentials_file, job.job_name).toBe('/prometheus/metrics-token');
+    }
+
+    const tokenDir = mkdtempSync(join(dir, 'prometheus-'));
+    writeFileSync(join(tokenDir, 'admin-token'), SECRETS.ADMIN_TOKEN);
+    const script = containerScript(prometheus, {
+      '/prometheus/metrics-token': join(tokenDir, 'metrics-token'),
+      '/prometheus/admin-token': join(tokenDir, 'admin-token'),
+      'exec /bin/prometheus --config.file=/etc/prometheus/prometheus.yml': 'exec true',
+    });
+    const refused = runScript(script, { METRICS_TOKEN: '' });
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('set METRICS_TOKEN');
+    expect(existsSync(join(tokenDir, 'metrics-token'))).toBe(false);
+
+    expect(runScript(script, { METRICS_TOKEN: metricsToken }).status).toBe(0);
+    expect(readFileSync(join(tokenDir, 'metrics-token'), 'utf8')).toBe(metricsToken);
+    // The admin token that earlier versions left in the volume is gone.
+    expect(existsSync(join(tokenDir, 'admin-token'))).toBe(false);
+  });
+
+  it('validates without the monitoring secrets, which only the monitoring containers need', () => {
+    const run = compose(SECRETS, '--profile', 'monitoring', 'config', '-q');
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+  });
+});
+
 describe('infra/docker/Dockerfile', () => {
   const dockerfile = readFileSync(`${repoRoot}infra/docker/Dockerfile`, 'utf8');
   const root = JSON.parse(readFileSync(`${repoRoot}package.json`, 'utf8')) as {
@@ -156,6 +254,11 @@ describe('infra/docker/Dockerfile', () => {
     expect(dockerfile).toContain(`tsx@${root.devDependencies.tsx}`);
     expect(dockerfile).toMatch(/pnpm install --frozen-lockfile/);
     expect(dockerfile).toMatch(/^USER node$/m);
+  });
+
+  it('listens on every interface of the container, since loopback there is out of reach of anyone else', () => {
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+    expect(runtime).toMatch(/^ENV API_HOST=0\.0\.0\.0 \\\n\s+WORKER_HOST=0\.0\.0\.0$/m);
   });
 
   it('copies the manifest of every workspace package before installing (or the frozen install fails)', () => {

@@ -6,7 +6,7 @@ import {
   onboard,
   parsePrometheus,
   repoRoot,
-  STACK_ADMIN_TOKEN,
+  STACK_METRICS_TOKEN,
   type Stack,
   startStack,
   storefrontKey,
@@ -50,8 +50,9 @@ function alertQueries(): string[] {
   return rules.groups.flatMap((g) => g.rules.map((r) => r.expr));
 }
 
+// With the scraper's read-only token, as Prometheus scrapes them.
 async function scrape(url: string) {
-  const res = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${STACK_ADMIN_TOKEN}` } });
+  const res = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${STACK_METRICS_TOKEN}` } });
   expect(res.status).toBe(200);
   return parsePrometheus(await res.text());
 }

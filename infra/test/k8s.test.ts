@@ -40,7 +40,11 @@ interface Manifest {
     ports?: { name: string; targetPort: string }[];
     scaleTargetRef?: { kind: string; name: string };
     metrics?: { external: { metric: { name: string; selector: { matchLabels: Labels } } } }[];
-    endpoints?: { port: string; path: string }[];
+    endpoints?: {
+      port: string;
+      path: string;
+      authorization?: { type: string; credentials: { name: string; key: string } };
+    }[];
   };
 }
 interface Kustomization {
@@ -160,6 +164,30 @@ describe('Kubernetes manifests', () => {
     for (const [key, value] of Object.entries(demoSecret)) expect(value, key).not.toContain('REPLACE_ME');
   });
 
+  it('scrape /metrics with the read-only METRICS_TOKEN from the Secret, never ADMIN_TOKEN', () => {
+    const monitors = manifestsOf(join(K8S, 'monitoring/service-monitors.yaml'));
+    const endpoints = monitors.flatMap((m) => m.spec?.endpoints ?? []);
+    expect(monitors.map((m) => m.metadata.name)).toEqual(['exact-sync-api', 'exact-sync-worker']);
+    expect(endpoints.length).toBe(2);
+    for (const endpoint of endpoints) {
+      expect(endpoint.path).toBe('/metrics');
+      expect(endpoint.authorization).toEqual({
+        type: 'Bearer',
+        credentials: { name: 'exact-sync-secrets', key: 'METRICS_TOKEN' },
+      });
+    }
+    expect(readFileSync(join(K8S, 'monitoring/service-monitors.yaml'), 'utf8')).not.toMatch(
+      /key: ADMIN_TOKEN/,
+    );
+    // The Secret has the key, and the demo gives it a value of its own, not the admin token's.
+    expect(Object.keys(find(base, 'Secret', 'exact-sync-secrets').stringData ?? {})).toContain(
+      'METRICS_TOKEN',
+    );
+    const demoSecret = find(demo, 'Secret', 'exact-sync-secrets').stringData ?? {};
+    expect(demoSecret.METRICS_TOKEN).toBeDefined();
+    expect(demoSecret.METRICS_TOKEN).not.toBe(demoSecret.ADMIN_TOKEN);
+  });
+
   it('run the migration in a Job, with the database URL from the Secret', () => {
     const job = find(base, 'Job', 'exact-sync-migrate').spec?.template;
     const migrate = job?.spec.containers[0];
@@ -173,8 +201,11 @@ describe('Kubernetes manifests', () => {
     ]);
   });
 
-  it('probe api and worker on the ports they listen on (API_PORT, WORKER_PORT)', () => {
+  it('probe api and worker on the ports they listen on (API_PORT, WORKER_PORT), on every interface of the pod', () => {
     const config = find(base, 'ConfigMap', 'exact-sync-config').data ?? {};
+    // The apps default to loopback, which the kubelet's probes and the Services cannot reach.
+    expect(config.API_HOST).toBe('0.0.0.0');
+    expect(config.WORKER_HOST).toBe('0.0.0.0');
     for (const [deployment, portVariable] of [
       ['exact-sync-api', 'API_PORT'],
       ['exact-sync-worker', 'WORKER_PORT'],

@@ -26,7 +26,10 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
   instance.setSerializerCompiler(serializerCompiler);
   await instance.register(errorsPlugin);
   await instance.register(databasePlugin, { url: options.config.DATABASE_URL });
-  await instance.register(authPlugin, { adminToken: options.config.ADMIN_TOKEN });
+  await instance.register(authPlugin, {
+    adminToken: options.config.ADMIN_TOKEN,
+    metricsToken: options.config.METRICS_TOKEN,
+  });
   // Security and docs act on routes as they are added, so they come before every route (the docs' own pages too).
   await instance.register(securityPlugin, {
     storefrontPerMinute: options.config.STOREFRONT_RATE_LIMIT_PER_MINUTE,

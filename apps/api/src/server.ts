@@ -35,8 +35,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 
-  const address = await server.listen({ port: config.API_PORT, host: '0.0.0.0' });
-  server.log.info({ address }, 'api listening');
+  const address = await server.listen({ port: config.API_PORT, host: config.API_HOST });
+  server.log.info({ address, host: config.API_HOST }, 'api listening');
   console.log(`api listening on ${address.replace('0.0.0.0', '127.0.0.1')}`);
 }
 

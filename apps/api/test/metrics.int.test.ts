@@ -10,8 +10,10 @@ import {
   uniqueName,
 } from '@exact-sync/testkit';
 import { eq } from 'drizzle-orm';
-import type { FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type HTTPMethods } from 'fastify';
+import fp from 'fastify-plugin';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { app } from '../src/app.ts';
 import { buildApp, seedConnection, testConfig } from './helpers.ts';
 import { ADMIN } from './onboarding.ts';
 
@@ -19,6 +21,10 @@ let db: TestDatabase;
 let api: FastifyInstance;
 const prefix = uniqueName('metrics');
 const redis = producerRedis(testRedisUrl());
+const METRICS_TOKEN = 'test-metrics-token-0123456789';
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+// Every route the application registers, whoever registers it (plugins included).
+const routes: Array<{ method: HTTPMethods; url: string }> = [];
 
 async function scrape(app: FastifyInstance = api) {
   const res = await app.inject({ method: 'GET', url: '/metrics', headers: ADMIN });
@@ -28,7 +34,18 @@ async function scrape(app: FastifyInstance = api) {
 
 beforeAll(async () => {
   db = await createTestDatabase('api_metrics');
-  api = await buildApp(testConfig({ DATABASE_URL: db.url, REDIS_URL: testRedisUrl(), REDIS_PREFIX: prefix }));
+  api = Fastify({ logger: false });
+  api.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
+  const config = testConfig({
+    DATABASE_URL: db.url,
+    REDIS_URL: testRedisUrl(),
+    REDIS_PREFIX: prefix,
+    METRICS_TOKEN,
+  });
+  await api.register(fp(app), { config });
+  await api.ready();
 });
 
 afterAll(async () => {
@@ -48,6 +65,54 @@ describe('api /metrics', () => {
     expect(parsePrometheus(res.body).value('process_cpu_user_seconds_total', { app: 'api' })).toBeGreaterThan(
       0,
     );
+  });
+
+  it('takes the read-only METRICS_TOKEN, as bearer or as the Basic auth password', async () => {
+    const res = await api.inject({ method: 'GET', url: '/metrics', headers: bearer(METRICS_TOKEN) });
+    expect(res.statusCode).toBe(200);
+    expect(parsePrometheus(res.body).value('exs_metrics_source_up', { source: 'postgres' })).toBe(1);
+    const basic = `Basic ${Buffer.from(`prometheus:${METRICS_TOKEN}`).toString('base64')}`;
+    expect((await api.inject({ url: '/metrics', headers: { authorization: basic } })).statusCode).toBe(200);
+    const wrong = await api.inject({ url: '/metrics', headers: bearer(`${METRICS_TOKEN}x`) });
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.json().error.message).toBe('the metrics token or an operator token is required');
+  });
+
+  it('opens nothing but /metrics to the METRICS_TOKEN: operator and storefront routes refuse it', async () => {
+    const { connectionId } = await seedConnection(api);
+    const id = (url: string) => url.replace(/:id\b/g, connectionId).replace(/:\w+/g, 'x').replace(/\*/g, 'x');
+    // Public routes answer anyone; HEAD mirrors GET.
+    const isPublic = (url: string) =>
+      /^\/(health|docs)(\/|$)/.test(url) ||
+      ['/v1/oauth/callback', '/v1/connections/:id/authorize', '/webhooks/exact'].includes(url);
+    const guarded = routes.filter((r) => r.url !== '/metrics' && r.method !== 'HEAD' && !isPublic(r.url));
+    expect(guarded.map((r) => r.url)).toEqual(
+      expect.arrayContaining([
+        '/v1/connections',
+        '/v1/orders',
+        '/v1/items',
+        '/admin',
+        '/admin/queues/api/queues',
+      ]),
+    );
+    for (const { method, url } of guarded) {
+      for (const headers of [
+        bearer(METRICS_TOKEN),
+        { authorization: `Basic ${Buffer.from(`ops:${METRICS_TOKEN}`).toString('base64')}` },
+      ]) {
+        const res = await api.inject({
+          method,
+          url: id(url),
+          headers,
+          payload: method === 'GET' ? undefined : {},
+        });
+        expect(res.statusCode, `${method} ${url}`).toBe(401);
+      }
+    }
+    // The same calls with the admin token get past the guard: the refusals above are the token's, not the calls'.
+    const asOperator = await api.inject({ url: '/v1/connections', headers: ADMIN });
+    expect(asOperator.statusCode).toBe(200);
+    expect(asOperator.json().data.map((c: { id: string }) => c.id)).toContain(connectionId);
   });
 
   it('shows connections, sync progress, orders, budgets and queue depths as Postgres and Redis hold them', async () => {

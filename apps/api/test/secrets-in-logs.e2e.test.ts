@@ -78,11 +78,16 @@ it('never logs a token, key or secret', async () => {
     await stack.simControl.mutate(100001, { entity: 'items', update: 3 });
     await stack.call('POST', `/v1/connections/${id}/sync`, { body: {} });
     await stack.call('GET', '/v1/orders', { token: 'wrong-token-should-not-matter' });
+    // The scraper's token, on the route it opens and on one it does not.
+    const metricsToken = stack.env.METRICS_TOKEN ?? '';
+    expect((await stack.call('GET', '/metrics', { token: metricsToken })).status).toBe(200);
+    expect((await stack.call('GET', '/v1/connections', { token: metricsToken })).status).toBe(401);
 
     const cipher = createTokenCipher(stack.env.TOKEN_ENCRYPTION_KEY ?? '');
     const [row] = await handle.db.select().from(connections).where(eq(connections.id, id));
     const secrets: Record<string, string> = {
       ADMIN_TOKEN: stack.env.ADMIN_TOKEN ?? '',
+      METRICS_TOKEN: metricsToken,
       TOKEN_ENCRYPTION_KEY: stack.env.TOKEN_ENCRYPTION_KEY ?? '',
       EXACT_CLIENT_SECRET: stack.env.EXACT_CLIENT_SECRET ?? '',
       EXACT_WEBHOOK_SECRET: stack.env.EXACT_WEBHOOK_SECRET ?? '',

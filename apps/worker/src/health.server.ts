@@ -5,20 +5,22 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type postgres from 'postgres';
 import type { Registry } from 'prom-client';
-import { carriesAdminToken } from './admin-token.ts';
+import { mayScrape } from './scrape-auth.ts';
 
 export interface HealthDeps {
   sql: postgres.Sql;
   redis: Redis;
   log: Logger;
-  /** Served at `/metrics` to callers with the admin token. */
+  /** Served at `/metrics` to callers with the admin token or the metrics token. */
   metrics: Registry;
   adminToken: string;
+  /** METRICS_TOKEN: the scraper's read-only token; unset, only the admin token scrapes. */
+  metricsToken?: string | undefined;
 }
 
 /**
  * The worker's small HTTP server: liveness, readiness that needs both Postgres and Redis, and Prometheus metrics
- * behind the admin token.
+ * behind the metrics token or the admin token.
  */
 export function createHealthServer(deps: HealthDeps): FastifyInstance {
   const loggerInstance: FastifyBaseLogger = deps.log.child({ component: 'health' });
@@ -32,11 +34,14 @@ export function createHealthServer(deps: HealthDeps): FastifyInstance {
       .send({ status: ok ? 'ok' : 'unavailable', postgres: postgresOk, redis: redisOk });
   });
   app.get('/metrics', async (request, reply) => {
-    if (!carriesAdminToken(request.headers.authorization, deps.adminToken)) {
+    const tokens = { admin: deps.adminToken, metrics: deps.metricsToken };
+    if (!mayScrape(request.headers.authorization, tokens)) {
       return reply
         .code(401)
         .header('www-authenticate', 'Bearer, Basic realm="exact-sync"')
-        .send({ error: { code: 'unauthorized', message: 'an operator token is required' } });
+        .send({
+          error: { code: 'unauthorized', message: 'the metrics token or an operator token is required' },
+        });
     }
     return reply.type(deps.metrics.contentType).send(await deps.metrics.metrics());
   });

@@ -38,9 +38,10 @@ async function main(): Promise<void> {
     log,
     metrics: services.metrics.registry,
     adminToken: config.ADMIN_TOKEN,
+    metricsToken: config.METRICS_TOKEN,
   });
-  const address = await health.listen({ port: config.WORKER_PORT, host: '0.0.0.0' });
-  log.info({ address }, 'worker started');
+  const address = await health.listen({ port: config.WORKER_PORT, host: config.WORKER_HOST });
+  log.info({ address, host: config.WORKER_HOST }, 'worker started');
   console.log(`worker listening on ${address.replace('0.0.0.0', '127.0.0.1')}`);
 
   let closing = false;

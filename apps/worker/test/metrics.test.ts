@@ -12,6 +12,7 @@ import { createWorkerMetrics } from '../src/metrics.ts';
 import type { WorkerServices } from '../src/services.ts';
 
 const ADMIN_TOKEN = 'worker-admin-token-0123456789';
+const METRICS_TOKEN = 'worker-metrics-token-0123456789';
 const log = pino({ level: 'silent' });
 const metrics = createWorkerMetrics();
 // `/metrics` reads neither Postgres nor Redis.
@@ -21,6 +22,7 @@ const server = createHealthServer({
   log,
   metrics: metrics.registry,
   adminToken: ADMIN_TOKEN,
+  metricsToken: METRICS_TOKEN,
 });
 
 afterAll(() => server.close());
@@ -57,6 +59,33 @@ describe('worker /metrics', () => {
     expect(
       parsePrometheus(res.body).value('process_cpu_user_seconds_total', { app: 'worker' }),
     ).toBeGreaterThan(0);
+  });
+
+  it('takes the read-only METRICS_TOKEN too; unset, only the admin token opens it', async () => {
+    expect((await scrape(`Bearer ${METRICS_TOKEN}`)).statusCode).toBe(200);
+    const basic = `Basic ${Buffer.from(`prometheus:${METRICS_TOKEN}`).toString('base64')}`;
+    expect((await scrape(basic)).statusCode).toBe(200);
+    const refused = await scrape(`Bearer ${METRICS_TOKEN.slice(0, -1)}`);
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json().error.message).toBe('the metrics token or an operator token is required');
+
+    const adminOnly = createHealthServer({
+      sql: {} as postgres.Sql,
+      redis: {} as Redis,
+      log,
+      metrics: metrics.registry,
+      adminToken: ADMIN_TOKEN,
+    });
+    try {
+      const as = (authorization: string) =>
+        adminOnly.inject({ method: 'GET', url: '/metrics', headers: { authorization } });
+      expect((await as(`Bearer ${METRICS_TOKEN}`)).statusCode).toBe(401);
+      // An empty Basic password is no token at all.
+      expect((await as(`Basic ${Buffer.from('prometheus:').toString('base64')}`)).statusCode).toBe(401);
+      expect((await as(`Bearer ${ADMIN_TOKEN}`)).statusCode).toBe(200);
+    } finally {
+      await adminOnly.close();
+    }
   });
 
   it('counts Exact calls by endpoint, status and lane, 429s and calls the error guard refused', async () => {

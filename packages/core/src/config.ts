@@ -1,21 +1,21 @@
 import { z } from 'zod';
+import { decodeEncryptionKey, ENCRYPTION_KEY_RULE } from './encryption-key.ts';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
 const nonNegative = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+const host = (fallback: string) =>
+  z
+    .string()
+    .refine(
+      (v) => [z.ipv4(), z.ipv6(), z.hostname()].some((format) => format.safeParse(v).success),
+      'must be an IP address or a host name, e.g. 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)',
+    )
+    .default(fallback);
 
-/** 32 bytes, given as 64 hex characters or as base64. */
-const encryptionKey = z
-  .string()
-  .refine(
-    (v) => /^[0-9a-fA-F]{64}$/.test(v) || Buffer.from(v, 'base64').length === 32,
-    'must be 32 bytes: 64 hex characters or base64 of 32 bytes',
-  );
+/** 32 bytes, given as 64 hex characters or as base64 / base64url (encryption-key.ts has the one definition). */
+const encryptionKey = z.string().refine((v) => decodeEncryptionKey(v) !== undefined, ENCRYPTION_KEY_RULE);
 
-/**
- * Every environment variable of the api and the worker. Both read the same set; each uses what it needs. Names are
- * part of the service's interface (see DESIGN.md, "The interface").
- */
-export const serviceEnvSchema = z.object({
+const serviceEnvFields = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }),
   EXACT_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://start.exactonline.nl'),
@@ -23,10 +23,17 @@ export const serviceEnvSchema = z.object({
   EXACT_CLIENT_SECRET: z.string().min(1),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   EXACT_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** Key that encrypts OAuth tokens at rest (AES-256-GCM). */
   TOKEN_ENCRYPTION_KEY: encryptionKey,
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters'),
+  /** Read-only bearer token for `/metrics` on the api and the worker (the scraper's); it opens nothing else. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   API_PORT: port(3000),
   WORKER_PORT: port(3001),
+  /** Address the api listens on: this machine only unless set; containers set 0.0.0.0 (the image does). */
+  API_HOST: host('127.0.0.1'),
+  /** Address of the worker's health and metrics server, as API_HOST. */
+  WORKER_HOST: host('127.0.0.1'),
   SYNC_RESERVE_PER_MINUTE: nonNegative(10),
   SYNC_RESERVE_PER_DAY: nonNegative(300),
   /** Shortest interval at which the sync planner polls an entity, in ms. */
@@ -52,6 +59,16 @@ export const serviceEnvSchema = z.object({
     .regex(/^[a-zA-Z0-9_-]+$/, 'may only contain letters, digits, "-" and "_"')
     .default('exs'),
 });
+
+/**
+ * Every environment variable of the api and the worker. Both read the same set; each uses what it needs. Names are
+ * part of the service's interface (see DESIGN.md, "The interface").
+ */
+export const serviceEnvSchema = serviceEnvFields.refine(
+  // The scraper's token is kept in more places (Prometheus, its Secret): it must not open the operator's routes.
+  (env) => env.METRICS_TOKEN === undefined || env.METRICS_TOKEN !== env.ADMIN_TOKEN,
+  { path: ['METRICS_TOKEN'], message: 'must differ from ADMIN_TOKEN' },
+);
 export type ServiceEnv = z.infer<typeof serviceEnvSchema>;
 
 export class ConfigError extends Error {

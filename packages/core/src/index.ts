@@ -1,5 +1,6 @@
 export { ConfigError, parseEnv, type ServiceEnv, serviceEnvSchema } from './config.ts';
 export { CONNECTION_STATUSES, mayAuthorize } from './connections.ts';
+export { decodeEncryptionKey, ENCRYPTION_KEY_RULE } from './encryption-key.ts';
 export {
   ENTITY_NAMES,
   type EntityName,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { parseEnv, serviceEnvSchema } from '@exact-sync/core';
 import { describe, expect, it } from 'vitest';
 import {
   createTokenCipher,
@@ -10,23 +11,85 @@ import {
 const hexKey = 'a1'.repeat(32);
 
 describe('token encryption', () => {
-  it('accepts the key as 64 hex characters or as base64 of 32 bytes, and the same bytes either way', () => {
+  it('accepts the key as 64 hex characters, base64 or base64url, padded or not, and the same bytes each way', () => {
     const bytes = randomBytes(32);
-    expect(parseEncryptionKey(bytes.toString('hex'))).toEqual(bytes);
-    expect(parseEncryptionKey(bytes.toString('base64'))).toEqual(bytes);
+    const spellings = [
+      bytes.toString('hex'),
+      bytes.toString('hex').toUpperCase(),
+      bytes.toString('base64'),
+      bytes.toString('base64').replace(/=$/, ''),
+      bytes.toString('base64url'),
+      `${bytes.toString('base64url')}=`,
+    ];
+    for (const key of spellings) expect(parseEncryptionKey(key), key).toEqual(bytes);
+    // The keys of the demo and the tests.
+    expect(parseEncryptionKey('ab'.repeat(32))).toHaveLength(32);
+    expect(parseEncryptionKey(`${'00'.repeat(31)}ff`)).toHaveLength(32);
   });
 
-  it('refuses keys of the wrong size without repeating them', () => {
-    for (const bad of ['abc', 'a1'.repeat(31), randomBytes(16).toString('base64'), '']) {
+  it('refuses anything else without repeating it, and says how to make a key', () => {
+    const b64 = randomBytes(32).toString('base64');
+    const bad = [
+      '',
+      'abc',
+      randomBytes(31).toString('hex'),
+      randomBytes(33).toString('hex'),
+      randomBytes(31).toString('base64'),
+      randomBytes(33).toString('base64'),
+      randomBytes(33).toString('base64url'),
+      'g'.repeat(64),
+      `${randomBytes(32).toString('hex').slice(0, 63)}z`,
+      ` ${randomBytes(32).toString('hex')}`,
+      `${randomBytes(32).toString('hex')}\n`,
+      `${b64.slice(0, 20)} ${b64.slice(20)}`,
+      `${b64.slice(0, 42)}!=`,
+      `${b64.slice(0, 42)}==`,
+      // The two base64 alphabets mixed.
+      `+_${b64.slice(2)}`,
+    ];
+    for (const key of bad) {
       let caught: unknown;
       try {
-        parseEncryptionKey(bad);
+        parseEncryptionKey(key);
       } catch (error) {
         caught = error;
       }
-      expect(caught).toBeInstanceOf(InvalidEncryptionKeyError);
-      if (bad) expect((caught as Error).message).not.toContain(bad);
+      expect(caught, JSON.stringify(key)).toBeInstanceOf(InvalidEncryptionKeyError);
+      const message = (caught as Error).message;
+      expect(message).toContain('openssl rand -hex 32');
+      if (key.trim()) expect(message).not.toContain(key.trim());
     }
+    expect(() => parseEncryptionKey(randomBytes(31))).toThrow(InvalidEncryptionKeyError);
+  });
+
+  it('accepts exactly the keys the environment check at boot accepts', () => {
+    const bytes = randomBytes(32);
+    const env = {
+      DATABASE_URL: 'postgres://127.0.0.1/x',
+      REDIS_URL: 'redis://127.0.0.1',
+      EXACT_CLIENT_ID: 'client',
+      EXACT_CLIENT_SECRET: 'secret',
+      ADMIN_TOKEN: 'admin-token-0123456789',
+    };
+    const keys = [
+      bytes.toString('hex'),
+      bytes.toString('base64'),
+      bytes.toString('base64url'),
+      'z'.repeat(64),
+      randomBytes(33).toString('base64url'),
+      ` ${bytes.toString('base64')}`,
+    ];
+    for (const key of keys) {
+      const atBoot = serviceEnvSchema.safeParse({ ...env, TOKEN_ENCRYPTION_KEY: key }).success;
+      let byCipher = true;
+      try {
+        parseEncryptionKey(key);
+      } catch {
+        byCipher = false;
+      }
+      expect(byCipher, JSON.stringify(key)).toBe(atBoot);
+    }
+    expect(() => parseEnv(serviceEnvSchema, { ...env, TOKEN_ENCRYPTION_KEY: keys[0] })).not.toThrow();
   });
 
   it('round-trips a token and never stores it in the clear', () => {
@@ -49,6 +112,22 @@ describe('token encryption', () => {
       () => cipher.decrypt(stored, 'connection:2:refresh_token'),
       () => createTokenCipher('b2'.repeat(32)).decrypt(stored, 'connection:1:refresh_token'),
       () => cipher.decrypt('plain-text', 'connection:1:refresh_token'),
+      // Node would check only the bytes given (down to 4) if the tag length were not pinned.
+      ...[4, 8, 12, 15].map(
+        (bytes) => () =>
+          cipher.decrypt(
+            [
+              v,
+              iv,
+              body,
+              Buffer.from(tag ?? '', 'base64url')
+                .subarray(0, bytes)
+                .toString('base64url'),
+            ].join('.'),
+            'connection:1:refresh_token',
+          ),
+      ),
+      () => cipher.decrypt([v, iv, body, `${tag}AA`].join('.'), 'connection:1:refresh_token'),
     ];
     for (const attempt of attempts) {
       expect(attempt).toThrow(TokenDecryptionError);

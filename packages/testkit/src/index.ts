@@ -9,6 +9,7 @@ export { type SimCallStat, type SimControl, simControl } from './sim-control.ts'
 export {
   onboard,
   STACK_ADMIN_TOKEN,
+  STACK_METRICS_TOKEN,
   type Stack,
   type StackOptions,
   startStack,

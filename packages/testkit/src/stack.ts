@@ -3,6 +3,8 @@ import { type RunningProcess, startEntry, startSimulator } from './processes.ts'
 import { type SimControl, simControl } from './sim-control.ts';
 
 export const STACK_ADMIN_TOKEN = 'stack-admin-token-0123456789';
+/** The scraper's read-only token of the stack's api and workers. */
+export const STACK_METRICS_TOKEN = 'stack-metrics-token-0123456789';
 
 export interface StackOptions {
   databaseUrl: string;
@@ -48,6 +50,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     EXACT_WEBHOOK_SECRET: 'exact-sim-webhook-secret',
     TOKEN_ENCRYPTION_KEY: 'ab'.repeat(32),
     ADMIN_TOKEN: STACK_ADMIN_TOKEN,
+    METRICS_TOKEN: STACK_METRICS_TOKEN,
     PUBLIC_URL: apiUrl,
     API_PORT: String(apiPort),
     WORKER_PORT: '0',

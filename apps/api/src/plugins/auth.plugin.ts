@@ -5,8 +5,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { unauthorized } from '../errors.ts';
 
-/** Who may call a route: anyone (`public`), a storefront API key, or the operator's ADMIN_TOKEN. */
-export type Access = 'public' | 'storefront' | 'operator';
+/**
+ * Who may call a route: anyone (`public`), a storefront API key, the operator's ADMIN_TOKEN, or the scraper's
+ * read-only METRICS_TOKEN (`metrics`, which only /metrics allows).
+ */
+export type Access = 'public' | 'storefront' | 'operator' | 'metrics';
 /** A route's access rule: one kind of caller, or several (e.g. storefronts follow their orders, operators all). */
 type RouteAccess = Access | readonly Access[];
 
@@ -76,22 +79,39 @@ export function storefrontOf(request: FastifyRequest): Storefront {
 
 /** What a caller without acceptable credentials is told, by the callers the route allows. */
 function missing(allowed: readonly Access[]): string {
+  if (allowed.includes('metrics')) return 'the metrics token or an operator token is required';
   if (!allowed.includes('storefront')) return 'an operator token is required';
   if (!allowed.includes('operator')) return 'a storefront API key is required';
   return 'an API key or the operator token is required';
 }
 
+interface AuthOptions {
+  adminToken: string;
+  /** METRICS_TOKEN: accepted only where a route allows `metrics`; unset, only the operator scrapes. */
+  metricsToken?: string | undefined;
+}
+
 /**
  * Who a request comes from. The operator shows ADMIN_TOKEN as bearer, or as the password of Basic auth (so a
- * browser can open the pages); a storefront shows its API key as bearer, which fixes its connection and channel.
+ * browser can open the pages); the scraper shows METRICS_TOKEN the same ways; a storefront shows its API key as
+ * bearer, which fixes its connection and channel.
  */
-async function authPlugin(app: FastifyInstance, options: { adminToken: string }): Promise<void> {
+async function authPlugin(app: FastifyInstance, options: AuthOptions): Promise<void> {
   app.decorateRequest('storefront', undefined);
 
   app.decorate('authenticate', async (request: FastifyRequest, allowed: readonly Access[]) => {
     const { bearer, basicPassword } = credentialsOf(request);
     const secret = bearer ?? basicPassword;
     if (allowed.includes('operator') && secret !== undefined && secretsEqual(secret, options.adminToken)) {
+      return undefined;
+    }
+    const { metricsToken } = options;
+    if (
+      allowed.includes('metrics') &&
+      secret !== undefined &&
+      metricsToken &&
+      secretsEqual(secret, metricsToken)
+    ) {
       return undefined;
     }
     if (!allowed.includes('storefront') || bearer === undefined) return missing(allowed);

@@ -4,7 +4,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createStateMetrics } from '../metrics/state-metrics.ts';
 
 /**
- * Prometheus metrics at `/metrics`, behind the admin token: the process's own, and the state every process shares
+ * Prometheus metrics at `/metrics`, for the scraper's METRICS_TOKEN or the admin token: the process's own, and the state every process shares
  * (budgets, queues, sync progress, orders, connections), read at scrape time. The api exports that state once for
  * the whole installation, however many workers run; workers export only their own calls and jobs.
  */
@@ -22,7 +22,8 @@ async function metricsPlugin(app: FastifyInstance): Promise<void> {
       app.log.warn({ source, err: error instanceof Error ? error.message : String(error) }, 'metrics source'),
   });
 
-  app.get('/metrics', { config: { access: 'operator' }, schema: { hide: true } }, async (_request, reply) => {
+  const route = { config: { access: ['metrics', 'operator'] }, schema: { hide: true } } as const;
+  app.get('/metrics', route, async (_request, reply) => {
     await state.refresh();
     return reply.type(registry.contentType).send(await registry.metrics());
   });

@@ -4,6 +4,7 @@
  * to a delay until `until`, and `TokenRefreshFailedError` to an ordinary retry.
  */
 
+import { ENCRYPTION_KEY_RULE } from '@exact-sync/core';
 import { RetryLaterError } from '../errors.ts';
 
 /** The connection has no usable tokens (never authorized, or its refresh token expired or was spent). */
@@ -87,11 +88,11 @@ export class OAuthRequestError extends Error {
   }
 }
 
-/** TOKEN_ENCRYPTION_KEY is not 32 bytes (64 hex characters or base64). */
+/** TOKEN_ENCRYPTION_KEY is not 32 bytes (64 hex characters, base64 or base64url). Says how to make one. */
 export class InvalidEncryptionKeyError extends Error {
   override readonly name = 'InvalidEncryptionKeyError';
   constructor() {
-    super('TOKEN_ENCRYPTION_KEY must be 32 bytes: 64 hex characters or base64 of 32 bytes');
+    super(`TOKEN_ENCRYPTION_KEY ${ENCRYPTION_KEY_RULE}`);
   }
 }
 
