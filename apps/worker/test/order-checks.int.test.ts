@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { exactLookups, findOrder } from '@exact-sync/db';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { code, DIVISION, POLICY, useOrderFixture } from './order-fixture.ts';
 
@@ -32,6 +32,21 @@ describe('checking orders before anything is posted', () => {
       .from(exactLookups)
       .where(eq(exactLookups.connectionId, fixture.connectionId));
     expect(remembered.filter((r) => r.exactId === null && r.answeredAt !== null)).toHaveLength(3);
+
+    // An hour later Exact is asked again: the record may exist by now. Answers that old are dropped meanwhile.
+    await fixture.handle.db
+      .update(exactLookups)
+      .set({ lookedUpAt: sql`${exactLookups.lookedUpAt} - interval '1 hour'` })
+      .where(eq(exactLookups.connectionId, fixture.connectionId));
+    await fixture.sim.resetStats();
+    const later = await newOrder(await newKey(), { exactId: ghost }, ['GHOST-1']);
+    expect(await submit(later.id)).toMatchObject({ rejection: { code: 'unknown_customer' } });
+    expect(await exactCalls()).toEqual({ 'GET logistics/Items 200': 1, 'GET crm/Accounts 200': 1 });
+    const kept = await fixture.handle.db
+      .select({ code: exactLookups.code })
+      .from(exactLookups)
+      .where(eq(exactLookups.connectionId, fixture.connectionId));
+    expect(kept.map((r) => r.code).sort()).toEqual(['GHOST-1', ghost]);
   });
 
   it('finds a SKU created in Exact after the sync by one lookup, and uses the answer for later orders', async () => {

@@ -97,6 +97,17 @@ export async function claimLookups(db: Database, input: ClaimInput): Promise<Loo
         claims.push({ status: claimed ? 'claimed' : 'pending' });
       }
     }
+    // Answers older than the window are asked again anyway: drop them while asking, so the table stays small.
+    if (claims.some((c) => c.status === 'claimed')) {
+      await tx
+        .delete(exactLookups)
+        .where(
+          and(
+            eq(exactLookups.connectionId, connectionId),
+            sql`${exactLookups.lookedUpAt} <= ${ago(input.windowMs)}`,
+          ),
+        );
+    }
     return claims;
   });
 }
