@@ -170,7 +170,7 @@ describe('submitting orders to the simulator', () => {
 
   it('stores Exact’s message when Exact refuses the order, and does not retry it', async () => {
     // Deleted in Exact after the last sync: only Exact can tell.
-    const gone = (await sim.dataset(DIVISION, 'items'))[5];
+    const gone = (await sim.dataset(DIVISION, 'items')).filter((i) => i.IsSalesItem === true)[5];
     await sim.mutate(DIVISION, { entity: 'items', deleteIds: [gone?.ID] });
     const order = await newOrder('EXACT-400', { lines: [{ sku: String(gone?.Code), quantity: '1' }] });
     const result = await submit(order.id);
