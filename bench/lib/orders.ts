@@ -27,11 +27,15 @@ export async function storefrontFor(
   const key = await storefrontKey(stack, connectionId, 'b2b');
   const items = await stack.simControl.dataset(division, 'items');
   const accounts = await stack.simControl.dataset(division, 'accounts');
+  // Orders naming an item not for sale or a blocked customer are rejected before posting: pick neither.
   return {
     connectionId,
     key,
-    skus: items.slice(0, 5).map((i) => String(i.Code)),
-    customer: String(accounts[0]?.Code ?? '').trim(),
+    skus: items
+      .filter((i) => i.IsSalesItem === true)
+      .slice(0, 5)
+      .map((i) => String(i.Code)),
+    customer: String(accounts.find((a) => a.Blocked === false)?.Code ?? '').trim(),
   };
 }
 

@@ -42,7 +42,10 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
     syncReservePerDay: options.config.SYNC_RESERVE_PER_DAY,
   });
   await instance.register(healthRoutes);
-  await instance.register(orderRoutes, { settleMs: options.config.FEED_SETTLE_MS });
+  await instance.register(orderRoutes, {
+    settleMs: options.config.FEED_SETTLE_MS,
+    rejectionsPerKeyPerHour: options.config.ORDER_REJECTIONS_PER_KEY_PER_HOUR,
+  });
   await instance.register(catalogRoutes, { settleMs: options.config.FEED_SETTLE_MS });
   await instance.register(webhookRoutes, { secret: options.config.EXACT_WEBHOOK_SECRET });
   await instance.register(connectionsPlugin, { config: options.config });

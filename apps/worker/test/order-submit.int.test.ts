@@ -52,7 +52,12 @@ async function newOrder(reference: string, overrides: Partial<Parameters<typeof 
 }
 
 const submit = (orderId: string, b2cAccountCode?: string) =>
-  withBudgetWaits(() => submitOrder({ database: handle, exact, log }, { orderId, b2cAccountCode }));
+  withBudgetWaits(() =>
+    submitOrder(
+      { database: handle, exact, log },
+      { orderId, policy: { b2cAccountCode, lookupsPerKeyPerHour: 20, rejectionsPerKeyPerHour: 2 } },
+    ),
+  );
 
 async function orderCalls(): Promise<number> {
   const stats = await sim.stats(DIVISION);
@@ -143,22 +148,38 @@ describe('submitting orders to the simulator', () => {
 
   it('rejects unknown SKUs and customers with a clear reason and never posts them', async () => {
     const sku = await newOrder('BAD-SKU', { lines: [{ sku: 'NO-SUCH-SKU', quantity: '1' }] });
-    expect(await submit(sku.id)).toEqual({ outcome: 'rejected', reason: 'unknown SKU NO-SUCH-SKU' });
+    expect(await submit(sku.id)).toMatchObject({ outcome: 'rejected', reason: 'unknown SKU NO-SUCH-SKU' });
     const customer = await newOrder('BAD-CUST', { customer: { code: 'NOBODY' } });
-    expect(await submit(customer.id)).toEqual({
+    expect(await submit(customer.id)).toMatchObject({
       outcome: 'rejected',
       reason: 'unknown customer code NOBODY',
+      rejection: { code: 'unknown_customer' },
     });
     const stored = await findOrder(handle.db, sku.id);
-    expect(stored).toMatchObject({ status: 'rejected', statusReason: 'unknown SKU NO-SUCH-SKU' });
+    expect(stored).toMatchObject({
+      status: 'rejected',
+      statusReason: 'unknown SKU NO-SUCH-SKU',
+      rejection: {
+        code: 'unknown_sku',
+        problems: [{ code: 'unknown_sku', field: 'lines.0.sku', message: 'unknown SKU NO-SUCH-SKU' }],
+      },
+    });
     expect((await sim.orders(DIVISION)).postsByYourRef['B2B-BAD-SKU']).toBeUndefined();
+    expect((await sim.stats(DIVISION)).calls.filter((c) => c.status >= 400)).toEqual([]);
   });
 
   it('stores Exact’s message when Exact refuses the order, and does not retry it', async () => {
-    const order = await newOrder('EXACT-400', { customer: { exactId: crypto.randomUUID() } });
+    // Deleted in Exact after the last sync: only Exact can tell.
+    const gone = (await sim.dataset(DIVISION, 'items')).filter((i) => i.IsSalesItem === true)[5];
+    await sim.mutate(DIVISION, { entity: 'items', deleteIds: [gone?.ID] });
+    const order = await newOrder('EXACT-400', { lines: [{ sku: String(gone?.Code), quantity: '1' }] });
     const result = await submit(order.id);
-    expect(result.outcome).toBe('rejected');
-    expect((await findOrder(handle.db, order.id))?.statusReason).toMatch(/./);
+    expect(result).toMatchObject({ outcome: 'rejected', rejection: { code: 'exact_rejected' } });
+    const stored = await findOrder(handle.db, order.id);
+    expect(stored?.statusReason).toContain('does not exist');
+    expect(stored?.rejection?.problems).toEqual([
+      { code: 'exact_rejected', field: null, message: stored?.statusReason },
+    ]);
     expect(await submit(order.id)).toEqual({ outcome: 'nothing-to-do', status: 'rejected' });
   });
 

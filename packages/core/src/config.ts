@@ -45,6 +45,16 @@ const serviceEnvFields = z.object({
    * runaway client, not ordinary load or the ingest benchmark.
    */
   STOREFRONT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
+  /**
+   * Lookups in Exact (a SKU or customer not in the synced data) that one storefront key's orders may cause in an
+   * hour; past it, such a code is rejected as unknown. Bounds what a key's made-up codes cost in calls.
+   */
+  ORDER_LOOKUPS_PER_KEY_PER_HOUR: z.coerce.number().int().min(0).default(20),
+  /**
+   * Orders of one storefront key that Exact itself may reject (a 4xx on the post) in an hour; once reached, the key
+   * gets 429 on new orders and its accepted orders wait, so it cannot spend Exact's 10-errors-an-hour block.
+   */
+  ORDER_REJECTIONS_PER_KEY_PER_HOUR: z.coerce.number().int().min(1).default(2),
   /** How often the worker asks Exact whether a division moved (its Timestamps then restart), in ms. */
   DIVISION_CHECK_INTERVAL_MS: z.coerce.number().int().min(100).default(86_400_000),
   /**

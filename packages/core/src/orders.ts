@@ -38,3 +38,34 @@ export const orderReferenceSchema = z
 export function yourRefFor(channel: Channel, reference: string): string {
   return `${prefixes[channel]}-${reference}`;
 }
+
+/**
+ * Why an order was rejected, machine-readable. The first five are found before any Exact call (from the synced data
+ * and at most one lookup per code an hour); `exact_rejected` is Exact's own 4xx on the post, for what only Exact can
+ * judge.
+ */
+export const ORDER_REJECTION_CODES = [
+  'unknown_sku',
+  'unknown_customer',
+  'blocked_customer',
+  'not_a_sales_item',
+  'channel_not_configured',
+  'exact_rejected',
+] as const;
+type OrderRejectionCode = (typeof ORDER_REJECTION_CODES)[number];
+
+/** One thing wrong with an order; `field` points into the order as placed (`customer.code`, `lines.2.sku`). */
+export interface OrderProblem {
+  code: OrderRejectionCode;
+  field: string | null;
+  message: string;
+}
+
+/** What a rejected order carries: the first problem's code, and every problem found. */
+export interface OrderRejectionDetail {
+  code: OrderRejectionCode;
+  problems: OrderProblem[];
+}
+
+/** The window in which lookups and Exact's rejections are counted per storefront key. */
+export const ORDER_LIMIT_WINDOW_MS = 3_600_000;

@@ -36,16 +36,33 @@ export {
   listConnections,
   updateConnection,
 } from './repositories/connections.repository.ts';
+export {
+  answerLookup,
+  claimLookups,
+  type LookupAnswer,
+  type LookupRef,
+  releaseLookup,
+} from './repositories/exact-lookups.repository.ts';
 export { InvalidCursorError } from './repositories/keyset.ts';
-export { accountIdByCode, itemIdsByCode } from './repositories/lookup.repository.ts';
+export {
+  type SyncedAccount,
+  type SyncedItem,
+  syncedAccount,
+  syncedItemsByCode,
+} from './repositories/lookup.repository.ts';
 export {
   consumeOAuthState,
   issueOAuthState,
   requestReauthorization,
 } from './repositories/oauth-states.repository.ts';
 export {
+  exactRejectionHold,
+  withKeyPostLock,
+} from './repositories/order-limits.repository.ts';
+export {
   countOpenOrders,
   findOrder,
+  findOrderByReference,
   insertOrder,
   listOrders,
   markPostAttempt,

@@ -90,7 +90,8 @@ export type Postable<
   T extends { [K in keyof T]: K extends PostableField<P> ? unknown : never },
 > = T;
 
-/** Every endpoint of the schema, for code that walks it (the simulator, conformance tests).
+/**
+ * Every endpoint of the schema, for code that walks it (the simulator, conformance tests).
  * @internal (tests read it)
  */
 export const EXACT_ENDPOINTS: readonly EndpointSchema[] = ALL;

@@ -67,18 +67,20 @@ const WEBHOOK_POST_FIELDS = [
   'Topic',
 ] as const satisfies readonly PostableField<'webhooks/WebhookSubscriptions'>[];
 
-/** Filters: the targeted lookups, the YourRef lookup after an ambiguous POST, one division.
+/**
+ * Filters: the targeted lookups, the YourRef lookup after an ambiguous POST, one division.
  * @internal (tests read it)
  */
 export const CLIENT_FILTERS = {
   'logistics/Items': ['Code'],
-  'crm/Accounts': ['Code'],
+  'crm/Accounts': ['Code', 'ID'],
   'salesorder/SalesOrders': ['YourRef', 'OrderedBy'],
   'system/Divisions': ['Code'],
   'sync/Deleted': ['Timestamp', 'EntityType'],
 } as const satisfies { [P in keyof typeof CLIENT_SELECTS]?: readonly FilterableField<P>[] };
 
-/** `$select` lists by endpoint (the sync entities' lists live with the worker's mappings).
+/**
+ * `$select` lists by endpoint (the sync entities' lists live with the worker's mappings).
  * @internal (tests read it)
  */
 export const CLIENT_SELECTS = {
@@ -90,7 +92,8 @@ export const CLIENT_SELECTS = {
   'webhooks/WebhookSubscriptions': WEBHOOK_FIELDS,
 } as const;
 
-/** POST fields by endpoint.
+/**
+ * POST fields by endpoint.
  * @internal (tests read it)
  */
 export const CLIENT_POSTS = {

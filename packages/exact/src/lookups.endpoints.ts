@@ -2,7 +2,7 @@ import type { SelectableField } from '@exact-sync/exact-schema';
 import { ACCOUNT_LOOKUP_FIELDS, ITEM_LOOKUP_FIELDS } from './client-fields.ts';
 import type { EndpointContext } from './endpoint-context.ts';
 import type { CallOptions } from './exact-call.ts';
-import { queryString, stringLiteral, unwrapResults } from './odata.ts';
+import { guidLiteral, queryString, stringLiteral, unwrapResults } from './odata.ts';
 import type { Lane } from './rate-governor.ts';
 
 /** Exact stores account codes right-aligned in 18 characters; an equality filter must use that form. */
@@ -17,19 +17,23 @@ export interface LookupArgs<P extends LookupPath> {
   options?: CallOptions;
 }
 
-/** Targeted lookups by code for the order lane (a code missing from the synced tables). */
+function trimCode(record: Record<string, unknown> | null): Record<string, unknown> | null {
+  if (record && typeof record.Code === 'string') record.Code = record.Code.trim();
+  return record;
+}
+
+/**
+ * Targeted lookups for the order lane (a code missing from the synced tables). Always a `$filter` query: no match is
+ * an empty 200, where a GET of `Entity(guid'…')` would be a 404 that counts toward Exact's error block.
+ */
 export function lookupEndpoints(ctx: EndpointContext) {
-  async function firstByCode<P extends LookupPath>(
+  async function firstWhere<P extends LookupPath>(
     path: P,
-    code: string,
+    filter: string,
     select: readonly SelectableField<P>[],
     args: LookupArgs<P>,
   ): Promise<Record<string, unknown> | null> {
-    const query = queryString({
-      $filter: `Code eq ${stringLiteral(code)}`,
-      $select: select.join(','),
-      $top: '1',
-    });
+    const query = queryString({ $filter: filter, $select: select.join(','), $top: '1' });
     const url = ctx.divisionUrl(path, query);
     const body = await ctx.call({
       method: 'GET',
@@ -45,15 +49,20 @@ export function lookupEndpoints(ctx: EndpointContext) {
   return {
     /** The item with this code (a targeted lookup for the order lane), or null. */
     itemByCode(code: string, args: LookupArgs<'logistics/Items'> = {}) {
-      return firstByCode('logistics/Items', code.trim(), args.select ?? ITEM_LOOKUP_FIELDS, args);
+      const filter = `Code eq ${stringLiteral(code.trim())}`;
+      return firstWhere('logistics/Items', filter, args.select ?? ITEM_LOOKUP_FIELDS, args);
     },
 
     /** The account with this code, or null. The code is matched in Exact's padded form; `Code` comes back trimmed. */
     async accountByCode(code: string, args: LookupArgs<'crm/Accounts'> = {}) {
-      const padded = code.trim().padStart(ACCOUNT_CODE_WIDTH, ' ');
-      const record = await firstByCode('crm/Accounts', padded, args.select ?? ACCOUNT_LOOKUP_FIELDS, args);
-      if (record && typeof record.Code === 'string') record.Code = record.Code.trim();
-      return record;
+      const filter = `Code eq ${stringLiteral(code.trim().padStart(ACCOUNT_CODE_WIDTH, ' '))}`;
+      return trimCode(await firstWhere('crm/Accounts', filter, args.select ?? ACCOUNT_LOOKUP_FIELDS, args));
+    },
+
+    /** The account with this ID, or null (a filter, never `Accounts(guid'…')`). Throws a TypeError on a non-GUID. */
+    async accountById(id: string, args: LookupArgs<'crm/Accounts'> = {}) {
+      const filter = `ID eq ${guidLiteral(id)}`;
+      return trimCode(await firstWhere('crm/Accounts', filter, args.select ?? ACCOUNT_LOOKUP_FIELDS, args));
     },
   };
 }

@@ -12,6 +12,7 @@ export function toOrderView(order: OrderWithLines): OrderView {
     reference: order.reference,
     status: order.status,
     statusReason: order.statusReason,
+    rejection: order.rejection,
     exactOrderId: order.exactOrderId,
     exactOrderNumber: order.exactOrderNumber,
     customer: order.customer,

@@ -1,4 +1,4 @@
-import { ORDER_STATUSES, orderReferenceSchema } from '@exact-sync/core';
+import { ORDER_REJECTION_CODES, ORDER_STATUSES, orderReferenceSchema } from '@exact-sync/core';
 import { z } from 'zod';
 
 const text = (max: number) =>
@@ -49,6 +49,42 @@ export const orderBodySchema = z
   .strict();
 export type OrderBody = z.infer<typeof orderBodySchema>;
 
+const rejectionCodeSchema = z
+  .enum(ORDER_REJECTION_CODES)
+  .describe(
+    [
+      'Why the order was rejected:',
+      '`unknown_sku`: a SKU that is neither in the synced catalogue nor found in Exact (also when the key has used',
+      'up its hourly lookups in Exact, which the message then says);',
+      '`unknown_customer`: a customer code or exactId that is not in Exact (likewise);',
+      '`blocked_customer`: the customer is blocked in Exact;',
+      '`not_a_sales_item`: the item exists but is not a sales item;',
+      '`channel_not_configured`: a b2c order while the channel has no default account;',
+      '`exact_rejected`: Exact itself refused the order (its message is in `message`).',
+      'All but the last are found before anything is sent to Exact.',
+    ].join(' '),
+  );
+
+/** Every problem found (all lines, not just the first); `field` points into the order as placed. */
+const rejectionSchema = z
+  .object({
+    code: rejectionCodeSchema,
+    problems: z.array(
+      z.object({
+        code: rejectionCodeSchema,
+        field: z
+          .string()
+          .nullable()
+          .describe(
+            'e.g. `customer.code`, `customer.exactId`, `lines.2.sku` (lines count from 0); null for Exact',
+          ),
+        message: z.string(),
+      }),
+    ),
+  })
+  .nullable()
+  .describe('set when the order is `rejected`: the code of the first problem, and every problem');
+
 export const orderViewSchema = z.object({
   id: z.uuid(),
   connectionId: z.uuid(),
@@ -56,6 +92,7 @@ export const orderViewSchema = z.object({
   reference: z.string(),
   status: z.enum(ORDER_STATUSES),
   statusReason: z.string().nullable(),
+  rejection: rejectionSchema,
   exactOrderId: z.string().nullable(),
   exactOrderNumber: z.number().nullable(),
   customer: z.record(z.string(), z.unknown()),

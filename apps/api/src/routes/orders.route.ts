@@ -1,16 +1,16 @@
 import { yourRefFor } from '@exact-sync/core';
-import { findConnection, findOrder, insertOrder, listOrders, transitionOrder } from '@exact-sync/db';
+import { findOrder, insertOrder, listOrders, transitionOrder } from '@exact-sync/db';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { HttpError, invalidField, notFound } from '../errors.ts';
+import { HttpError, notFound } from '../errors.ts';
 import {
   errorSchema,
-  type OrderBody,
   orderBodySchema,
   orderFeedQuerySchema,
   orderViewSchema,
 } from '../orders/order.schemas.ts';
+import { checkCustomer, checkExactRejections } from '../orders/order-checks.ts';
 import { toOrderView } from '../orders/order-view.ts';
 import { payloadHash } from '../orders/payload-hash.ts';
 import { type Storefront, storefrontOf } from '../plugins/auth.plugin.ts';
@@ -19,24 +19,14 @@ const ORDER_BODY_LIMIT = 256 * 1024;
 const idParams = z.object({ id: z.uuid('must be a UUID') });
 const listSchema = z.object({ data: z.array(orderViewSchema), nextCursor: z.string().nullable() });
 
-/** B2B customers are Exact accounts; a B2C consumer is booked on the channel's default account, which must exist. */
-async function checkCustomer(app: FastifyInstance, storefront: Storefront, body: OrderBody): Promise<void> {
-  if (!('name' in body.customer)) return;
-  if (storefront.channel === 'b2b') {
-    throw invalidField('body.customer', 'b2b orders name an Exact customer by code or exactId');
-  }
-  const connection = await findConnection(app.database.db, storefront.connectionId);
-  if (!connection?.channels.b2c?.defaultAccountCode) {
-    throw new HttpError(
-      422,
-      'channel_not_configured',
-      'the b2c channel has no defaultAccountCode to book consumer orders on; an operator sets it with PATCH /v1/connections/:id',
-    );
-  }
+interface OrderRouteOptions {
+  settleMs: number;
+  /** Orders of one key that Exact may reject in an hour before the key gets 429 on new orders. */
+  rejectionsPerKeyPerHour: number;
 }
 
 /** Storefront orders: accepted into Postgres at once, submitted to Exact by the worker's order lane. */
-export async function orderRoutes(instance: FastifyInstance, options: { settleMs: number }): Promise<void> {
+export async function orderRoutes(instance: FastifyInstance, options: OrderRouteOptions): Promise<void> {
   const app = instance.withTypeProvider<ZodTypeProvider>();
 
   /** The operator sees every order; a storefront key only its own connection and channel. */
@@ -51,18 +41,34 @@ export async function orderRoutes(instance: FastifyInstance, options: { settleMs
         tags: ['orders'],
         summary: 'Place an order (idempotent per reference)',
         body: orderBodySchema,
-        response: { 200: orderViewSchema, 202: orderViewSchema, 409: errorSchema, 422: errorSchema },
+        response: {
+          200: orderViewSchema,
+          202: orderViewSchema,
+          409: errorSchema,
+          422: errorSchema,
+          429: errorSchema.describe(
+            '`too_many_rejections`: Exact rejected too many orders of this key in the last hour ' +
+              '(ORDER_REJECTIONS_PER_KEY_PER_HOUR); Retry-After says when it takes new ones. ' +
+              '`rate_limited`: too many requests a minute.',
+          ),
+        },
       },
     },
     async (request, reply) => {
       const storefront = storefrontOf(request);
       const body = request.body;
       await checkCustomer(instance, storefront, body);
+      await checkExactRejections(instance, reply, {
+        storefront,
+        reference: body.reference,
+        limit: options.rejectionsPerKeyPerHour,
+      });
       const hash = payloadHash(body);
       const { created, order } = await insertOrder(app.database.db, {
         connectionId: storefront.connectionId,
         channel: storefront.channel,
         reference: body.reference,
+        apiKeyId: storefront.keyId,
         yourRef: yourRefFor(storefront.channel, body.reference),
         payloadHash: hash,
         customer: body.customer,

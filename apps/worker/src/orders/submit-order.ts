@@ -1,65 +1,51 @@
-import type { Database, DatabaseHandle, OrderRow, OrderWithLines } from '@exact-sync/db';
-import { findOrder, markPostAttempt, transitionOrder, withSessionLock } from '@exact-sync/db';
-import { type ExactClient, isPermanent, type SalesOrderInput } from '@exact-sync/exact';
+import { ORDER_LIMIT_WINDOW_MS } from '@exact-sync/core';
+import type { Database, DatabaseHandle } from '@exact-sync/db';
+import { exactRejectionHold, findOrder, withKeyPostLock, withSessionLock } from '@exact-sync/db';
+import type { ExactClient } from '@exact-sync/exact';
 import type { Logger } from 'pino';
-import { OrderRejection, type ResolvedOrder, resolveOrder } from './resolve-order.ts';
+import { LookupInProgressError } from './order-lookups.ts';
+import { type PostOutcome, postOrder, rejectOrder } from './post-order.ts';
+import { type ResolvePolicy, resolveOrder } from './resolve-order.ts';
 
 export type SubmitOutcome =
-  | {
-      outcome: 'submitted';
-      orderNumber: number;
-      posted: boolean;
-      /** From acceptance to submission, by the database's clock. */
-      acceptedToSubmittedSeconds: number | null;
-    }
-  | { outcome: 'rejected'; reason: string }
+  | PostOutcome
   | { outcome: 'nothing-to-do'; status: string }
-  | { outcome: 'busy' };
+  /** Another process holds the order, one of its lookups or its key's post turn: try again in a moment. */
+  | { outcome: 'busy'; what: 'order' | 'lookup' | 'key' }
+  /** Exact rejected as many of the key's orders in the last hour as it may: not posted before `until`. */
+  | { outcome: 'held'; until: Date; rejections: number };
 
-const acceptedToSubmitted = (row: OrderRow | undefined): number | null =>
-  row?.submittedAt ? (row.submittedAt.getTime() - row.acceptedAt.getTime()) / 1000 : null;
+export interface SubmitPolicy extends ResolvePolicy {
+  /** Orders of one storefront key that Exact may reject in an hour before the key's orders wait. */
+  rejectionsPerKeyPerHour: number;
+}
 
-function salesOrderBody(order: OrderWithLines, resolved: ResolvedOrder): SalesOrderInput {
-  const consumer = 'name' in order.customer ? order.customer : undefined;
-  const description = [
-    consumer && `${consumer.name}${consumer.email ? ` <${consumer.email}>` : ''}`,
-    order.note,
-  ]
-    .filter(Boolean)
-    .join(' | ');
-  return {
-    OrderedBy: resolved.accountId,
-    YourRef: order.yourRef,
-    ...(order.orderDate && { OrderDate: order.orderDate }),
-    ...(order.deliveryDate && { DeliveryDate: order.deliveryDate }),
-    ...(description && { Description: description.slice(0, 255) }),
-    SalesOrderLines: order.lines.map((line, i) => ({
-      Item: resolved.itemIds[i] ?? '',
-      Quantity: Number(line.quantity),
-      ...(line.unitPrice !== null && { NetPrice: Number(line.unitPrice) }),
-    })),
-  };
+interface SubmitDeps {
+  database: DatabaseHandle;
+  exact: ExactClient;
+  log: Logger;
 }
 
 /**
- * Submits one order to Exact exactly once. The post is counted in Postgres before it is sent, so when an earlier
- * try may have reached Exact (a timeout, a reset, a 5xx, a crash) the order is first looked up by its YourRef and
- * posted only if Exact does not have it. A session lock per order keeps two processes from submitting it at once.
- * Exact's 4xx and unknown SKUs or customers reject the order for good; ambiguous failures throw, to be retried.
+ * Submits one order to Exact exactly once, and only when nothing the service can check stands in the way: the
+ * customer and SKUs are resolved and checked first (`resolveOrder`), and an order whose key has had too many orders
+ * rejected by Exact in the last hour is held, not posted. A session lock per order keeps two processes from
+ * submitting it at once; one per key makes the key's posts take turns, so its rejection count is always current
+ * when the next post is decided.
  */
 export async function submitOrder(
-  deps: { database: DatabaseHandle; exact: ExactClient; log: Logger },
-  input: { orderId: string; b2cAccountCode: string | undefined },
+  deps: SubmitDeps,
+  input: { orderId: string; policy: SubmitPolicy },
 ): Promise<SubmitOutcome> {
   const outcome = await withSessionLock(deps.database, `order:${input.orderId}`, (db) =>
-    submitLocked({ db, exact: deps.exact, log: deps.log }, input),
+    submitLocked({ ...deps, db }, input),
   );
-  return outcome ?? { outcome: 'busy' };
+  return outcome ?? { outcome: 'busy', what: 'order' };
 }
 
 async function submitLocked(
-  deps: { db: Database; exact: ExactClient; log: Logger },
-  input: { orderId: string; b2cAccountCode: string | undefined },
+  deps: SubmitDeps & { db: Database },
+  input: { orderId: string; policy: SubmitPolicy },
 ): Promise<SubmitOutcome> {
   const { db } = deps;
   const order = await findOrder(db, input.orderId);
@@ -68,65 +54,26 @@ async function submitLocked(
     return { outcome: 'nothing-to-do', status: order.status };
   }
 
-  let resolved: ResolvedOrder;
+  let resolution: Awaited<ReturnType<typeof resolveOrder>>;
   try {
-    resolved = await resolveOrder({ db, exact: deps.exact }, order, input.b2cAccountCode);
+    resolution = await resolveOrder({ db, pool: deps.database.db, exact: deps.exact }, order, input.policy);
   } catch (error) {
-    if (error instanceof OrderRejection) return reject(deps, order.id, error.message);
+    if (error instanceof LookupInProgressError) return { outcome: 'busy', what: 'lookup' };
     throw error;
   }
+  if (!resolution.ok) return rejectOrder(deps, order.id, resolution.rejection);
+  const resolved = resolution.order;
 
-  if (order.status === 'accepted') {
-    await transitionOrder(db, order.id, ['accepted'], 'submitting', { exactAccountId: resolved.accountId });
-  }
-  if (order.postAttempts > 0) {
-    // An earlier post may have reached Exact: it has the order if its YourRef is there.
-    const [existing] = await deps.exact.findSalesOrdersByYourRef(order.yourRef, resolved.accountId);
-    if (existing) {
-      deps.log.info(
-        { orderId: order.id, orderNumber: existing.orderNumber },
-        'order found in Exact; not posted again',
-      );
-      const row = await transitionOrder(db, order.id, ['submitting'], 'submitted', {
-        exactOrderId: existing.orderId,
-        exactOrderNumber: existing.orderNumber,
-      });
-      return {
-        outcome: 'submitted',
-        orderNumber: existing.orderNumber,
-        posted: false,
-        acceptedToSubmittedSeconds: acceptedToSubmitted(row),
-      };
-    }
-  }
-
-  await markPostAttempt(db, order.id);
-  try {
-    const created = await deps.exact.createSalesOrder(salesOrderBody(order, resolved));
-    const row = await transitionOrder(db, order.id, ['submitting'], 'submitted', {
-      exactOrderId: created.orderId,
-      exactOrderNumber: created.orderNumber,
+  const { apiKeyId } = order;
+  if (apiKeyId === null) return postOrder(deps, order, resolved);
+  const outcome = await withKeyPostLock(db, apiKeyId, async (): Promise<SubmitOutcome> => {
+    const hold = await exactRejectionHold(db, {
+      apiKeyId,
+      limit: input.policy.rejectionsPerKeyPerHour,
+      windowMs: ORDER_LIMIT_WINDOW_MS,
     });
-    return {
-      outcome: 'submitted',
-      orderNumber: created.orderNumber,
-      posted: true,
-      acceptedToSubmittedSeconds: acceptedToSubmitted(row),
-    };
-  } catch (error) {
-    if (isPermanent(error)) return reject(deps, order.id, (error as Error).message);
-    throw error;
-  }
-}
-
-async function reject(
-  deps: { db: Database; log: Logger },
-  orderId: string,
-  reason: string,
-): Promise<SubmitOutcome> {
-  deps.log.warn({ orderId, reason }, 'order rejected');
-  await transitionOrder(deps.db, orderId, ['accepted', 'submitting'], 'rejected', {
-    statusReason: reason.slice(0, 1_000),
+    if (hold) return { outcome: 'held', until: hold.until, rejections: hold.rejections };
+    return postOrder(deps, order, resolved);
   });
-  return { outcome: 'rejected', reason };
+  return outcome ?? { outcome: 'busy', what: 'key' };
 }

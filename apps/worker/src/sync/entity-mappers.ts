@@ -5,7 +5,8 @@ import { date, decimal, flag, guid, optionalGuid, rowVersion, text } from './exa
 
 type ExactRecord = Record<string, unknown>;
 
-/** The schema's sync endpoint of each stored entity.
+/**
+ * The schema's sync endpoint of each stored entity.
  * @internal (tests read it)
  */
 export const SYNC_ENDPOINTS = {

@@ -2,38 +2,46 @@ import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Executor } from '../client.ts';
 import { accounts, items } from '../schema/synced.ts';
 
-/** Exact IDs of the live items with these codes, by code (codes that are not synced are missing from the map). */
-export async function itemIdsByCode(
+/** A live synced item, as the order lane needs it. */
+export interface SyncedItem {
+  exactId: string;
+  isSalesItem: boolean;
+}
+
+/** A live synced account, as the order lane needs it. */
+export interface SyncedAccount {
+  exactId: string;
+  blocked: boolean;
+}
+
+/** The live (not tombstoned) items with these codes, by code; codes that are not synced are missing from the map. */
+export async function syncedItemsByCode(
   db: Executor,
   connectionId: string,
   codes: readonly string[],
-): Promise<Map<string, string>> {
+): Promise<Map<string, SyncedItem>> {
   if (codes.length === 0) return new Map();
   const rows = await db
-    .select({ code: items.code, id: items.exactId })
+    .select({ code: items.code, exactId: items.exactId, isSalesItem: items.isSalesItem })
     .from(items)
     .where(
       and(eq(items.connectionId, connectionId), inArray(items.code, [...codes]), isNull(items.deletedAt)),
     );
-  return new Map(rows.map((r) => [r.code, r.id]));
+  return new Map(rows.map(({ code, ...item }) => [code, item]));
 }
 
-/** Exact ID of the live account with this (trimmed) code, or undefined when it is not synced. */
-export async function accountIdByCode(
+/** The live account with this (trimmed) code or Exact ID, or undefined when it is not synced. */
+export async function syncedAccount(
   db: Executor,
   connectionId: string,
-  code: string,
-): Promise<string | undefined> {
+  by: { code: string } | { exactId: string },
+): Promise<SyncedAccount | undefined> {
+  const match =
+    'code' in by ? eq(accounts.code, by.code.trim()) : eq(accounts.exactId, by.exactId.toLowerCase());
   const [row] = await db
-    .select({ id: accounts.exactId })
+    .select({ exactId: accounts.exactId, blocked: accounts.blocked })
     .from(accounts)
-    .where(
-      and(
-        eq(accounts.connectionId, connectionId),
-        eq(accounts.code, code.trim()),
-        isNull(accounts.deletedAt),
-      ),
-    )
+    .where(and(eq(accounts.connectionId, connectionId), match, isNull(accounts.deletedAt)))
     .limit(1);
-  return row?.id;
+  return row && { exactId: row.exactId, blocked: row.blocked === true };
 }

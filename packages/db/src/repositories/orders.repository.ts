@@ -15,6 +15,8 @@ interface NewOrder {
   connectionId: string;
   channel: Channel;
   reference: string;
+  /** The storefront key that placed it. */
+  apiKeyId?: string | null | undefined;
   yourRef: string;
   payloadHash: string;
   customer: OrderCustomer;
@@ -63,7 +65,8 @@ async function withLines(db: Executor, rows: OrderRow[]): Promise<OrderWithLines
   return rows.map((row) => ({ ...row, lines: lines.filter((l) => l.orderId === row.id) }));
 }
 
-async function findOrderByReference(
+/** The order of a channel with this reference, if there is one. */
+export async function findOrderByReference(
   db: Executor,
   connectionId: string,
   channel: Channel,
@@ -150,7 +153,7 @@ export async function transitionOrder(
   from: readonly OrderStatus[],
   to: OrderStatus,
   fields: Partial<
-    Pick<OrderRow, 'statusReason' | 'exactOrderId' | 'exactOrderNumber' | 'exactAccountId'>
+    Pick<OrderRow, 'statusReason' | 'rejection' | 'exactOrderId' | 'exactOrderNumber' | 'exactAccountId'>
   > = {},
 ): Promise<OrderRow | undefined> {
   const forbidden = from.filter((status) => !canTransition(status, to));

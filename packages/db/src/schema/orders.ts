@@ -1,3 +1,4 @@
+import type { OrderRejectionDetail } from '@exact-sync/core';
 import { sql } from 'drizzle-orm';
 import {
   check,
@@ -13,7 +14,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { tstz } from './columns.ts';
-import { connections } from './connections.ts';
+import { apiKeys, connections } from './connections.ts';
 
 /** What the storefront said about the customer, as it said it. */
 export type OrderCustomer =
@@ -23,7 +24,8 @@ export type OrderCustomer =
 
 /**
  * A storefront order. Unique per (connection, channel, reference): a replay finds the existing order. Each state
- * change has its own timestamp; `status_reason` carries Exact's rejection message or the outside cause of `failed`.
+ * change has its own timestamp; `status_reason` carries the rejection in words or the outside cause of `failed`,
+ * `rejection` the same rejection as codes, with every problem found.
  */
 export const orders = pgTable(
   'orders',
@@ -34,6 +36,8 @@ export const orders = pgTable(
       .references(() => connections.id, { onDelete: 'cascade' }),
     channel: text('channel', { enum: ['b2b', 'b2c'] }).notNull(),
     reference: text('reference').notNull(),
+    /** The storefront key that placed the order (null for orders from before keys were recorded). */
+    apiKeyId: uuid('api_key_id').references(() => apiKeys.id, { onDelete: 'set null' }),
     yourRef: text('your_ref').notNull(),
     /** Hash of the normalized request body: the same reference with another body is a conflict. */
     payloadHash: text('payload_hash').notNull(),
@@ -45,6 +49,7 @@ export const orders = pgTable(
       .notNull()
       .default('accepted'),
     statusReason: text('status_reason'),
+    rejection: jsonb('rejection').$type<OrderRejectionDetail>(),
     exactAccountId: uuid('exact_account_id'),
     exactOrderId: uuid('exact_order_id'),
     exactOrderNumber: integer('exact_order_number'),
@@ -60,6 +65,10 @@ export const orders = pgTable(
   (t) => [
     unique('orders_connection_channel_reference').on(t.connectionId, t.channel, t.reference),
     index('orders_updated').on(t.connectionId, t.updatedAt, t.id),
+    // Exact's rejections per key in the last hour: the count behind a key's 429 (`exactRejectionHold`).
+    index('orders_exact_rejections')
+      .on(t.apiKeyId, t.rejectedAt)
+      .where(sql`${t.rejection}->>'code' = 'exact_rejected'`),
     index('orders_open').on(t.status).where(sql`${t.status} in ('accepted', 'submitting', 'failed')`),
     check('orders_status', sql`${t.status} in ('accepted', 'submitting', 'submitted', 'rejected', 'failed')`),
     check('orders_channel', sql`${t.channel} in ('b2b', 'b2c')`),
