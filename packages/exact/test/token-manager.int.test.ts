@@ -106,7 +106,33 @@ describe('token manager against the simulator', () => {
     expect(await tokenStats(sim.url)).toMatchObject({ refreshes: 1, tooEarly: 0 });
   });
 
-  it('refuses to refresh a token younger than 570 s, without asking Exact', async () => {
+  it('follows a 60 s expires_in: refreshes 30 s after the answer, and Exact accepts', async () => {
+    await fetch(`${sim.url}/_sim/config`, {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ accessTokenTtlMs: 60_000 }),
+    });
+    try {
+      const id = await authorizedConnection('Short-lived');
+      const provider = manager.providerFor(id);
+      const first = await provider.accessToken();
+      await tokenStats(sim.url, { clear: true });
+      await clock.advance(29_000);
+      expect(await provider.accessToken()).toBe(first);
+      await clock.advance(1_000);
+      const second = await provider.accessToken();
+      expect(second).not.toBe(first);
+      expect(await tokenStats(sim.url)).toMatchObject({ refreshes: 1, tooEarly: 0, reused: 0 });
+    } finally {
+      await fetch(`${sim.url}/_sim/config`, {
+        method: 'PATCH',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ accessTokenTtlMs: 600_000 }),
+      });
+    }
+  });
+
+  it('refuses to refresh a token before its refresh window, without asking Exact', async () => {
     const id = await authorizedConnection('Young');
     const provider = manager.providerFor(id);
     const token = await provider.accessToken();

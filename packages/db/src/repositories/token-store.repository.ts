@@ -15,6 +15,7 @@ const columns = {
   accessTokenEnc: connections.accessTokenEnc,
   refreshTokenEnc: connections.refreshTokenEnc,
   accessTokenExpiresAt: connections.accessTokenExpiresAt,
+  accessTokenLifetimeMs: connections.accessTokenLifetimeMs,
   tokenIssuedAt: connections.tokenIssuedAt,
   refreshTokenIssuedAt: connections.refreshTokenIssuedAt,
   reauthorizeRequestedAt: connections.reauthorizeRequestedAt,
@@ -27,11 +28,13 @@ interface StoredTokens {
   refreshTokenEnc: string;
   issuedAt: Date;
   expiresAt: Date;
+  lifetimeMs: number;
 }
 
 /** Writes to the locked connection, in the lock's transaction. */
 interface LockedTokenWrites {
   saveTokens(tokens: StoredTokens, extra?: { status?: 'active'; division?: number }): Promise<void>;
+  expireAccessToken(at: Date): Promise<void>;
   markNeedsReauth(reason: string): Promise<void>;
 }
 
@@ -59,6 +62,7 @@ async function saveTokens(
       refreshTokenEnc: tokens.refreshTokenEnc,
       tokenIssuedAt: tokens.issuedAt,
       accessTokenExpiresAt: tokens.expiresAt,
+      accessTokenLifetimeMs: tokens.lifetimeMs,
       refreshTokenIssuedAt: tokens.issuedAt,
       ...(extra.status ? { status: extra.status, statusReason: null, reauthorizeRequestedAt: null } : {}),
       ...(extra.division !== undefined ? { division: extra.division } : {}),
@@ -77,6 +81,7 @@ async function markNeedsReauth(db: Executor, id: string, reason: string): Promis
       accessTokenEnc: null,
       refreshTokenEnc: null,
       accessTokenExpiresAt: null,
+      accessTokenLifetimeMs: null,
       updatedAt: sql`now()`,
     })
     .where(eq(connections.id, id));
@@ -107,6 +112,9 @@ export function createTokenStore(db: Database) {
             : undefined;
           const writes: LockedTokenWrites = {
             saveTokens: (tokens, extra) => saveTokens(tx, id, tokens, extra),
+            expireAccessToken: async (at) => {
+              await tx.update(connections).set({ accessTokenExpiresAt: at }).where(eq(connections.id, id));
+            },
             markNeedsReauth: (reason) => markNeedsReauth(tx, id, reason),
           };
           return await work(writes, row);
