@@ -1,4 +1,4 @@
-import { connections, createTokenStore, type DatabaseHandle, openDatabase } from '@exact-sync/db';
+import { connections, createTokenStore, type DatabaseHandle, openDatabase, syncState } from '@exact-sync/db';
 import {
   createTestDatabase,
   type RunningProcess,
@@ -169,6 +169,28 @@ describe('token manager against the simulator', () => {
     expect((await tokenStats(sim.url)).calls).toBe(0);
     await manager.providerFor(id).accessToken();
     expect(await tokenStats(sim.url)).toMatchObject({ refreshes: 1, reused: 0 });
+  });
+
+  it('refreshes while a transaction that calls Exact holds a new row of the connection (a first sync page)', async () => {
+    const id = await authorizedConnection('First page');
+    await clock.advance(601_000);
+    await tokenStats(sim.url, { clear: true });
+    const patient = createTokenManager(
+      {
+        store: createTokenStore(database.db),
+        clock,
+        encryptionKey: KEY,
+        clientId: 'exact-sim-client',
+        clientSecret: 'exact-sim-secret',
+      },
+      { lockTimeoutMs: 2_000 },
+    );
+    await database.db.transaction(async (tx) => {
+      // The new row's foreign key holds a key-share lock on the connection until this transaction ends.
+      await tx.insert(syncState).values({ connectionId: id, entity: 'deleted' });
+      await patient.providerFor(id).accessToken();
+    });
+    expect(await tokenStats(sim.url)).toMatchObject({ refreshes: 1, tooEarly: 0 });
   });
 
   it('marks the connection needs_reauth when its refresh token was spent elsewhere, and stops there', async () => {

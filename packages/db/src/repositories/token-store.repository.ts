@@ -88,8 +88,10 @@ async function markNeedsReauth(db: Executor, id: string, reason: string): Promis
 }
 
 /**
- * The token store over the `connections` table. The row lock is `SELECT … FOR UPDATE` in a transaction whose
- * `lock_timeout` bounds the wait; the writes made under it commit with that transaction.
+ * The token store over the `connections` table. The row lock is `SELECT … FOR NO KEY UPDATE` in a transaction whose
+ * `lock_timeout` bounds the wait; the writes made under it commit with that transaction. Not `FOR UPDATE`: that
+ * would also wait for every open transaction that inserted a row referencing the connection (a first sync page
+ * holds one while it calls Exact, and so waits for this very refresh).
  */
 export function createTokenStore(db: Database) {
   return {
@@ -108,7 +110,9 @@ export function createTokenStore(db: Database) {
         const value = await db.transaction(async (tx) => {
           await tx.execute(sql.raw(`set local lock_timeout = ${Math.max(1, Math.round(lockTimeoutMs))}`));
           const row = UUID.test(id)
-            ? (await tx.select(columns).from(connections).where(eq(connections.id, id)).for('update'))[0]
+            ? (
+                await tx.select(columns).from(connections).where(eq(connections.id, id)).for('no key update')
+              )[0]
             : undefined;
           const writes: LockedTokenWrites = {
             saveTokens: (tokens, extra) => saveTokens(tx, id, tokens, extra),
