@@ -17,9 +17,13 @@ export interface SimConfig {
   dayLimit: number;
   /** Whether order POSTs count toward the daily limit (they always count toward the minutely one). */
   ordersCountDaily: boolean;
+  /** Life of an access token, in whole seconds as `expires_in` says it. */
   accessTokenTtlMs: number;
-  /** The 570-second rule: a refresh earlier than this after the last issue is refused. */
-  refreshMinAgeMs: number;
+  /**
+   * A refresh earlier than this after the last issue is refused. Null (the default) follows Exact: the token's life
+   * minus 30 s (570 s for 600 s tokens; the last half for tokens shorter than a minute).
+   */
+  refreshMinAgeMs: number | null;
   refreshTokenTtlMs: number;
   authCodeTtlMs: number;
   /** Token endpoint calls per client per day window. */
@@ -53,7 +57,7 @@ export const DEFAULT_CONFIG: SimConfig = {
   dayLimit: 5000,
   ordersCountDaily: true,
   accessTokenTtlMs: 600_000,
-  refreshMinAgeMs: 570_000,
+  refreshMinAgeMs: null,
   refreshTokenTtlMs: 30 * 86_400_000,
   authCodeTtlMs: 180_000,
   tokenCallsPerDay: 200,
@@ -89,7 +93,7 @@ export const simConfigPatchSchema = z
     dayLimit: nonNegative,
     ordersCountDaily: z.boolean(),
     accessTokenTtlMs: positive,
-    refreshMinAgeMs: nonNegative,
+    refreshMinAgeMs: nonNegative.nullable(),
     refreshTokenTtlMs: positive,
     authCodeTtlMs: positive,
     tokenCallsPerDay: nonNegative,

@@ -2,11 +2,25 @@ import { randomBytes } from 'node:crypto';
 import { alignedWindow, type SimClock } from './clock.ts';
 import type { SimClient, SimConfig } from './config.ts';
 
-/** One authorization and the refreshes that followed it; the 570-second rule applies per chain. */
+/** One authorization and the refreshes that followed it; the refresh rule applies per chain. */
 interface Chain {
   clientId: string;
   division: number;
   lastIssuedAt: number;
+  /** The life of the access token issued last. */
+  lastLifetimeMs: number;
+}
+
+/** Exact accepts a refresh in the last 30 s of the access token's life: 570 s after issue for its 600 s tokens. */
+const REFRESH_WINDOW_MS = 30_000;
+
+/**
+ * How long after the last issue a refresh is refused: the access token's life minus Exact's 30 s window (a token
+ * shorter than a minute gets its last half), unless the config sets `refreshMinAgeMs`.
+ */
+function refreshMinAge(chain: Chain, config: SimConfig): number {
+  if (config.refreshMinAgeMs !== null) return config.refreshMinAgeMs;
+  return chain.lastLifetimeMs - Math.min(REFRESH_WINDOW_MS, chain.lastLifetimeMs / 2);
 }
 
 export interface AccessGrant {
@@ -30,14 +44,19 @@ interface AuthCode {
 
 /** Per-client counters a token-manager test asserts on. */
 export interface TokenClientStats {
+  /** Token endpoint calls. */
   calls: number;
   authorizationCodes: number;
   refreshes: number;
+  /** Refreshes refused with `TooEarlyToRefreshTokens`. */
   tooEarly: number;
+  /** Spent refresh tokens offered again. */
   reused: number;
   expired: number;
   invalid: number;
   rateLimited: number;
+  /** API calls answered 401 because the client's access token had expired. */
+  unauthorized: number;
 }
 
 export interface TokenSet {
@@ -131,7 +150,10 @@ export class TokenStore {
       );
     }
     this.statsOf(clientId).authorizationCodes++;
-    return { ok: true, tokens: this.issue({ clientId, division: grant.division, lastIssuedAt: 0 }) };
+    return {
+      ok: true,
+      tokens: this.issue({ clientId, division: grant.division, lastIssuedAt: 0, lastLifetimeMs: 0 }),
+    };
   }
 
   refreshGrant(clientId: string, token: string): OAuthOutcome {
@@ -154,7 +176,7 @@ export class TokenStore {
         `The refresh token expired at ${new Date(grant.expiresAt).toISOString()}`,
       );
     }
-    if (now - grant.chain.lastIssuedAt < this.config().refreshMinAgeMs) {
+    if (now - grant.chain.lastIssuedAt < refreshMinAge(grant.chain, this.config())) {
       stats.tooEarly++;
       return fail(400, 'access_denied', 'Rate limit exceeded: access_token not expired', {
         Reason: 'TooEarlyToRefreshTokens',
@@ -167,13 +189,16 @@ export class TokenStore {
 
   /** A fresh authorization without the browser flow (control API; not counted). */
   direct(clientId: string, division: number): TokenSet {
-    return this.issue({ clientId, division, lastIssuedAt: 0 });
+    return this.issue({ clientId, division, lastIssuedAt: 0, lastLifetimeMs: 0 });
   }
 
-  /** Resolves a bearer token: its grant and whether it expired, or undefined when unknown. */
+  /** Resolves a bearer token of an API call: its grant and whether it expired (counted), or undefined when unknown. */
   resolve(token: string): { grant: AccessGrant; expired: boolean } | undefined {
     const grant = this.access.get(token);
-    return grant ? { grant, expired: grant.expiresAt <= this.clock.now() } : undefined;
+    if (!grant) return undefined;
+    const expired = grant.expiresAt <= this.clock.now();
+    if (expired) this.statsOf(grant.clientId).unauthorized++;
+    return { grant, expired };
   }
 
   snapshot(): { byClient: Record<string, TokenClientStats>; calls: number } {
@@ -197,20 +222,23 @@ export class TokenStore {
   private issue(chain: Chain): TokenSet {
     const now = this.clock.now();
     const config = this.config();
+    // `expires_in` speaks whole seconds: the token lives exactly as long as it says.
+    const lifetimeS = Math.max(1, Math.round(config.accessTokenTtlMs / 1000));
     chain.lastIssuedAt = now;
+    chain.lastLifetimeMs = lifetimeS * 1000;
     this.purgeIfLarge(now);
     const accessToken = secret(48);
     const refreshToken = secret(48);
     this.access.set(accessToken, {
       clientId: chain.clientId,
       division: chain.division,
-      expiresAt: now + config.accessTokenTtlMs,
+      expiresAt: now + chain.lastLifetimeMs,
     });
     this.refresh.set(refreshToken, { chain, expiresAt: now + config.refreshTokenTtlMs, spent: false });
     return {
       access_token: accessToken,
       token_type: 'bearer',
-      expires_in: String(Math.round(config.accessTokenTtlMs / 1000)),
+      expires_in: String(lifetimeS),
       refresh_token: refreshToken,
     };
   }
@@ -227,6 +255,7 @@ export class TokenStore {
         expired: 0,
         invalid: 0,
         rateLimited: 0,
+        unauthorized: 0,
       };
       this.stats.set(clientId, stats);
     }

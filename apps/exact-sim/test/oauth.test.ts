@@ -166,6 +166,43 @@ describe('refresh tokens', () => {
     expect(stats.body.tokens['exact-sim-client']).toMatchObject({ refreshes: 2, reused: 1, tooEarly: 0 });
   });
 
+  it('follows a short expires_in: a 60 s token may be refreshed after 30 s, a 6 s one after 3 s', async () => {
+    const advance = (ms: number) => sim.control('POST', '/_sim/clock/advance', { ms });
+    await sim.control('PATCH', '/_sim/config', { accessTokenTtlMs: 60_000 });
+    const tokens = await login();
+    expect(tokens.expires_in).toBe('60');
+    await advance(29_000);
+    expect((await refresh(tokens.refresh_token)).headers.get('reason')).toBe('TooEarlyToRefreshTokens');
+    await advance(1_000);
+    const rotated = await json<TokenSet>(await refresh(tokens.refresh_token));
+
+    await sim.control('PATCH', '/_sim/config', { accessTokenTtlMs: 6_000 });
+    // The rule follows the token issued last (60 s), not the config changed since.
+    await advance(3_000);
+    expect((await refresh(rotated.refresh_token)).status).toBe(400);
+    await advance(27_000);
+    const short = await json<TokenSet>(await refresh(rotated.refresh_token));
+    expect(short.expires_in).toBe('6');
+    await advance(2_500);
+    expect((await refresh(short.refresh_token)).status).toBe(400);
+    await advance(500);
+    expect((await refresh(short.refresh_token)).status).toBe(200);
+    const stats = await sim.control<{ tokens: Record<string, { refreshes: number; tooEarly: number }> }>(
+      'GET',
+      '/_sim/stats',
+    );
+    expect(stats.body.tokens['exact-sim-client']).toMatchObject({ refreshes: 3, tooEarly: 3 });
+  });
+
+  it('keeps an explicitly configured refreshMinAgeMs, whatever the token lives', async () => {
+    await sim.control('PATCH', '/_sim/config', { accessTokenTtlMs: 60_000, refreshMinAgeMs: 570_000 });
+    const tokens = await login();
+    await sim.control('POST', '/_sim/clock/advance', { ms: 100_000 });
+    expect((await refresh(tokens.refresh_token)).status).toBe(400);
+    await sim.control('PATCH', '/_sim/config', { refreshMinAgeMs: null });
+    expect((await refresh(tokens.refresh_token)).status).toBe(200);
+  });
+
   it('expires refresh tokens after 30 days unused', async () => {
     const tokens = await login();
     await sim.control('POST', '/_sim/clock/advance', { ms: 30 * 86_400_000 + 1000 });
@@ -200,6 +237,18 @@ describe('access tokens on API calls', () => {
     expect(await json<ExactErrorBody>(expired)).toEqual({
       error: { code: '', message: { lang: '', value: 'Access token expired' } },
     });
+  });
+
+  it('counts the 401s on expired tokens per client', async () => {
+    const token = await sim.token();
+    await sim.control('POST', '/_sim/clock/advance', { ms: 600_000 });
+    expect((await sim.api(token, `${DIVISION}/system/Divisions`)).status).toBe(401);
+    expect((await sim.api(token, 'current/Me')).status).toBe(401);
+    const stats = await sim.control<{ tokens: Record<string, { unauthorized: number }> }>(
+      'GET',
+      '/_sim/stats',
+    );
+    expect(stats.body.tokens['exact-sim-client']).toMatchObject({ unauthorized: 2 });
   });
 
   it('answers 401 without a token or with an unknown one', async () => {

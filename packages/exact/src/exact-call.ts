@@ -92,16 +92,17 @@ function untilFrom429(headers: RateHeaders, now: number): number {
 /**
  * The pipeline every governed call goes through, taking calls from the budget `budgetKey`: error guard and budget
  * grant in one step (sleeping within the caller's wait) → request with the bearer token → headers recorded → errors
- * mapped. A 401 refreshes the token once and retries; a 429 goes back to the governor, so it surfaces as
- * BudgetExhaustedError, never as a failure.
+ * mapped. A 401 refreshes the token once and retries with the new one, never with the refused one; a 429 goes back
+ * to the governor, so it surfaces as BudgetExhaustedError, never as a failure.
  */
 export function createExactCall(deps: CallDeps, budgetKey: string): ExactCall {
   const { governor, clock, logger, observer } = deps;
 
-  async function grant(req: ExactRequest, deadline: number): Promise<void> {
+  /** Takes a grant, sleeping within the deadline; answers whether it slept. */
+  async function grant(req: ExactRequest, deadline: number): Promise<boolean> {
     for (let i = 0; i < MAX_ATTEMPTS; i += 1) {
       const result = await governor.acquire(budgetKey, req.lane, req.endpoint);
-      if (result.granted) return;
+      if (result.granted) return i > 0;
       if (result.reason === 'guarded') {
         observer?.onGuardBlocked?.(req.endpoint, req.lane);
         throw new EndpointGuardedError(req.endpoint, result.until);
@@ -117,10 +118,14 @@ export function createExactCall(deps: CallDeps, budgetKey: string): ExactCall {
     const request: ExactRequest = { ...req, endpoint };
     const maxWait = req.options?.maxWaitMs ?? (req.lane === 'order' ? DEFAULT_ORDER_WAIT_MS : 0);
     const deadline = clock.now() + maxWait;
-    let refreshed = false;
+    // Asked before the grant, so a connection without a usable token takes no grant.
     let token = await deps.tokens.accessToken();
+    let rejected: string | undefined;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-      if (req.governed) await grant(request, deadline);
+      // A call that slept for its grant asks again (its token may have reached its refresh window meanwhile),
+      // unless it retries after a 401 with the token the provider just gave it.
+      const slept = req.governed && (await grant(request, deadline));
+      if (slept && rejected === undefined) token = await deps.tokens.accessToken();
       const started = clock.now();
       const headers: Record<string, string> = {
         Accept: 'application/json',
@@ -170,10 +175,12 @@ export function createExactCall(deps: CallDeps, budgetKey: string): ExactCall {
             logger?.warn({ err: String(err), endpoint }, 'could not record rate headers'),
           );
       }
-      if (res.status === 401 && !refreshed) {
-        refreshed = true;
-        token = await deps.tokens.refreshAfterUnauthorized(token);
-        continue;
+      if (res.status === 401 && rejected === undefined) {
+        // One refresh (or the token another process stored, or a wait for the refresh window: the provider's
+        // RetryLaterError ends the call) and one retry; a second 401 is an ExactAuthError below.
+        rejected = token;
+        token = await deps.tokens.refreshAfterUnauthorized(rejected);
+        if (token !== rejected) continue;
       }
       if (res.status === 429) {
         logger?.warn({ method: req.method, endpoint, lane: req.lane, headers: rate }, 'exact answered 429');

@@ -5,8 +5,11 @@ import {
   ExactAuthError,
   ExactNetworkError,
   ExactValidationError,
+  RetryLaterError,
 } from '../src/errors.ts';
 import { createExactClient } from '../src/exact-client.ts';
+import type { TokenProvider } from '../src/token-provider.ts';
+import { TokenRefreshTooEarlyError } from '../src/tokens/token-errors.ts';
 import type { TransportResponse } from '../src/transport.ts';
 import { countingTokens, json, memoryGovernor, scriptedTransport, TOKEN } from './fake-exact.ts';
 
@@ -106,11 +109,12 @@ describe('ExactClient failures', () => {
   });
 
   it('gives up with ExactAuthError after a second 401, without the token in the message', async () => {
-    const { client, toks } = setup([json(401, {}), json(401, {})]);
+    const { client, toks, requests } = setup([json(401, {}), json(401, {})]);
     const err = await client.divisionInfo(1).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ExactAuthError);
     expect(String((err as Error).message)).not.toContain('secret-access-token');
     expect(toks.refreshed).toHaveLength(1);
+    expect(requests).toHaveLength(2);
   });
 
   it('turns a 429 on the sync lane into BudgetExhaustedError until the reset from the headers', async () => {
@@ -166,5 +170,78 @@ describe('ExactClient failures', () => {
     expect(err).toBeInstanceOf(EndpointGuardedError);
     expect(err).toMatchObject({ endpoint: 'salesorder/salesorders', until });
     expect(requests).toHaveLength(0);
+  });
+});
+
+describe('ExactClient after a 401', () => {
+  /** A client whose token provider is `tokens`, over a scripted transport. */
+  function over(tokens: TokenProvider, answers: TransportResponse[]) {
+    const { transport, requests } = scriptedTransport(answers);
+    const client = createExactClient(
+      { governor: memoryGovernor(clock.now).governor, tokens, clock, transport },
+      { baseUrl: BASE, division: DIVISION },
+    );
+    return { client, requests };
+  }
+
+  it('never sends the refused token again, even when the provider hands it back', async () => {
+    const tokens: TokenProvider = {
+      accessToken: async () => TOKEN,
+      refreshAfterUnauthorized: async (rejected) => rejected,
+    };
+    const { client, requests } = over(tokens, [json(401, {})]);
+    await expect(client.divisionInfo(1)).rejects.toBeInstanceOf(ExactAuthError);
+    expect(requests).toHaveLength(1);
+  });
+
+  it('ends the call when the token cannot be refreshed yet, so the lane waits instead of calling', async () => {
+    const until = clock.now() + 20_000;
+    const tokens: TokenProvider = {
+      accessToken: async () => TOKEN,
+      refreshAfterUnauthorized: async () => {
+        throw new TokenRefreshTooEarlyError('c1', until);
+      },
+    };
+    const { client, requests } = over(tokens, [json(401, {})]);
+    const err = await client.divisionInfo(1).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RetryLaterError);
+    expect(err).toMatchObject({ until });
+    expect(requests).toHaveLength(1);
+  });
+
+  it('retries with the refreshed token after sleeping for a grant, and stops at the next 401', async () => {
+    let asked = 0;
+    const tokens: TokenProvider = {
+      accessToken: async () => `stored-${++asked}`,
+      refreshAfterUnauthorized: async () => 'fresh',
+    };
+    const { client, requests } = over(tokens, [
+      json(401, {}),
+      { status: 429, headers: { 'x-ratelimit-minutely-reset': String(clock.now() + 20) }, body: '' },
+      json(401, {}),
+    ]);
+    const err = await client
+      .findSalesOrdersByYourRef('B2C-1', undefined, 'order', { maxWaitMs: 1000 })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ExactAuthError);
+    expect(requests.map((r) => r.headers.Authorization)).toEqual([
+      'Bearer stored-1',
+      'Bearer fresh',
+      'Bearer fresh',
+    ]);
+  });
+
+  it('asks for the token again after sleeping for a grant', async () => {
+    let asked = 0;
+    const tokens: TokenProvider = {
+      accessToken: async () => `stored-${++asked}`,
+      refreshAfterUnauthorized: async () => 'fresh',
+    };
+    const { client, requests } = over(tokens, [
+      { status: 429, headers: { 'x-ratelimit-minutely-reset': String(clock.now() + 20) }, body: '' },
+      json(200, { d: { results: [] } }),
+    ]);
+    await client.findSalesOrdersByYourRef('B2C-1', undefined, 'order', { maxWaitMs: 1000 });
+    expect(requests.map((r) => r.headers.Authorization)).toEqual(['Bearer stored-1', 'Bearer stored-2']);
   });
 });

@@ -1,4 +1,4 @@
-import { connections, createTokenStore, type DatabaseHandle, openDatabase } from '@exact-sync/db';
+import { connections, createTokenStore, type DatabaseHandle, openDatabase, syncState } from '@exact-sync/db';
 import {
   createTestDatabase,
   type RunningProcess,
@@ -106,7 +106,33 @@ describe('token manager against the simulator', () => {
     expect(await tokenStats(sim.url)).toMatchObject({ refreshes: 1, tooEarly: 0 });
   });
 
-  it('refuses to refresh a token younger than 570 s, without asking Exact', async () => {
+  it('follows a 60 s expires_in: refreshes 30 s after the answer, and Exact accepts', async () => {
+    await fetch(`${sim.url}/_sim/config`, {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ accessTokenTtlMs: 60_000 }),
+    });
+    try {
+      const id = await authorizedConnection('Short-lived');
+      const provider = manager.providerFor(id);
+      const first = await provider.accessToken();
+      await tokenStats(sim.url, { clear: true });
+      await clock.advance(29_000);
+      expect(await provider.accessToken()).toBe(first);
+      await clock.advance(1_000);
+      const second = await provider.accessToken();
+      expect(second).not.toBe(first);
+      expect(await tokenStats(sim.url)).toMatchObject({ refreshes: 1, tooEarly: 0, reused: 0 });
+    } finally {
+      await fetch(`${sim.url}/_sim/config`, {
+        method: 'PATCH',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ accessTokenTtlMs: 600_000 }),
+      });
+    }
+  });
+
+  it('refuses to refresh a token before its refresh window, without asking Exact', async () => {
     const id = await authorizedConnection('Young');
     const provider = manager.providerFor(id);
     const token = await provider.accessToken();
@@ -143,6 +169,28 @@ describe('token manager against the simulator', () => {
     expect((await tokenStats(sim.url)).calls).toBe(0);
     await manager.providerFor(id).accessToken();
     expect(await tokenStats(sim.url)).toMatchObject({ refreshes: 1, reused: 0 });
+  });
+
+  it('refreshes while a transaction that calls Exact holds a new row of the connection (a first sync page)', async () => {
+    const id = await authorizedConnection('First page');
+    await clock.advance(601_000);
+    await tokenStats(sim.url, { clear: true });
+    const patient = createTokenManager(
+      {
+        store: createTokenStore(database.db),
+        clock,
+        encryptionKey: KEY,
+        clientId: 'exact-sim-client',
+        clientSecret: 'exact-sim-secret',
+      },
+      { lockTimeoutMs: 2_000 },
+    );
+    await database.db.transaction(async (tx) => {
+      // The new row's foreign key holds a key-share lock on the connection until this transaction ends.
+      await tx.insert(syncState).values({ connectionId: id, entity: 'deleted' });
+      await patient.providerFor(id).accessToken();
+    });
+    expect(await tokenStats(sim.url)).toMatchObject({ refreshes: 1, tooEarly: 0 });
   });
 
   it('marks the connection needs_reauth when its refresh token was spent elsewhere, and stops there', async () => {

@@ -4,6 +4,7 @@ import {
   createTokenCipher,
   createTokenManager,
   TokenRefreshFailedError,
+  TokenRefreshTooEarlyError,
   type TokenRow,
   type TokenStore,
 } from '../src/index.ts';
@@ -13,8 +14,8 @@ const ID = '00000000-0000-4000-8000-000000000001';
 const NOW = Date.UTC(2026, 0, 1);
 const cipher = createTokenCipher(KEY);
 
-/** An active connection whose access token was issued `ageMs` ago and lives ten minutes. */
-function row(ageMs: number): TokenRow {
+/** An active connection whose access token arrived `ageMs` ago and lives `lifetimeMs` (ten minutes). */
+function row(ageMs: number, lifetimeMs = 600_000): TokenRow {
   const issued = new Date(NOW - ageMs);
   return {
     id: ID,
@@ -25,7 +26,8 @@ function row(ageMs: number): TokenRow {
     division: 1,
     accessTokenEnc: cipher.encrypt('access-1', `connection:${ID}:access_token`),
     refreshTokenEnc: cipher.encrypt('refresh-1', `connection:${ID}:refresh_token`),
-    accessTokenExpiresAt: new Date(issued.getTime() + 600_000),
+    accessTokenExpiresAt: new Date(issued.getTime() + lifetimeMs),
+    accessTokenLifetimeMs: lifetimeMs,
     tokenIssuedAt: issued,
     refreshTokenIssuedAt: issued,
     reauthorizeRequestedAt: null,
@@ -43,6 +45,36 @@ function storeWith(stored: TokenRow | undefined) {
     },
     connectionsIssuedBefore: async () => [],
   } satisfies TokenStore & { lockAttempts: number };
+  return store;
+}
+
+/** A store holding one row whose lock is always free; keeps the expiries written under it. */
+function lockingStore(stored: TokenRow) {
+  const expired: Date[] = [];
+  const store = {
+    expired,
+    readTokenRow: async () => stored,
+    withLockedRow: async <T>(
+      _id: string,
+      _timeout: number,
+      work: Parameters<TokenStore['withLockedRow']>[2],
+    ) => {
+      const writes = {
+        saveTokens: async () => {
+          throw new Error('no refresh expected');
+        },
+        expireAccessToken: async (at: Date) => {
+          expired.push(at);
+          stored.accessTokenExpiresAt = at;
+        },
+        markNeedsReauth: async () => {
+          throw new Error('no reauth expected');
+        },
+      };
+      return { locked: true as const, value: (await work(writes, stored)) as T };
+    },
+    connectionsIssuedBefore: async () => [],
+  } satisfies TokenStore & { expired: Date[] };
   return store;
 }
 
@@ -81,5 +113,35 @@ describe('token manager over its store', () => {
       .accessToken()
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionNotFoundError);
+  });
+
+  it('keeps a 60 s token for 30 s and refreshes it after, without waiting for 570 s', async () => {
+    expect(
+      await managerOver(storeWith(row(29_000, 60_000)))
+        .providerFor(ID)
+        .accessToken(),
+    ).toBe('access-1');
+    const due = storeWith(row(30_000, 60_000));
+    await expect(managerOver(due).providerFor(ID).accessToken()).rejects.toThrow(/token lock/);
+    expect(due.lockAttempts).toBe(1);
+  });
+});
+
+describe('a 401 before the refresh window', () => {
+  it('answers the stored token when another process already replaced the refused one', async () => {
+    const store = lockingStore(row(10_000, 60_000));
+    expect(await managerOver(store).providerFor(ID).refreshAfterUnauthorized('access-0')).toBe('access-1');
+    expect(store.expired).toEqual([]);
+  });
+
+  it('retires the refused token for every process and waits for the window, without asking Exact', async () => {
+    const store = lockingStore(row(10_000, 60_000));
+    const provider = managerOver(store).providerFor(ID);
+    const error = await provider.refreshAfterUnauthorized('access-1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TokenRefreshTooEarlyError);
+    expect((error as TokenRefreshTooEarlyError).until).toBe(NOW + 20_000);
+    expect(store.expired).toEqual([new Date(NOW)]);
+    // Another call of any process now waits instead of sending the refused token.
+    await expect(provider.accessToken()).rejects.toBeInstanceOf(TokenRefreshTooEarlyError);
   });
 });

@@ -15,6 +15,7 @@ const columns = {
   accessTokenEnc: connections.accessTokenEnc,
   refreshTokenEnc: connections.refreshTokenEnc,
   accessTokenExpiresAt: connections.accessTokenExpiresAt,
+  accessTokenLifetimeMs: connections.accessTokenLifetimeMs,
   tokenIssuedAt: connections.tokenIssuedAt,
   refreshTokenIssuedAt: connections.refreshTokenIssuedAt,
   reauthorizeRequestedAt: connections.reauthorizeRequestedAt,
@@ -27,11 +28,13 @@ interface StoredTokens {
   refreshTokenEnc: string;
   issuedAt: Date;
   expiresAt: Date;
+  lifetimeMs: number;
 }
 
 /** Writes to the locked connection, in the lock's transaction. */
 interface LockedTokenWrites {
   saveTokens(tokens: StoredTokens, extra?: { status?: 'active'; division?: number }): Promise<void>;
+  expireAccessToken(at: Date): Promise<void>;
   markNeedsReauth(reason: string): Promise<void>;
 }
 
@@ -59,6 +62,7 @@ async function saveTokens(
       refreshTokenEnc: tokens.refreshTokenEnc,
       tokenIssuedAt: tokens.issuedAt,
       accessTokenExpiresAt: tokens.expiresAt,
+      accessTokenLifetimeMs: tokens.lifetimeMs,
       refreshTokenIssuedAt: tokens.issuedAt,
       ...(extra.status ? { status: extra.status, statusReason: null, reauthorizeRequestedAt: null } : {}),
       ...(extra.division !== undefined ? { division: extra.division } : {}),
@@ -77,14 +81,17 @@ async function markNeedsReauth(db: Executor, id: string, reason: string): Promis
       accessTokenEnc: null,
       refreshTokenEnc: null,
       accessTokenExpiresAt: null,
+      accessTokenLifetimeMs: null,
       updatedAt: sql`now()`,
     })
     .where(eq(connections.id, id));
 }
 
 /**
- * The token store over the `connections` table. The row lock is `SELECT … FOR UPDATE` in a transaction whose
- * `lock_timeout` bounds the wait; the writes made under it commit with that transaction.
+ * The token store over the `connections` table. The row lock is `SELECT … FOR NO KEY UPDATE` in a transaction whose
+ * `lock_timeout` bounds the wait; the writes made under it commit with that transaction. Not `FOR UPDATE`: that
+ * would also wait for every open transaction that inserted a row referencing the connection (a first sync page
+ * holds one while it calls Exact, and so waits for this very refresh).
  */
 export function createTokenStore(db: Database) {
   return {
@@ -103,10 +110,15 @@ export function createTokenStore(db: Database) {
         const value = await db.transaction(async (tx) => {
           await tx.execute(sql.raw(`set local lock_timeout = ${Math.max(1, Math.round(lockTimeoutMs))}`));
           const row = UUID.test(id)
-            ? (await tx.select(columns).from(connections).where(eq(connections.id, id)).for('update'))[0]
+            ? (
+                await tx.select(columns).from(connections).where(eq(connections.id, id)).for('no key update')
+              )[0]
             : undefined;
           const writes: LockedTokenWrites = {
             saveTokens: (tokens, extra) => saveTokens(tx, id, tokens, extra),
+            expireAccessToken: async (at) => {
+              await tx.update(connections).set({ accessTokenExpiresAt: at }).where(eq(connections.id, id));
+            },
             markNeedsReauth: (reason) => markNeedsReauth(tx, id, reason),
           };
           return await work(writes, row);

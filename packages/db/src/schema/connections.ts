@@ -27,8 +27,11 @@ export const connections = pgTable(
     // Tokens are AES-256-GCM ciphertexts (see the token manager); never plain text.
     accessTokenEnc: text('access_token_enc'),
     refreshTokenEnc: text('refresh_token_enc'),
+    /** When the access token stops working: counted from before the request, or the moment Exact refused it. */
     accessTokenExpiresAt: tstz('access_token_expires_at'),
-    /** When Exact issued the current access token: refreshing earlier than 570 s after this is refused. */
+    /** Its life as Exact announced it (`expires_in`): a refresh is accepted in the last 30 s of it. */
+    accessTokenLifetimeMs: integer('access_token_lifetime_ms'),
+    /** When Exact's answer with the current access token arrived (never before Exact issued it). */
     tokenIssuedAt: tstz('token_issued_at'),
     /** When the current refresh token was issued: it dies 30 days after, unused. */
     refreshTokenIssuedAt: tstz('refresh_token_issued_at'),

@@ -56,7 +56,10 @@ export function refreshAccessToken(client: OAuthClient, refreshToken: string): P
   return tokenRequest(client, { grant_type: 'refresh_token', refresh_token: refreshToken });
 }
 
-/** Tells a refusal that a person must fix (spent or expired refresh token) from the 570-second rule. */
+/**
+ * Tells a refusal that a person must fix (spent or expired refresh token) from a refresh asked for before the
+ * token's refresh window (Exact's 570-of-600-seconds rule).
+ */
 export function classifyOAuthFailure(error: OAuthRequestError): OAuthFailureKind {
   if (/TooEarlyToRefreshTokens/i.test(error.reason ?? '')) return 'too_early';
   if (error.error === 'access_denied' && /not expired/i.test(error.description)) return 'too_early';

@@ -55,7 +55,10 @@ export class DivisionMismatchError extends Error {
   }
 }
 
-/** Exact would refuse a refresh before 570 s after the last issue; ask again at `until` (epoch ms). */
+/**
+ * A refresh is needed, but Exact refuses one before the access token's refresh window (its last 30 s), or just did;
+ * ask again at `until` (epoch ms).
+ */
 export class TokenRefreshTooEarlyError extends RetryLaterError {
   override readonly name = 'TokenRefreshTooEarlyError';
   constructor(

@@ -23,11 +23,14 @@ import {
 import {
   DEFAULT_TOKEN_POLICY,
   earliestRefreshAt,
+  mustWait,
   refreshTokenExpired,
+  refreshWindowOf,
   shouldRefresh,
   type TokenPolicy,
   type TokenRequest,
   type TokenTimes,
+  tokenTimesFor,
 } from './token-policy.ts';
 import type { LockedTokenWrites, TokenRow, TokenStore } from './token-store.ts';
 
@@ -81,12 +84,12 @@ export interface TokenManager {
 }
 
 type Fresh = { token: string; refreshed: boolean };
-type Outcome = Fresh | { reauth: string };
+type Outcome = Fresh | { reauth: string } | { waitUntil: number };
 
 /**
  * Creates the token manager. Refreshes take the connection's row lock and re-read the row inside it, refresh only
- * when Exact would accept it (570 s after the last issue), store the rotated pair in the same transaction, and turn
- * a refused refresh token into `needs_reauth` instead of a loop.
+ * when Exact would accept it (in the last 30 s of the token's life as `expires_in` announced it), store the rotated
+ * pair in the same transaction, and turn a refused refresh token into `needs_reauth` instead of a loop.
  */
 export function createTokenManager(deps: TokenManagerDeps, options: TokenManagerOptions = {}): TokenManager {
   const policy: TokenPolicy = { ...DEFAULT_TOKEN_POLICY, ...definedOnly(options) };
@@ -102,13 +105,14 @@ export function createTokenManager(deps: TokenManagerDeps, options: TokenManager
   const accessContext = (id: string) => `connection:${id}:access_token`;
   const refreshContext = (id: string) => `connection:${id}:refresh_token`;
 
-  function encrypt(id: string, tokens: OAuthTokens, requestedAt: number) {
+  function encrypt(id: string, tokens: OAuthTokens, at: { requestedAt: number; answeredAt: number }) {
+    const times = tokenTimesFor(at.requestedAt, at.answeredAt, tokens.expiresInMs);
     return {
       accessTokenEnc: cipher.encrypt(tokens.accessToken, accessContext(id)),
       refreshTokenEnc: cipher.encrypt(tokens.refreshToken, refreshContext(id)),
-      // Issue time after the answer, expiry from before the request: both err on the safe side.
-      issuedAt: new Date(clock.now()),
-      expiresAt: new Date(requestedAt + tokens.expiresInMs),
+      issuedAt: new Date(times.issuedAt),
+      expiresAt: new Date(times.expiresAt),
+      lifetimeMs: times.lifetimeMs,
     };
   }
 
@@ -124,6 +128,7 @@ export function createTokenManager(deps: TokenManagerDeps, options: TokenManager
     const times: TokenTimes = {
       issuedAt,
       expiresAt: row.accessTokenExpiresAt?.getTime() ?? issuedAt,
+      lifetimeMs: row.accessTokenLifetimeMs,
       refreshIssuedAt: row.refreshTokenIssuedAt?.getTime() ?? issuedAt,
     };
     return { times, accessTokenEnc: row.accessTokenEnc, refreshTokenEnc: row.refreshTokenEnc };
@@ -146,15 +151,23 @@ export function createTokenManager(deps: TokenManagerDeps, options: TokenManager
       const current = usable(id, row);
       const stored = cipher.decrypt(current.accessTokenEnc, accessContext(id));
       const now = clock.now();
-      if (!shouldRefresh(current.times, stored, now, request, policy))
-        return { token: stored, refreshed: false };
+      const earliest = earliestRefreshAt(current.times, policy);
+      if (!shouldRefresh(current.times, stored, now, request, policy)) {
+        // The idle schedule never waits: a connection not yet refreshable is skipped.
+        const wait = request.kind !== 'idle' && mustWait(current.times, now, policy);
+        return wait ? { waitUntil: earliest } : { token: stored, refreshed: false };
+      }
       if (refreshTokenExpired(current.times, now, policy)) {
         const reason = 'refresh token expired (unused for 30 days); authorize again';
         await writes.markNeedsReauth(reason);
         return { reauth: reason };
       }
-      const earliest = earliestRefreshAt(current.times, policy);
-      if (now < earliest) throw new TokenRefreshTooEarlyError(id, earliest);
+      if (now < earliest) {
+        // Exact refused the stored token before its refresh window (its clock runs ahead of ours, or it revoked
+        // the token): no process sends it again; all wait for the window.
+        if (now < current.times.expiresAt) await writes.expireAccessToken(new Date(now));
+        return { waitUntil: earliest };
+      }
       const refreshToken = cipher.decrypt(current.refreshTokenEnc, refreshContext(id));
       const baseUrl = row?.exactBaseUrl ?? '';
       let tokens: OAuthTokens;
@@ -163,15 +176,19 @@ export function createTokenManager(deps: TokenManagerDeps, options: TokenManager
       } catch (error) {
         if (!(error instanceof OAuthRequestError)) throw error;
         const kind = classifyOAuthFailure(error);
-        if (kind === 'too_early') throw new TokenRefreshTooEarlyError(id, Math.max(earliest, now + 60_000));
+        if (kind === 'too_early') {
+          // Exact's clock disagrees with ours: ask again one refresh window later.
+          throw new TokenRefreshTooEarlyError(id, now + refreshWindowOf(current.times, policy));
+        }
         if (kind === 'other') throw new TokenRefreshFailedError(`connection ${id}: ${error.message}`);
         const reason = `Exact refused the refresh token (${error.error}: ${error.description || 'no description'}); authorize again`;
         await writes.markNeedsReauth(reason);
         return { reauth: reason };
       }
-      await writes.saveTokens(encrypt(id, tokens, now));
+      await writes.saveTokens(encrypt(id, tokens, { requestedAt: now, answeredAt: clock.now() }));
       return { token: tokens.accessToken, refreshed: true };
     });
+    if ('waitUntil' in outcome) throw new TokenRefreshTooEarlyError(id, outcome.waitUntil);
     if ('reauth' in outcome) {
       logger?.warn({ connectionId: id, reason: outcome.reauth }, 'connection needs re-authorization');
       throw new ConnectionNeedsReauthError(id, 'needs_reauth', outcome.reauth);
@@ -187,8 +204,14 @@ export function createTokenManager(deps: TokenManagerDeps, options: TokenManager
         async accessToken() {
           const current = usable(connectionId, await store.readTokenRow(connectionId));
           const stored = cipher.decrypt(current.accessTokenEnc, accessContext(connectionId));
-          if (!shouldRefresh(current.times, stored, clock.now(), { kind: 'current' }, policy)) return stored;
-          return (await refreshLocked(connectionId, { kind: 'current' })).token;
+          const now = clock.now();
+          if (shouldRefresh(current.times, stored, now, { kind: 'current' }, policy)) {
+            return (await refreshLocked(connectionId, { kind: 'current' })).token;
+          }
+          if (mustWait(current.times, now, policy)) {
+            throw new TokenRefreshTooEarlyError(connectionId, earliestRefreshAt(current.times, policy));
+          }
+          return stored;
         },
         async refreshAfterUnauthorized(rejected) {
           return (await refreshLocked(connectionId, { kind: 'rejected', rejected })).token;
@@ -202,6 +225,7 @@ export function createTokenManager(deps: TokenManagerDeps, options: TokenManager
       if (!mayAuthorize(row)) throw new ConnectionNotAuthorizableError(connectionId);
       const requestedAt = clock.now();
       const tokens = await exchangeAuthorizationCode(oauthClient(row.exactBaseUrl), { code, redirectUri });
+      const answeredAt = clock.now();
       // Always asked, also when the connection has its division: tokens of another division's user never replace it.
       const current = await fetchCurrentDivision({
         baseUrl: row.exactBaseUrl,
@@ -217,7 +241,7 @@ export function createTokenManager(deps: TokenManagerDeps, options: TokenManager
         if (locked.division !== null && locked.division !== current) {
           throw new DivisionMismatchError(connectionId, locked.division, current);
         }
-        await writes.saveTokens(encrypt(connectionId, tokens, requestedAt), {
+        await writes.saveTokens(encrypt(connectionId, tokens, { requestedAt, answeredAt }), {
           status: 'active',
           ...(locked.division === null && { division: current }),
         });
@@ -250,10 +274,8 @@ export function createTokenManager(deps: TokenManagerDeps, options: TokenManager
 }
 
 function definedOnly(options: TokenManagerOptions): Partial<TokenPolicy> {
-  const { refreshMinAgeMs, expiryMarginMs, refreshTokenLifeMs } = options;
+  const { refreshWindowMs, refreshTokenLifeMs } = options;
   return Object.fromEntries(
-    Object.entries({ refreshMinAgeMs, expiryMarginMs, refreshTokenLifeMs }).filter(
-      ([, v]) => v !== undefined,
-    ),
+    Object.entries({ refreshWindowMs, refreshTokenLifeMs }).filter(([, v]) => v !== undefined),
   );
 }

@@ -8,6 +8,8 @@ export interface TokenRow {
   accessTokenEnc: string | null;
   refreshTokenEnc: string | null;
   accessTokenExpiresAt: Date | null;
+  /** The access token's life as Exact announced it (`expires_in`); null for tokens stored before it was kept. */
+  accessTokenLifetimeMs: number | null;
   tokenIssuedAt: Date | null;
   refreshTokenIssuedAt: Date | null;
   reauthorizeRequestedAt: Date | null;
@@ -19,6 +21,7 @@ interface StoredTokens {
   refreshTokenEnc: string;
   issuedAt: Date;
   expiresAt: Date;
+  lifetimeMs: number;
 }
 
 /** Writes to the locked connection, made in the lock's transaction. */
@@ -28,6 +31,8 @@ export interface LockedTokenWrites {
    * `status: 'active'` also clears the status reason and a pending reauthorization request.
    */
   saveTokens(tokens: StoredTokens, extra?: { status?: 'active'; division?: number }): Promise<void>;
+  /** Records that the access token stopped working at `at` (Exact refused it before its refresh window). */
+  expireAccessToken(at: Date): Promise<void>;
   /** Moves the connection to `needs_reauth` with `reason` and forgets its dead tokens. */
   markNeedsReauth(reason: string): Promise<void>;
 }

@@ -1,0 +1,1 @@
+ALTER TABLE "connections" ADD COLUMN "access_token_lifetime_ms" integer;
