@@ -3,8 +3,8 @@ import fp from 'fastify-plugin';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import errorsPlugin from '../src/plugins/errors.plugin.ts';
-import securityPlugin from '../src/plugins/security.plugin.ts';
+import errorsPlugin from '../../src/plugins/errors.plugin.ts';
+import securityPlugin from '../../src/plugins/security.plugin.ts';
 
 // The security plugin alone, over an auth that accepts one bearer: what the access hook does, without a database.
 const stubAuth = fp(

@@ -10,7 +10,7 @@ import {
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildApp, seedConnection, testConfig } from './helpers.ts';
+import { buildApp, seedConnection, testConfig } from '../helpers.ts';
 
 const SECRET = 'test-webhook-secret';
 const DIVISION = 100001; // seedConnection's division
