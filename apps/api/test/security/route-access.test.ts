@@ -10,7 +10,9 @@ import securityPlugin from '../../src/plugins/security.plugin.ts';
 const stubAuth = fp(
   async (app: FastifyInstance) => {
     app.decorate('authenticate', async (request, allowed) =>
-      request.headers.authorization === 'Bearer ok' && !allowed.includes('public') ? undefined : 'refused',
+      request.headers.authorization === 'Bearer ok' && !allowed.includes('public')
+        ? undefined
+        : { status: 401 as const, message: 'refused' },
     );
   },
   { name: 'auth' },
