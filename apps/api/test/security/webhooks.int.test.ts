@@ -109,6 +109,19 @@ describe('POST /webhooks/exact', () => {
     ]);
   });
 
+  it('takes a replayed delivery (the same signed body again, in a row or at once) as harmless: no more sync runs', async () => {
+    const body = signed(content('Items'));
+    expect((await deliver(body)).statusCode).toBe(200);
+    const once = await syncJobs();
+    expect(once.map((job) => job.data)).toContainEqual({ connectionId: shop.connectionId, entity: 'items' });
+    const replays = [
+      await deliver(body),
+      ...(await Promise.all([deliver(body), deliver(body), deliver(body)])),
+    ];
+    expect(replays.map((r) => r.statusCode)).toEqual([200, 200, 200, 200]);
+    expect(await syncJobs()).toEqual(once);
+  });
+
   it('accepts deliveries for unknown divisions, unknown topics and paused connections without a sync', async () => {
     const unknownDivision = await deliver(signed(content('Items', 999_999)));
     expect(unknownDivision.statusCode).toBe(200);
