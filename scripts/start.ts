@@ -166,6 +166,9 @@ async function main(): Promise<void> {
       EXACT_CLIENT_ID: 'exact-sim-client',
       EXACT_CLIENT_SECRET: 'exact-sim-secret',
       EXACT_WEBHOOK_SECRET: 'exact-sim-webhook-secret',
+      // A demo's storefront callback receiver runs on this machine, over plain http.
+      CALLBACK_ALLOW_HTTP: env.CALLBACK_ALLOW_HTTP ?? 'true',
+      CALLBACK_ALLOW_PRIVATE: env.CALLBACK_ALLOW_PRIVATE ?? 'true',
     });
   }
 

@@ -29,6 +29,7 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
   await instance.register(authPlugin, {
     adminToken: options.config.ADMIN_TOKEN,
     metricsToken: options.config.METRICS_TOKEN,
+    failuresPerMinute: options.config.AUTH_FAILURES_PER_MINUTE,
   });
   // Security and docs act on routes as they are added, so they come before every route (the docs' own pages too).
   await instance.register(securityPlugin, {

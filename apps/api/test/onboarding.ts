@@ -37,3 +37,10 @@ export async function authorizeThrough(
   const res = await api.inject({ method: 'GET', url: pathOf(back) });
   return { statusCode: res.statusCode, body: res.body };
 }
+
+/** The stored (encrypted) tokens of a connection. */
+export const storedTokens = async (api: FastifyInstance, id: string) =>
+  (
+    await api.database.sql<{ access: string; refresh: string }[]>`
+      select access_token_enc as access, refresh_token_enc as refresh from connections where id = ${id}`
+  )[0];

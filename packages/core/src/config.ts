@@ -3,6 +3,10 @@ import { decodeEncryptionKey, ENCRYPTION_KEY_RULE } from './encryption-key.ts';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
 const nonNegative = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+const flag = z
+  .enum(['true', 'false'], { error: 'must be true or false' })
+  .default('false')
+  .transform((v) => v === 'true');
 const host = (fallback: string) =>
   z
     .string()
@@ -45,6 +49,15 @@ const serviceEnvFields = z.object({
    * runaway client, not ordinary load or the ingest benchmark.
    */
   STOREFRONT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
+  /**
+   * Storefront requests with an unknown, revoked or malformed key that one client address (an IPv6 /64) may make a
+   * minute, counted in each api process; past it the address gets 429 before any key is looked up.
+   */
+  AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  /** Lets callback URLs use plain http:// (a demo, a test); https only unless true. */
+  CALLBACK_ALLOW_HTTP: flag,
+  /** Lets callback URLs reach loopback, private, link-local and other non-public addresses; public only unless true. */
+  CALLBACK_ALLOW_PRIVATE: flag,
   /**
    * Lookups in Exact (a SKU or customer not in the synced data) that one storefront key's orders may cause in an
    * hour; past it, such a code is rejected as unknown. Bounds what a key's made-up codes cost in calls.

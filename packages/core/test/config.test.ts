@@ -106,4 +106,22 @@ describe('parseEnv', () => {
       'WORKER_HOST: must be an IP address or a host name',
     );
   });
+
+  it('keeps callback URLs to https and public addresses unless a flag is exactly true', () => {
+    const env = parseEnv(serviceEnvSchema, valid);
+    expect([env.CALLBACK_ALLOW_HTTP, env.CALLBACK_ALLOW_PRIVATE, env.AUTH_FAILURES_PER_MINUTE]).toEqual([
+      false,
+      false,
+      30,
+    ]);
+    const open = parseEnv(serviceEnvSchema, {
+      ...valid,
+      CALLBACK_ALLOW_HTTP: 'true',
+      CALLBACK_ALLOW_PRIVATE: 'true',
+    });
+    expect([open.CALLBACK_ALLOW_HTTP, open.CALLBACK_ALLOW_PRIVATE]).toEqual([true, true]);
+    expect(() => parseEnv(serviceEnvSchema, { ...valid, CALLBACK_ALLOW_PRIVATE: 'yes' })).toThrow(
+      'CALLBACK_ALLOW_PRIVATE: must be true or false',
+    );
+  });
 });

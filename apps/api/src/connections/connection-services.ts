@@ -1,3 +1,4 @@
+import type { CallbackPolicy } from '@exact-sync/callbacks';
 import type { Governor, TokenManager } from '@exact-sync/exact';
 import type { LinkSigner } from './signed-links.ts';
 
@@ -12,6 +13,8 @@ export interface ConnectionServices {
   /** Origin of EXACT_BASE_URL: the host of connections that do not name their own. */
   defaultExactBaseUrl: string;
   clientId: string;
+  /** What channel callback URLs may point at (CALLBACK_ALLOW_HTTP, CALLBACK_ALLOW_PRIVATE). */
+  callbackPolicy: CallbackPolicy;
 }
 
 /** Options of the route plugins that need the services. */

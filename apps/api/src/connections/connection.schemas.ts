@@ -30,6 +30,10 @@ export const createConnectionBody = z
   .strict();
 
 const accountCode = z.string().trim().min(1, 'must not be empty').max(18, 'must be at most 18 characters');
+// Checked further by the route (https, public addresses only, unless configured otherwise), and again by the worker.
+const callbackUrl = httpUrl.describe(
+  'where order state changes are posted: https, to a host with public addresses only (unless CALLBACK_ALLOW_HTTP / CALLBACK_ALLOW_PRIVATE)',
+);
 
 export const patchConnectionBody = z
   .object({
@@ -38,11 +42,11 @@ export const patchConnectionBody = z
     channels: z
       .object({
         b2c: z
-          .object({ defaultAccountCode: accountCode, callbackUrl: httpUrl.optional() })
+          .object({ defaultAccountCode: accountCode, callbackUrl: callbackUrl.optional() })
           .strict()
           .optional(),
         b2b: z
-          .object({ defaultAccountCode: accountCode.optional(), callbackUrl: httpUrl.optional() })
+          .object({ defaultAccountCode: accountCode.optional(), callbackUrl: callbackUrl.optional() })
           .strict()
           .optional(),
       })

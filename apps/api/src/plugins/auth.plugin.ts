@@ -3,6 +3,7 @@ import type { Channel } from '@exact-sync/core';
 import { findActiveApiKey } from '@exact-sync/db';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { createAuthFailures } from '../auth/auth-failures.ts';
 import { unauthorized } from '../errors.ts';
 
 /**
@@ -12,6 +13,11 @@ import { unauthorized } from '../errors.ts';
 export type Access = 'public' | 'storefront' | 'operator' | 'metrics';
 /** A route's access rule: one kind of caller, or several (e.g. storefronts follow their orders, operators all). */
 type RouteAccess = Access | readonly Access[];
+
+/** Why a request's credentials were refused: 401, or 429 while its address has sent too many unknown keys. */
+export type Refusal =
+  | { status: 401; message: string }
+  | { status: 429; message: string; retryAfterSeconds: number };
 
 export interface Storefront {
   readonly keyId: string;
@@ -29,7 +35,7 @@ declare module 'fastify' {
      * Checks the request's credentials against the callers a route allows; answers why they are refused, or
      * undefined when they are accepted (then `request.storefront` is set if a storefront key was accepted).
      */
-    authenticate(request: FastifyRequest, allowed: readonly Access[]): Promise<string | undefined>;
+    authenticate(request: FastifyRequest, allowed: readonly Access[]): Promise<Refusal | undefined>;
   }
   interface FastifyRequest {
     /** Set when a storefront key authenticated the request; on a route open to operators too, unset for them. */
@@ -43,6 +49,9 @@ const sha256 = (value: string): Buffer => createHash('sha256').update(value).dig
 function secretsEqual(given: string, expected: string): boolean {
   return timingSafeEqual(sha256(given), sha256(expected));
 }
+
+/** What every storefront key looks like (see newApiKey): anything else is refused without a lookup. */
+const API_KEY_SHAPE = /^exs_[A-Za-z0-9_-]{32}$/;
 
 /** A new storefront key: shown once, stored as its SHA-256 hash. */
 export function newApiKey(): { key: string; hash: string; prefix: string } {
@@ -89,7 +98,11 @@ interface AuthOptions {
   adminToken: string;
   /** METRICS_TOKEN: accepted only where a route allows `metrics`; unset, only the operator scrapes. */
   metricsToken?: string | undefined;
+  /** AUTH_FAILURES_PER_MINUTE: unknown, revoked or malformed storefront keys looked up per address and minute. */
+  failuresPerMinute: number;
 }
+
+const refused = (message: string): Refusal => ({ status: 401, message });
 
 /**
  * Who a request comes from. The operator shows ADMIN_TOKEN as bearer, or as the password of Basic auth (so a
@@ -98,6 +111,7 @@ interface AuthOptions {
  */
 async function authPlugin(app: FastifyInstance, options: AuthOptions): Promise<void> {
   app.decorateRequest('storefront', undefined);
+  const failures = createAuthFailures({ perMinute: options.failuresPerMinute });
 
   app.decorate('authenticate', async (request: FastifyRequest, allowed: readonly Access[]) => {
     const { bearer, basicPassword } = credentialsOf(request);
@@ -114,9 +128,19 @@ async function authPlugin(app: FastifyInstance, options: AuthOptions): Promise<v
     ) {
       return undefined;
     }
-    if (!allowed.includes('storefront') || bearer === undefined) return missing(allowed);
-    const key = await findActiveApiKey(app.database.db, hashApiKey(bearer));
-    if (!key) return 'unknown or revoked API key';
+    if (!allowed.includes('storefront') || bearer === undefined) return refused(missing(allowed));
+    // Before any lookup: an address guessing keys is stopped here, at no cost to the database.
+    const keyHash = hashApiKey(bearer);
+    const attempt = failures.attempt(request.ip, keyHash);
+    const wait = attempt.retryAfterSeconds;
+    if (wait > 0) {
+      const message = `too many unknown or revoked API keys from this address; retry in ${wait} s`;
+      return { status: 429, message, retryAfterSeconds: wait };
+    }
+    if (!API_KEY_SHAPE.test(bearer)) return refused('not a storefront API key (they look like exs_…)');
+    const key = await findActiveApiKey(app.database.db, keyHash);
+    attempt.settle(key !== undefined);
+    if (!key) return refused('unknown or revoked API key');
     request.storefront = { keyId: key.id, connectionId: key.connectionId, channel: key.channel };
     return undefined;
   });

@@ -30,6 +30,7 @@ async function connectionsPlugin(app: FastifyInstance, options: { config: ApiCon
     publicUrl: (config.PUBLIC_URL ?? `http://127.0.0.1:${config.API_PORT}`).replace(/\/+$/, ''),
     defaultExactBaseUrl: new URL(config.EXACT_BASE_URL).origin,
     clientId: config.EXACT_CLIENT_ID,
+    callbackPolicy: { allowHttp: config.CALLBACK_ALLOW_HTTP, allowPrivate: config.CALLBACK_ALLOW_PRIVATE },
   };
   await app.register(connectionRoutes, { services });
   await app.register(oauthRoutes, { services });

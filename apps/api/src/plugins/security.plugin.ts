@@ -3,7 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { HttpError } from '../errors.ts';
-import { type Access, credentialsOf, hashApiKey } from './auth.plugin.ts';
+import { type Access, credentialsOf, hashApiKey, type Refusal } from './auth.plugin.ts';
 
 // Browser pages (docs, operator page, Bull Board, the OAuth callback page) carry inline styles, and Bull Board loads
 // its fonts from Google; the JSON API needs none of that, so only those routes get the looser style rules.
@@ -38,7 +38,14 @@ function rateLimitKey(request: FastifyRequest): string {
  * Sent rather than thrown, because Bull Board's routes have an error handler of their own. Pages ask for Basic auth,
  * so a browser prompts for the operator token (as the password).
  */
-function refuse(reply: FastifyReply, message: string): FastifyReply {
+function refuse(reply: FastifyReply, refusal: Refusal): FastifyReply {
+  const { message } = refusal;
+  if (refusal.status === 429) {
+    return reply
+      .code(429)
+      .header('retry-after', String(refusal.retryAfterSeconds))
+      .send({ error: { code: 'rate_limited', message } });
+  }
   if (isPage(reply.request.routeOptions.url ?? ''))
     reply.header('www-authenticate', 'Basic realm="exact-sync"');
   return reply

@@ -12,6 +12,7 @@ import { isAllowedExactOrigin } from '@exact-sync/exact';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { checkCallbackUrls } from '../connections/callback-urls.ts';
 import {
   connectionView,
   createConnectionBody,
@@ -108,6 +109,7 @@ export async function connectionRoutes(instance: FastifyInstance, { services }: 
     },
     async (request) => {
       const { id } = request.params;
+      await checkCallbackUrls(request.body.channels, services.callbackPolicy);
       const before = await find(id);
       const row = await updateConnection(db, id, request.body);
       if (!row) throw notFound('connection');

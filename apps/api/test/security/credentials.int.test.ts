@@ -10,9 +10,9 @@ import { eq } from 'drizzle-orm';
 import Fastify, { type FastifyInstance, type HTTPMethods } from 'fastify';
 import fp from 'fastify-plugin';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { app } from '../src/app.ts';
-import { seedConnection, testConfig } from './helpers.ts';
-import { ADMIN } from './onboarding.ts';
+import { app } from '../../src/app.ts';
+import { seedConnection, testConfig } from '../helpers.ts';
+import { ADMIN } from '../onboarding.ts';
 
 const ADMIN_TOKEN = ADMIN.authorization.replace('Bearer ', '');
 const basic = (password: string) => `Basic ${Buffer.from(`operator:${password}`).toString('base64')}`;

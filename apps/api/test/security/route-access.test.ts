@@ -3,14 +3,16 @@ import fp from 'fastify-plugin';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import errorsPlugin from '../src/plugins/errors.plugin.ts';
-import securityPlugin from '../src/plugins/security.plugin.ts';
+import errorsPlugin from '../../src/plugins/errors.plugin.ts';
+import securityPlugin from '../../src/plugins/security.plugin.ts';
 
 // The security plugin alone, over an auth that accepts one bearer: what the access hook does, without a database.
 const stubAuth = fp(
   async (app: FastifyInstance) => {
     app.decorate('authenticate', async (request, allowed) =>
-      request.headers.authorization === 'Bearer ok' && !allowed.includes('public') ? undefined : 'refused',
+      request.headers.authorization === 'Bearer ok' && !allowed.includes('public')
+        ? undefined
+        : { status: 401 as const, message: 'refused' },
     );
   },
   { name: 'auth' },

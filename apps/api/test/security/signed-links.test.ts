@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createLinkSigner, SignedLinkError } from '../src/connections/signed-links.ts';
+import { createLinkSigner, SignedLinkError } from '../../src/connections/signed-links.ts';
 
 const key = randomBytes(32);
 const id = randomUUID();

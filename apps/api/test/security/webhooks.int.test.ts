@@ -10,7 +10,7 @@ import {
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildApp, seedConnection, testConfig } from './helpers.ts';
+import { buildApp, seedConnection, testConfig } from '../helpers.ts';
 
 const SECRET = 'test-webhook-secret';
 const DIVISION = 100001; // seedConnection's division
@@ -107,6 +107,19 @@ describe('POST /webhooks/exact', () => {
     expect(await syncJobs()).toEqual([
       { name: 'sync.entity', data: { connectionId: shop.connectionId, entity: 'accounts' } },
     ]);
+  });
+
+  it('takes a replayed delivery (the same signed body again, in a row or at once) as harmless: no more sync runs', async () => {
+    const body = signed(content('Items'));
+    expect((await deliver(body)).statusCode).toBe(200);
+    const once = await syncJobs();
+    expect(once.map((job) => job.data)).toContainEqual({ connectionId: shop.connectionId, entity: 'items' });
+    const replays = [
+      await deliver(body),
+      ...(await Promise.all([deliver(body), deliver(body), deliver(body)])),
+    ];
+    expect(replays.map((r) => r.statusCode)).toEqual([200, 200, 200, 200]);
+    expect(await syncJobs()).toEqual(once);
   });
 
   it('accepts deliveries for unknown divisions, unknown topics and paused connections without a sync', async () => {
