@@ -80,7 +80,7 @@ function lines(req: ApiRequest, body: Body, basePrice: (item: ItemRecord) => num
 
 function basePriceOf(req: ApiRequest): (item: ItemRecord) => number {
   return (item) => {
-    for (const id of req.store.childrenOfItem.get(item.ID) ?? []) {
+    for (const id of req.store.links.children('prices', 'Item', item.ID)) {
       const price = req.store.get('prices', id);
       if (price && price.Account === null && price.Quantity <= 1) return price.Price;
     }
