@@ -38,6 +38,7 @@ function mutate(state: SimState, store: DivisionStore, body: unknown): Reply {
     if (error instanceof MutationError) return controlError(400, 'invalid_mutation', error.message);
     throw error;
   }
+  state.orders.forgetDeleted(store.division, changes.events);
   state.notifyChanges(store.division, changes);
   return ok({ created: changes.created, updated: changes.updated, deleted: changes.deleted });
 }
@@ -97,11 +98,26 @@ export const controlDataRoutes: ControlRoute[] = [
         OrderedBy: o.OrderedBy,
         Description: o.Description,
         OrderDate: new Date(o.OrderDate).toISOString(),
+        Status: o.Status,
+        DeliveryStatus: o.DeliveryStatus,
+        InvoiceStatus: o.InvoiceStatus,
+        AmountDC: o.AmountDC,
+        AmountFCExclVat: o.AmountFCExclVat,
         lines: o.lines.map((l) => ({
+          ID: l.ID,
           Item: l.Item,
           Quantity: l.Quantity,
+          UnitCode: l.UnitCode,
           NetPrice: l.NetPrice,
           UnitPrice: l.UnitPrice,
+          Discount: l.Discount,
+          VATCode: l.VATCode,
+          VATPercentage: l.VATPercentage,
+          VATAmount: l.VATAmount,
+          AmountDC: l.AmountDC,
+          QuantityDelivered: l.QuantityDelivered,
+          QuantityInvoiced: l.QuantityInvoiced,
+          priceSource: l.priceSource,
         })),
         receivedAt: new Date(o.receivedAt).toISOString(),
       }));

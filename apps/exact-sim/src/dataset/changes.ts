@@ -3,7 +3,7 @@ import type { StoreEntity } from './entities.ts';
 import type { Keyed } from './types.ts';
 
 /** A change a webhook subscriber may hear about (the plain REST entities have no webhooks). */
-interface ChangeEvent {
+export interface ChangeEvent {
   entity: StoreEntity;
   action: 'Update' | 'Delete';
   record: Keyed;
