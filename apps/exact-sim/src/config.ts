@@ -40,6 +40,17 @@ export interface SimConfig {
   items: number;
   /** Accounts per division. */
   accounts: number;
+  /** Addresses per account: a visit address, then an invoice address, then delivery addresses. */
+  addressesPerAccount: number;
+  /** Contact persons per account (the first is the main contact). */
+  contactsPerAccount: number;
+  /** Customer price lists per division (with periods and volume discounts). */
+  priceLists: number;
+  /**
+   * Whether `salesorder/SalesOrders` accepts `WarehouseID`: Exact takes it only in the Wholesale & Distribution and
+   * Manufacturing editions, and refuses it elsewhere.
+   */
+  warehouseIdOnOrders: boolean;
   clients: SimClient[];
   /** CurrentDivision of `current/Me`; 0 means the first division. */
   userDivision: number;
@@ -70,6 +81,10 @@ export const DEFAULT_CONFIG: SimConfig = {
   divisions: [100001, 100002],
   items: 500,
   accounts: 200,
+  addressesPerAccount: 3,
+  contactsPerAccount: 2,
+  priceLists: 4,
+  warehouseIdOnOrders: false,
   clients: [
     {
       clientId: 'exact-sim-client',
@@ -106,6 +121,10 @@ export const simConfigPatchSchema = z
     divisions: z.array(z.number().int().positive().max(999_999_999)).min(1).max(100),
     items: nonNegative.max(2_000_000),
     accounts: positive.max(1_000_000),
+    addressesPerAccount: nonNegative.max(50),
+    contactsPerAccount: nonNegative.max(50),
+    priceLists: nonNegative.max(1000),
+    warehouseIdOnOrders: z.boolean(),
     clients: z
       .array(
         z.strictObject({ clientId: z.string().min(1), clientSecret: z.string(), webhookSecret: z.string() }),

@@ -1,23 +1,15 @@
 import { z } from 'zod';
 import { type ControlRoute, ok, parseBody } from './control-types.ts';
-import {
-  type ChangeSet,
-  deleteIds,
-  emptyChangeSet,
-  MutationError,
-  mergeChangeSets,
-} from './dataset/changes.ts';
+import { type ChangeSet, MutationError } from './dataset/changes.ts';
 import type { DivisionStore } from './dataset/division-store.ts';
-import { ENTITY_NAMES, isEntityName } from './dataset/entities.ts';
-import { mutateRandom } from './dataset/mutate-random.ts';
-import type { EntityName } from './dataset/types.ts';
-import { upsertRecords } from './dataset/upsert.ts';
+import { isRefEntity, isStoreEntity, STORE_ENTITY_NAMES, type StoreEntity } from './dataset/entities.ts';
+import { applyMutation } from './dataset/mutations.ts';
 import { controlError, type Reply } from './http.ts';
 import type { SimState } from './state.ts';
 
 const count = z.number().int().min(0).max(1_000_000).optional();
 const mutateSchema = z.strictObject({
-  entity: z.enum(ENTITY_NAMES as [EntityName, ...EntityName[]]),
+  entity: z.enum(STORE_ENTITY_NAMES as [StoreEntity, ...StoreEntity[]]),
   create: count,
   update: count,
   delete: count,
@@ -34,23 +26,19 @@ function mutate(state: SimState, store: DivisionStore, body: unknown): Reply {
   const parsed = parseBody(mutateSchema, body);
   if (!parsed.ok) return parsed.reply;
   const { entity, records, deleteIds: ids } = parsed.value;
-  const now = state.clock.now();
-  let changes: ChangeSet = emptyChangeSet();
+  const counts = {
+    create: parsed.value.create ?? 0,
+    update: parsed.value.update ?? 0,
+    delete: parsed.value.delete ?? 0,
+  };
+  let changes: ChangeSet;
   try {
-    if (records) changes = upsertRecords(store, entity, records, now);
-    const counts = {
-      create: parsed.value.create ?? 0,
-      update: parsed.value.update ?? 0,
-      delete: parsed.value.delete ?? 0,
-    };
-    if (counts.create + counts.update + counts.delete > 0) {
-      changes = mergeChangeSets(changes, mutateRandom(store, entity, counts, now));
-    }
-    if (ids) changes = mergeChangeSets(changes, deleteIds(store, entity, ids, now));
+    changes = applyMutation(store, { entity, records, counts, deleteIds: ids }, state.clock.now());
   } catch (error) {
     if (error instanceof MutationError) return controlError(400, 'invalid_mutation', error.message);
     throw error;
   }
+  state.orders.forgetDeleted(store.division, changes.events);
   state.notifyChanges(store.division, changes);
   return ok({ created: changes.created, updated: changes.updated, deleted: changes.deleted });
 }
@@ -63,9 +51,10 @@ export const controlDataRoutes: ControlRoute[] = [
     handler: (state, req) =>
       withStore(state, req.params[0], (store) => {
         const entity = req.params[1] ?? '';
-        if (!isEntityName(entity))
-          return controlError(404, 'unknown_entity', `Entities: ${ENTITY_NAMES.join(', ')}.`);
-        return ok({ data: [...store.tables[entity].values()] });
+        if (!isStoreEntity(entity))
+          return controlError(404, 'unknown_entity', `Entities: ${STORE_ENTITY_NAMES.join(', ')}.`);
+        const table = isRefEntity(entity) ? store.refs[entity] : store.tables[entity];
+        return ok({ data: [...table.values()] });
       }),
   },
   {
@@ -109,11 +98,26 @@ export const controlDataRoutes: ControlRoute[] = [
         OrderedBy: o.OrderedBy,
         Description: o.Description,
         OrderDate: new Date(o.OrderDate).toISOString(),
+        Status: o.Status,
+        DeliveryStatus: o.DeliveryStatus,
+        InvoiceStatus: o.InvoiceStatus,
+        AmountDC: o.AmountDC,
+        AmountFCExclVat: o.AmountFCExclVat,
         lines: o.lines.map((l) => ({
+          ID: l.ID,
           Item: l.Item,
           Quantity: l.Quantity,
+          UnitCode: l.UnitCode,
           NetPrice: l.NetPrice,
           UnitPrice: l.UnitPrice,
+          Discount: l.Discount,
+          VATCode: l.VATCode,
+          VATPercentage: l.VATPercentage,
+          VATAmount: l.VATAmount,
+          AmountDC: l.AmountDC,
+          QuantityDelivered: l.QuantityDelivered,
+          QuantityInvoiced: l.QuantityInvoiced,
+          priceSource: l.priceSource,
         })),
         receivedAt: new Date(o.receivedAt).toISOString(),
       }));

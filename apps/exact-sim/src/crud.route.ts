@@ -1,6 +1,7 @@
 import type { ApiRequest, ApiRoute } from './api-types.ts';
 import { type CrudSource, listReply, singleReply } from './crud-query.ts';
-import { ENTITIES } from './dataset/entities.ts';
+import type { RefEntityName } from './dataset/catalogue-types.ts';
+import { ENTITIES, REF_ENTITIES, REF_ENTITY_NAMES } from './dataset/entities.ts';
 import type { EntityName } from './dataset/types.ts';
 import { fieldsOf } from './wire.ts';
 
@@ -40,5 +41,38 @@ function route(entity: 'items' | 'accounts'): ApiRoute {
   };
 }
 
-/** Plain CRUD reads (mandatory filtering applies, as on Exact). */
-export const crudRoutes: ApiRoute[] = [route('items'), route('accounts')];
+/**
+ * Price lists, periods and volume discounts, VAT codes and percentages, item groups, units and warehouses. Neither
+ * Exact's documentation as the sources quote it nor EXACT_API.md says they have mandatory filtering (it is known on
+ * crm/Accounts and logistics/Items), so unfiltered lists are served.
+ */
+function refSource(req: ApiRequest, entity: RefEntityName): CrudSource {
+  const table = req.store.refs[entity];
+  const { path, odataType } = REF_ENTITIES[entity];
+  return {
+    path,
+    odataType,
+    idField: 'ID',
+    schemaPath: path,
+    fields: fieldsOf(path),
+    all: () => table.values(),
+    byId: (id) => table.get(id),
+    mandatoryFilter: false,
+  };
+}
+
+function refRoute(entity: RefEntityName): ApiRoute {
+  return {
+    name: REF_ENTITIES[entity].path,
+    scope: 'other',
+    handlers: {
+      GET: (state, req) =>
+        req.key === null
+          ? listReply(state, req, refSource(req, entity))
+          : singleReply(state, req, refSource(req, entity)),
+    },
+  };
+}
+
+/** Plain CRUD reads (mandatory filtering applies to items and accounts, as on Exact). */
+export const crudRoutes: ApiRoute[] = [route('items'), route('accounts'), ...REF_ENTITY_NAMES.map(refRoute)];

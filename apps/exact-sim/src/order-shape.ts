@@ -1,4 +1,5 @@
 import { edmDate } from './odata.ts';
+import { statusDescription } from './order-status.ts';
 import type { StoredOrder } from './orders-store.ts';
 
 export const ORDER_TYPE = 'Exact.Web.Api.Models.SalesOrder.SalesOrder';
@@ -19,25 +20,41 @@ export function orderToApi(
     OrderID: order.OrderID,
     OrderNumber: order.OrderNumber,
     Status: order.Status,
-    StatusDescription: 'Open',
+    StatusDescription: statusDescription(order.Status),
+    DeliveryStatus: order.DeliveryStatus,
+    DeliveryStatusDescription: statusDescription(order.DeliveryStatus),
+    InvoiceStatus: order.InvoiceStatus,
+    InvoiceStatusDescription: statusDescription(order.InvoiceStatus),
     YourRef: order.YourRef,
     OrderedBy: order.OrderedBy,
     OrderedByName: order.OrderedByName,
+    OrderedByContactPerson: order.OrderedByContactPerson,
+    DeliverTo: order.DeliverTo,
+    DeliveryAddress: order.DeliveryAddress,
+    InvoiceTo: order.InvoiceTo,
     OrderDate: edmDate(order.OrderDate),
     DeliveryDate: order.DeliveryDate === null ? null : edmDate(order.DeliveryDate),
     Description: order.Description,
+    Remarks: order.Remarks,
+    WarehouseID: order.WarehouseID,
+    PaymentCondition: order.PaymentCondition,
     AmountDC: order.AmountDC,
-    Currency: 'EUR',
+    AmountFC: order.AmountDC,
+    AmountDiscount: order.AmountDiscount,
+    Currency: order.Currency,
     Division: order.Division,
     Created: edmDate(order.receivedAt),
+    Modified: edmDate(order.modifiedAt),
     SalesOrderLines:
       lines === 'deferred'
         ? { __deferred: { uri: `${uri}/SalesOrderLines` } }
         : {
-            results: order.lines.map((line) => ({
+            results: order.lines.map(({ priceSource: _internal, ...line }) => ({
               __metadata: { uri: `${base}salesorder/SalesOrderLines(guid'${line.ID}')`, type: LINE_TYPE },
               OrderID: order.OrderID,
+              OrderNumber: order.OrderNumber,
               ...line,
+              AmountFC: line.AmountDC,
             })),
           },
   };

@@ -1,90 +1,104 @@
 import { randomUUID } from 'node:crypto';
 import { type ApiRequest, type ApiRoute, divisionUrl } from './api-types.ts';
 import { type CrudSource, listReply, singleReply } from './crud-query.ts';
-import type { ItemRecord } from './dataset/types.ts';
+import type { AccountRecord } from './dataset/types.ts';
 import { exactError, parseJson, type Reply } from './http.ts';
-import { parseEdmDate, requireFields } from './odata.ts';
+import { requireFields } from './odata.ts';
+import { OrderInputError, optionalDate, optionalGuid, optionalText } from './order-input.ts';
+import { parseLines } from './order-lines.ts';
+import { publishOrder } from './order-records.ts';
 import { ORDER_TYPE, orderToApi } from './order-shape.ts';
-import type { StoredLine, StoredOrder } from './orders-store.ts';
+import { ORDER_STATUS } from './order-status.ts';
+import type { StoredOrder } from './orders-store.ts';
 import type { SimState } from './state.ts';
 import { fieldsOf } from './wire.ts';
 
 const ORDER_FIELDS = fieldsOf('salesorder/SalesOrders');
-const LINE_FIELDS = fieldsOf('salesorder/SalesOrderLines');
-
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-
-/** Invalid order input; the message is what Exact's error body carries. */
-class OrderInputError extends Error {
-  override readonly name = 'OrderInputError';
-}
 
 type Body = Record<string, unknown>;
 
-function optionalNumber(value: unknown, what: string): number | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'number' || !Number.isFinite(value))
-    throw new OrderInputError(`${what}: must be a number.`);
-  return value;
+const cents = (n: number): number => Math.round(n * 100) / 100;
+
+function accountField(req: ApiRequest, value: unknown, field: string): AccountRecord | null {
+  const id = optionalGuid(value, field);
+  if (id === null) return null;
+  const account = req.store.get('accounts', id);
+  if (!account) throw new OrderInputError(`${field}: account ${id} does not exist.`);
+  return account;
 }
 
-function optionalText(value: unknown, what: string, max: number): string | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'string') throw new OrderInputError(`${what}: must be a string.`);
-  if (value.length > max) throw new OrderInputError(`${what}: longer than ${max} characters.`);
-  return value;
-}
-
-function optionalDate(value: unknown, what: string): number | null {
-  if (value === undefined || value === null) return null;
-  const ms = typeof value === 'string' ? (parseEdmDate(value) ?? Date.parse(value)) : Number.NaN;
-  if (!Number.isFinite(ms)) throw new OrderInputError(`${what}: not a valid date.`);
-  return ms;
-}
-
-function lines(req: ApiRequest, body: Body, basePrice: (item: ItemRecord) => number): StoredLine[] {
-  const raw = body.SalesOrderLines;
-  const list = Array.isArray(raw) ? raw : (raw as { results?: unknown } | null)?.results;
-  if (!Array.isArray(list) || list.length === 0) {
-    throw new OrderInputError('SalesOrderLines: an order needs at least one line.');
+/** The references an order may carry besides its customer, each checked against the division's data. */
+function references(state: SimState, req: ApiRequest, body: Body, orderedBy: AccountRecord) {
+  const deliverTo = accountField(req, body.DeliverTo, 'DeliverTo') ?? orderedBy;
+  const invoiceTo = accountField(req, body.InvoiceTo, 'InvoiceTo') ?? orderedBy;
+  const addressId = optionalGuid(body.DeliveryAddress, 'DeliveryAddress');
+  const address = addressId === null ? undefined : req.store.get('addresses', addressId);
+  if (addressId !== null && address?.Account !== deliverTo.ID) {
+    throw new OrderInputError(
+      address
+        ? `DeliveryAddress: address ${addressId} does not belong to account ${deliverTo.ID}.`
+        : `DeliveryAddress: address ${addressId} does not exist.`,
+    );
   }
-  return list.map((value: unknown, i) => {
-    const n = i + 1;
-    if (typeof value !== 'object' || value === null)
-      throw new OrderInputError(`SalesOrderLines[${n}]: not an object.`);
-    const line = value as Body;
-    requireFields(Object.keys(line), LINE_FIELDS);
-    const itemId = typeof line.Item === 'string' && GUID.test(line.Item) ? line.Item.toLowerCase() : null;
-    if (!itemId) throw new OrderInputError(`SalesOrderLines[${n}].Item: mandatory, an item ID (GUID).`);
-    const item = req.store.get('items', itemId);
-    if (!item) throw new OrderInputError(`SalesOrderLines[${n}].Item: item ${itemId} does not exist.`);
-    const quantity = optionalNumber(line.Quantity, `SalesOrderLines[${n}].Quantity`) ?? 1;
-    if (quantity <= 0) throw new OrderInputError(`SalesOrderLines[${n}].Quantity: must be greater than 0.`);
-    const unitPrice = optionalNumber(line.UnitPrice, `SalesOrderLines[${n}].UnitPrice`);
-    const netPrice =
-      optionalNumber(line.NetPrice, `SalesOrderLines[${n}].NetPrice`) ?? unitPrice ?? basePrice(item);
-    return {
-      ID: randomUUID(),
-      LineNumber: n,
-      Item: item.ID,
-      ItemCode: item.Code,
-      Description:
-        optionalText(line.Description, `SalesOrderLines[${n}].Description`, 255) ?? item.Description,
-      Quantity: quantity,
-      NetPrice: netPrice,
-      UnitPrice: unitPrice ?? netPrice,
-      AmountDC: Math.round(quantity * netPrice * 100) / 100,
-    };
-  });
+  const contactId = optionalGuid(body.OrderedByContactPerson, 'OrderedByContactPerson');
+  const contact = contactId === null ? undefined : req.store.get('contacts', contactId);
+  if (contactId !== null && contact?.Account !== orderedBy.ID) {
+    throw new OrderInputError(
+      contact
+        ? `OrderedByContactPerson: contact ${contactId} does not belong to account ${orderedBy.ID}.`
+        : `OrderedByContactPerson: contact ${contactId} does not exist.`,
+    );
+  }
+  const warehouseId = optionalGuid(body.WarehouseID, 'WarehouseID');
+  if (warehouseId !== null && !state.config.warehouseIdOnOrders) {
+    throw new OrderInputError(
+      'WarehouseID: not supported in this edition; only the Wholesale & Distribution and Manufacturing editions accept it.',
+    );
+  }
+  if (warehouseId !== null && !req.store.ref('warehouses', warehouseId))
+    throw new OrderInputError(`WarehouseID: warehouse ${warehouseId} does not exist.`);
+  return { deliverTo, invoiceTo, addressId, contactId, warehouseId };
 }
 
-function basePriceOf(req: ApiRequest): (item: ItemRecord) => number {
-  return (item) => {
-    for (const id of req.store.childrenOfItem.get(item.ID) ?? []) {
-      const price = req.store.get('prices', id);
-      if (price && price.Account === null && price.Quantity <= 1) return price.Price;
-    }
-    return 0;
+function buildOrder(state: SimState, req: ApiRequest, body: Body): StoredOrder {
+  const orderedBy = accountField(req, body.OrderedBy, 'OrderedBy');
+  if (!orderedBy) throw new OrderInputError('OrderedBy: mandatory, an account ID (GUID).');
+  const refs = references(state, req, body, orderedBy);
+  const now = state.clock.now();
+  const orderDate = optionalDate(body.OrderDate, 'OrderDate') ?? now;
+  const lines = parseLines(req, body, orderedBy, orderDate);
+  const excl = cents(lines.reduce((sum, l) => sum + l.AmountDC, 0));
+  const vat = cents(lines.reduce((sum, l) => sum + l.VATAmount, 0));
+  return {
+    OrderID: randomUUID(),
+    OrderNumber: 0,
+    Division: req.division,
+    YourRef: optionalText(body.YourRef, 'YourRef', 255),
+    OrderedBy: orderedBy.ID,
+    OrderedByName: orderedBy.Name,
+    OrderedByContactPerson: refs.contactId,
+    DeliverTo: refs.deliverTo.ID,
+    DeliverToName: refs.deliverTo.Name,
+    DeliveryAddress: refs.addressId,
+    InvoiceTo: refs.invoiceTo.ID,
+    InvoiceToName: refs.invoiceTo.Name,
+    Description: optionalText(body.Description, 'Description', 255),
+    Remarks: optionalText(body.Remarks, 'Remarks', 4000),
+    OrderDate: orderDate,
+    DeliveryDate: optionalDate(body.DeliveryDate, 'DeliveryDate'),
+    WarehouseID: refs.warehouseId,
+    PaymentCondition:
+      optionalText(body.PaymentCondition, 'PaymentCondition', 30) ?? orderedBy.PaymentConditionSales,
+    Currency: 'EUR',
+    Status: ORDER_STATUS.open,
+    DeliveryStatus: ORDER_STATUS.open,
+    InvoiceStatus: ORDER_STATUS.open,
+    AmountDC: cents(excl + vat),
+    AmountFCExclVat: excl,
+    AmountDiscount: cents(lines.reduce((sum, l) => sum + l.Quantity * (l.UnitPrice - l.NetPrice), 0)),
+    lines,
+    receivedAt: now,
+    modifiedAt: now,
   };
 }
 
@@ -95,44 +109,25 @@ function createOrder(state: SimState, req: ApiRequest): Reply {
   }
   const body = parsed as Body;
   requireFields(Object.keys(body), ORDER_FIELDS);
+  let order: StoredOrder;
   try {
-    const orderedBy =
-      typeof body.OrderedBy === 'string' && GUID.test(body.OrderedBy) ? body.OrderedBy.toLowerCase() : null;
-    if (!orderedBy) throw new OrderInputError('OrderedBy: mandatory, an account ID (GUID).');
-    const account = req.store.get('accounts', orderedBy);
-    if (!account) throw new OrderInputError(`OrderedBy: account ${orderedBy} does not exist.`);
-    const now = state.clock.now();
-    const orderLines = lines(req, body, basePriceOf(req));
-    const order: StoredOrder = {
-      OrderID: randomUUID(),
-      OrderNumber: 0,
-      Division: req.division,
-      YourRef: optionalText(body.YourRef, 'YourRef', 255),
-      OrderedBy: account.ID,
-      OrderedByName: account.Name,
-      Description: optionalText(body.Description, 'Description', 255),
-      OrderDate: optionalDate(body.OrderDate, 'OrderDate') ?? now,
-      DeliveryDate: optionalDate(body.DeliveryDate, 'DeliveryDate'),
-      Status: 12,
-      AmountDC: Math.round(orderLines.reduce((sum, l) => sum + l.AmountDC, 0) * 100) / 100,
-      lines: orderLines,
-      receivedAt: now,
-    };
-    order.OrderNumber = state.orders.nextNumber(req.division);
-    state.orders.add(order);
-    const uri = `${divisionUrl(req, 'salesorder/SalesOrders')}(guid'${order.OrderID}')`;
-    state.webhooks.notify(req.division, 'SalesOrders', 'Update', order.OrderID, uri);
-    return {
-      status: 201,
-      headers: { Location: uri },
-      body: {
-        d: { __metadata: { uri, type: ORDER_TYPE }, ...orderToApi(order, divisionUrl(req, ''), 'inline') },
-      },
-    };
+    order = buildOrder(state, req, body);
   } catch (error) {
     if (error instanceof OrderInputError) return exactError(400, error.message);
     throw error;
   }
+  order.OrderNumber = state.orders.nextNumber(req.division);
+  state.orders.add(order);
+  publishOrder(req.store, order);
+  const uri = `${divisionUrl(req, 'salesorder/SalesOrders')}(guid'${order.OrderID}')`;
+  state.webhooks.notify(req.division, 'SalesOrders', 'Update', order.OrderID, uri);
+  return {
+    status: 201,
+    headers: { Location: uri },
+    body: {
+      d: { __metadata: { uri, type: ORDER_TYPE }, ...orderToApi(order, divisionUrl(req, ''), 'inline') },
+    },
+  };
 }
 
 function source(state: SimState, req: ApiRequest): CrudSource {

@@ -4,8 +4,7 @@ import { mergeConfig, type SimConfig, type SimConfigPatch } from './config.ts';
 import type { ChangeSet } from './dataset/changes.ts';
 import { generateDataset } from './dataset/dataset.ts';
 import type { DivisionStore } from './dataset/division-store.ts';
-import { ENTITIES } from './dataset/entities.ts';
-import type { EntityName, EntityRecords } from './dataset/types.ts';
+import { ENTITIES, isEntityName } from './dataset/entities.ts';
 import { ErrorBudget } from './error-budget.ts';
 import { FaultInjector, NO_FAULTS } from './faults.ts';
 import { OrderStore } from './orders-store.ts';
@@ -13,14 +12,6 @@ import { RateLimiter } from './rate-limits.ts';
 import { CallStats } from './stats.ts';
 import { TokenStore } from './tokens.ts';
 import { WebhookHub } from './webhooks.ts';
-
-/** CRUD paths the webhook `ExactOnlineEndpoint` points at. */
-const ENDPOINT_PATHS: Record<EntityName, string> = {
-  items: 'logistics/Items',
-  stock: 'inventory/StockPositions',
-  prices: 'logistics/Items',
-  accounts: 'crm/Accounts',
-};
 
 /** Everything the simulator knows; routes read and change it, the control API resets it. */
 export class SimState {
@@ -61,18 +52,21 @@ export class SimState {
     this.webhooks.clear();
   }
 
-  /** Fires webhooks for a mutation: one per topic, key and action (a price change notifies its item). */
+  /**
+   * Fires webhooks for a mutation: one per topic, key and action (a price change notifies its item, an order line
+   * its order). The plain REST entities (price lists, VAT codes, …) have no webhooks.
+   */
   notifyChanges(division: number, changes: ChangeSet): void {
     const seen = new Set<string>();
     for (const event of changes.events) {
-      const key =
-        event.entity === 'prices' ? (event.record as EntityRecords['prices']).Item : event.record.ID;
-      const topic = ENTITIES[event.entity].topic;
-      const dedupe = `${topic}|${key}|${event.action}`;
+      if (!isEntityName(event.entity)) continue;
+      const meta = ENTITIES[event.entity];
+      const key = String((event.record as unknown as Record<string, unknown>)[meta.webhookKey]);
+      const dedupe = `${meta.topic}|${key}|${event.action}`;
       if (seen.has(dedupe)) continue;
       seen.add(dedupe);
-      const endpoint = `${this.baseUrl}/api/v1/${division}/${ENDPOINT_PATHS[event.entity]}(guid'${key}')`;
-      this.webhooks.notify(division, topic, event.action, key, endpoint);
+      const endpoint = `${this.baseUrl}/api/v1/${division}/${meta.webhookPath}(guid'${key}')`;
+      this.webhooks.notify(division, meta.topic, event.action, key, endpoint);
     }
   }
 }

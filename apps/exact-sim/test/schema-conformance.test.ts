@@ -17,6 +17,21 @@ const SERVED: Partial<Record<EndpointPath, (sim: Sim) => Promise<string | null>>
   'sync/Logistics/SalesItemPrices': async () => 'Timestamp gt 1L',
   'sync/CRM/Accounts': async () => 'Timestamp gt 1L',
   'sync/Deleted': async () => 'Timestamp gt 1L',
+  'sync/CRM/Addresses': async () => 'Timestamp gt 1L',
+  'sync/CRM/Contacts': async () => 'Timestamp gt 1L',
+  'sync/SalesOrder/SalesOrderHeaders': async () => 'Timestamp gt 1L',
+  'sync/SalesOrder/SalesOrderLines': async () => 'Timestamp gt 1L',
+  'sync/SalesOrder/GoodsDeliveries': async () => 'Timestamp gt 1L',
+  'sync/SalesOrder/GoodsDeliveryLines': async () => 'Timestamp gt 1L',
+  'sync/SalesInvoice/SalesInvoices': async () => 'Timestamp gt 1L',
+  'sales/SalesPriceLists': async () => null,
+  'sales/SalesPriceListPeriods': async () => null,
+  'sales/SalesPriceListVolumeDiscounts': async () => null,
+  'vat/VATCodes': async () => null,
+  'vat/VatPercentages': async () => null,
+  'logistics/ItemGroups': async () => null,
+  'logistics/Units': async () => null,
+  'inventory/Warehouses': async () => null,
   'logistics/Items': async (sim) => `ID eq guid'${(await sim.entities<{ ID: string }>('items'))[0]?.ID}'`,
   'crm/Accounts': async (sim) => `ID eq guid'${(await sim.entities<{ ID: string }>('accounts'))[0]?.ID}'`,
   'salesorder/SalesOrders': async () => null,
@@ -36,16 +51,19 @@ function literal(type: EdmType): string {
 let sim: Sim;
 let token: string;
 beforeAll(async () => {
-  sim = await startSim({ minuteLimit: 100_000, dayLimit: 1_000_000 });
+  sim = await startSim({ minuteLimit: 100_000, dayLimit: 1_000_000, warehouseIdOnOrders: true });
   token = await sim.token();
-  // A deletion, an order and a subscription, so their GETs have a record to show every field of.
+  // A deletion, a delivered and invoiced order and a subscription, so their GETs have a record to show every field of.
   await sim.control('POST', `/_sim/divisions/${DIVISION}/mutate`, { entity: 'prices', delete: 1 });
   const [account] = await sim.entities<{ ID: string }>('accounts');
   const [item] = await sim.entities<{ ID: string }>('items');
-  await sim.api(token, `${DIVISION}/salesorder/SalesOrders`, {
+  const posted = await sim.api(token, `${DIVISION}/salesorder/SalesOrders`, {
     method: 'POST',
     body: JSON.stringify({ OrderedBy: account?.ID, SalesOrderLines: [{ Item: item?.ID, Quantity: 1 }] }),
   });
+  const { d } = await json<{ d: { OrderID: string } }>(posted);
+  await sim.control('POST', `/_sim/divisions/${DIVISION}/orders/${d.OrderID}/deliver`, {});
+  await sim.control('POST', `/_sim/divisions/${DIVISION}/orders/${d.OrderID}/invoice`, {});
   await sim.api(token, `${DIVISION}/webhooks/WebhookSubscriptions`, {
     method: 'POST',
     body: JSON.stringify({ CallbackURL: 'http://127.0.0.1:1/hook', Topic: 'Items' }),
@@ -104,9 +122,24 @@ describe('POST bodies', () => {
 
   it('salesorder/SalesOrders refuses a field it lacks, on the order and on a line, and takes every postable one', async () => {
     const [account] = await sim.entities<{ ID: string }>('accounts');
-    const [item] = await sim.entities<{ ID: string }>('items');
+    const [item] = await sim.entities<{ ID: string; Unit: string }>('items');
+    const address = (await sim.entities<{ ID: string; Account: string }>('addresses')).find(
+      (a) => a.Account === account?.ID,
+    );
+    const contact = (await sim.entities<{ ID: string; Account: string }>('contacts')).find(
+      (c) => c.Account === account?.ID,
+    );
+    const [warehouse] = await sim.entities<{ ID: string }>('warehouses');
     const line = { Item: item?.ID, Quantity: 1 };
     const order = { OrderedBy: account?.ID, SalesOrderLines: [line] };
+    // References must exist (and belong to the customer), so the full body names real ones.
+    const references = {
+      DeliverTo: account?.ID,
+      InvoiceTo: account?.ID,
+      DeliveryAddress: address?.ID,
+      OrderedByContactPerson: contact?.ID,
+      WarehouseID: warehouse?.ID,
+    };
     const onOrder = await post('salesorder/SalesOrders', { ...order, [MADE_UP]: 1 });
     expect([onOrder.status, await onOrder.json()]).toEqual([400, refusal(MADE_UP)]);
     const onLine = await post('salesorder/SalesOrders', {
@@ -125,8 +158,16 @@ describe('POST bodies', () => {
           return [f, type === 'Edm.String' ? 'x' : 1];
         }),
       );
-    const fullLine = values(EXACT_SCHEMA['salesorder/SalesOrderLines'], line);
-    const full = values(EXACT_SCHEMA['salesorder/SalesOrders'], { ...order, SalesOrderLines: [fullLine] });
+    const fullLine = values(EXACT_SCHEMA['salesorder/SalesOrderLines'], {
+      ...line,
+      UnitCode: item?.Unit,
+      VATCode: '2',
+    });
+    const full = values(EXACT_SCHEMA['salesorder/SalesOrders'], {
+      ...order,
+      ...references,
+      SalesOrderLines: [fullLine],
+    });
     const accepted = await post('salesorder/SalesOrders', full);
     expect(accepted.status, await accepted.clone().text()).toBe(201);
   });

@@ -98,8 +98,12 @@ export const vatCodes = {
   },
   filterable: ['ID', 'Code'],
   sources: SOURCES.vatCodes,
-  fieldsChecked: 'one-source',
-  notes: ['Type says whether prices include VAT: B 0% base only, E excluding, I including, N no VAT.'],
+  fieldsChecked: 'two-sources',
+  notes: [
+    'Type says how VAT relates to the amount (whether prices include VAT): B 0% (base amount only), E excluding, ' +
+      'I including, N no VAT.',
+    'VATTransactionType: B both, P purchase, S sales. Dated percentages are in vat/VatPercentages.',
+  ],
 } as const satisfies EndpointSchema;
 
 export const vatPercentages = {
@@ -118,7 +122,8 @@ export const vatPercentages = {
   },
   filterable: ['ID', 'VATCodeID'],
   sources: SOURCES.vatPercentages,
-  fieldsChecked: 'one-source',
+  fieldsChecked: 'two-sources',
+  notes: ['Type: 0 normal, 1 extra duty. StartDate/EndDate bound when the percentage is valid.'],
 } as const satisfies EndpointSchema;
 
 export const itemGroups = {
@@ -135,7 +140,8 @@ export const itemGroups = {
   },
   filterable: ['ID', 'Code'],
   sources: SOURCES.itemGroups,
-  fieldsChecked: 'one-source',
+  fieldsChecked: 'two-sources',
+  notes: ['IsDefault (Edm.Byte): the group a new item gets.'],
 } as const satisfies EndpointSchema;
 
 export const units = {
@@ -173,6 +179,6 @@ export const warehouses = {
   },
   filterable: ['ID', 'Code'],
   sources: SOURCES.warehouses,
-  fieldsChecked: 'one-source',
-  notes: ['Main and UseStorageLocations are integers in picqer; their Edm.Byte type is inferred, not read.'],
+  fieldsChecked: 'two-sources',
+  notes: ['Main (Edm.Byte): exactly one main warehouse per division.'],
 } as const satisfies EndpointSchema;

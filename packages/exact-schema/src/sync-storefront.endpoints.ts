@@ -192,14 +192,14 @@ export const syncGoodsDeliveryLines = {
     SalesOrderLineID: 'Edm.Guid',
     SalesOrderLineNumber: 'Edm.Int32',
     SalesOrderNumber: 'Edm.Int32',
+    Description: 'Edm.String',
+    Unitcode: 'Edm.String',
     DeliveryDate: 'Edm.DateTime',
     TrackingNumber: 'Edm.String',
   },
   sources: SOURCES.syncDeliveryLines,
-  fieldsChecked: 'one-source',
-  notes: [
-    'Fields read in leapforce only; Pi-Systems confirms the sync endpoint exists. picqer has no sync version.',
-  ],
+  fieldsChecked: 'two-sources',
+  notes: ['picqer has no sync version. Unitcode is spelled with a lower-case c in both sources.'],
 } as const satisfies EndpointSchema;
 
 export const syncSalesInvoices = {

@@ -1,6 +1,46 @@
-/** The simulator's entity names in its control API. */
-export type SimEntity = 'items' | 'stock' | 'prices' | 'accounts';
+/** The simulator's entity names in its control API (sync entities, then the plain REST ones). */
+export type SimEntity =
+  | 'items'
+  | 'stock'
+  | 'prices'
+  | 'accounts'
+  | 'addresses'
+  | 'contacts'
+  | 'orderHeaders'
+  | 'orderLines'
+  | 'deliveries'
+  | 'deliveryLines'
+  | 'invoices'
+  | 'priceLists'
+  | 'priceListPeriods'
+  | 'volumeDiscounts'
+  | 'vatCodes'
+  | 'vatPercentages'
+  | 'itemGroups'
+  | 'units'
+  | 'warehouses';
+/** A record as the control API lists it (the REST entities, price lists to warehouses, carry no Timestamp). */
 export type SimRecord = Record<string, unknown> & { ID: string; Timestamp: number };
+
+/** Part of an order line to deliver or invoice: by line ID, or the first open line of an item. */
+export type SimOrderLineStep = { lineId: string; quantity: number } | { item: string; quantity: number };
+
+/** The order after a deliver, invoice or cancel step. */
+export interface SimOrderState {
+  OrderID: string;
+  OrderNumber: number;
+  Status: number;
+  DeliveryStatus: number;
+  InvoiceStatus: number;
+  AmountDC: number;
+  lines: Array<{
+    ID: string;
+    Item: string;
+    Quantity: number;
+    QuantityDelivered: number;
+    QuantityInvoiced: number;
+  }>;
+}
 
 export interface SimCallStat {
   clientId: string;
@@ -36,6 +76,22 @@ export function simControl(baseUrl: string) {
         body,
       ),
     moveDivision: (division: number) => call<unknown>('POST', `/divisions/${division}/move`),
+    /** A goods delivery of the order's lines (all that is open when `lines` is left out). */
+    deliverOrder: (division: number, orderId: string, lines?: SimOrderLineStep[]) =>
+      call<{ order: SimOrderState; delivery: Record<string, unknown> }>(
+        'POST',
+        `/divisions/${division}/orders/${orderId}/deliver`,
+        lines ? { lines } : {},
+      ),
+    /** A sales invoice of the order's lines (what is delivered and not yet invoiced when `lines` is left out). */
+    invoiceOrder: (division: number, orderId: string, lines?: SimOrderLineStep[]) =>
+      call<{ order: SimOrderState; invoice: { InvoiceID: string; records: Record<string, unknown>[] } }>(
+        'POST',
+        `/divisions/${division}/orders/${orderId}/invoice`,
+        lines ? { lines } : {},
+      ),
+    cancelOrder: (division: number, orderId: string) =>
+      call<{ order: SimOrderState }>('POST', `/divisions/${division}/orders/${orderId}/cancel`, {}),
     /** Links the division to (or unlinks it from) Exact Online HR: DivisionHRLinkUnlinkDate changes. */
     relinkDivisionHr: (division: number) => call<unknown>('POST', `/divisions/${division}/hr-link`),
     stats: (division?: number) =>

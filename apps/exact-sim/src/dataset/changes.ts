@@ -1,11 +1,12 @@
 import type { DivisionStore } from './division-store.ts';
-import type { AnyRecord, EntityName } from './types.ts';
+import type { StoreEntity } from './entities.ts';
+import type { Keyed } from './types.ts';
 
-/** A change a webhook subscriber hears about. */
-interface ChangeEvent {
-  entity: EntityName;
+/** A change a webhook subscriber may hear about (the plain REST entities have no webhooks). */
+export interface ChangeEvent {
+  entity: StoreEntity;
   action: 'Update' | 'Delete';
-  record: AnyRecord;
+  record: Keyed;
 }
 
 /** What a mutation did: the IDs of the requested entity, plus every change (cascades included) for webhooks. */
@@ -23,14 +24,14 @@ export class MutationError extends Error {
   override readonly name = 'MutationError';
 }
 
-export function recordPut(changes: ChangeSet, entity: EntityName, record: AnyRecord, created: boolean): void {
+export function recordPut(changes: ChangeSet, entity: StoreEntity, record: Keyed, created: boolean): void {
   (created ? changes.created : changes.updated).push(record.ID);
   changes.events.push({ entity, action: 'Update', record });
 }
 
 export function deleteIds(
   store: DivisionStore,
-  entity: EntityName,
+  entity: StoreEntity,
   ids: readonly string[],
   now: number,
 ): ChangeSet {

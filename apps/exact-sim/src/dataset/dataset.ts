@@ -8,7 +8,15 @@ export function generateDataset(config: SimConfig): Map<number, DivisionStore> {
   for (const division of config.divisions) {
     divisions.set(
       division,
-      generateDivision({ seed: config.seed, division, items: config.items, accounts: config.accounts }),
+      generateDivision({
+        seed: config.seed,
+        division,
+        items: config.items,
+        accounts: config.accounts,
+        addressesPerAccount: config.addressesPerAccount,
+        contactsPerAccount: config.contactsPerAccount,
+        priceLists: config.priceLists,
+      }),
     );
   }
   return divisions;

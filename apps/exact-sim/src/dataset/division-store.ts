@@ -1,50 +1,67 @@
 import { edmDate } from '../odata.ts';
 import type { Prng } from '../prng.ts';
-import { ENTITIES } from './entities.ts';
+import type { RefEntityName, RefRecords, WarehouseRecord } from './catalogue-types.ts';
+import { ENTITIES, ENTITY_NAMES, isRefEntity, type StoreEntity } from './entities.ts';
 import { EntityTable } from './entity-table.ts';
-import type { AnyRecord, DeletedRecord, EntityName, EntityRecords, Warehouse } from './types.ts';
+import { ChildIndex } from './links.ts';
+import { RefTable } from './ref-table.ts';
+import type { AnyRecord, DeletedRecord, EntityName, EntityRecords, Keyed } from './types.ts';
 
 /** A record taken out by a delete (cascades included). */
 export interface Removed {
-  entity: EntityName;
-  record: AnyRecord;
+  entity: StoreEntity;
+  record: Keyed;
 }
 
 type Tables = { [E in EntityName]: EntityTable<EntityRecords[E]> };
+type RefTables = { [R in RefEntityName]: RefTable<RefRecords[R]> };
 
-/** The order records are re-stamped in when a division "moves": parents before children. */
-const RESTAMP_ORDER: readonly EntityName[] = ['accounts', 'items', 'stock', 'prices'];
+function syncTables(): Tables {
+  const entries = ENTITY_NAMES.map((entity) => [entity, new EntityTable()]);
+  return Object.fromEntries(entries) as Tables;
+}
+
+function refTables(): RefTables {
+  const names: RefEntityName[] = [
+    'itemGroups',
+    'units',
+    'vatCodes',
+    'vatPercentages',
+    'warehouses',
+    'priceLists',
+    'priceListPeriods',
+    'volumeDiscounts',
+  ];
+  return Object.fromEntries(names.map((name) => [name, new RefTable()])) as RefTables;
+}
 
 /**
- * One division's data: a table per entity, the deletions log and one Timestamp counter shared by all of them,
- * as Exact's rowversion is one sequence per database.
+ * One division's data: a table per sync entity, the deletions log and one Timestamp counter shared by all of them
+ * (Exact's rowversion is one sequence per database), plus the plain REST entities (price lists, VAT codes, …).
  */
 export class DivisionStore {
-  readonly tables: Tables = {
-    items: new EntityTable(),
-    stock: new EntityTable(),
-    prices: new EntityTable(),
-    accounts: new EntityTable(),
-  };
+  readonly tables: Tables = syncTables();
+  readonly refs: RefTables = refTables();
   readonly deleted = new EntityTable<DeletedRecord>();
   /** Item Code → ID, Account Code (padded as stored, lower case) → ID, for targeted lookups. */
   readonly itemCodes = new Map<string, string>();
   readonly accountCodes = new Map<string, string>();
-  /** Item ID → IDs of its stock positions and prices, for cascading deletes. */
-  readonly childrenOfItem = new Map<string, string[]>();
+  /** Child records by parent (stock and prices by item, addresses by account, …), for cascades and lookups. */
+  readonly links = new ChildIndex();
   moveDate: number | null = null;
   /** When the division was last linked to or unlinked from Exact Online HR (DivisionHRLinkUnlinkDate). */
   hrLinkDate: number | null = null;
-  /** Last sequence number used for generated item and account codes. */
+  /** Last sequence numbers used for generated item and account codes, deliveries and invoices. */
   itemSeq = 0;
   accountSeq = 0;
+  deliverySeq = 0;
+  invoiceSeq = 0;
   private counter: number;
   private deletionSeq = 0;
 
   constructor(
     readonly division: number,
     readonly description: string,
-    readonly warehouses: readonly Warehouse[],
     readonly userId: string,
     /** The stream random mutations draw from, so a seed and a sequence of calls give the same changes. */
     readonly prng: Prng,
@@ -57,8 +74,22 @@ export class DivisionStore {
     return this.counter;
   }
 
+  /** The warehouses, by Code. */
+  get warehouses(): WarehouseRecord[] {
+    return [...this.refs.warehouses.values()].sort((a, b) => (a.Code < b.Code ? -1 : 1));
+  }
+
   get<E extends EntityName>(entity: E, id: string): EntityRecords[E] | undefined {
     return this.tables[entity].get(id) as EntityRecords[E] | undefined;
+  }
+
+  ref<R extends RefEntityName>(entity: R, id: string): RefRecords[R] | undefined {
+    return this.refs[entity].get(id) as RefRecords[R] | undefined;
+  }
+
+  /** Any entity's record by ID. */
+  find(entity: StoreEntity, id: string): Keyed | undefined {
+    return isRefEntity(entity) ? this.refs[entity].get(id) : this.tables[entity].get(id);
   }
 
   /** Stores a record under a fresh Timestamp (its own Timestamp is ignored) and answers the stored copy. */
@@ -74,19 +105,24 @@ export class DivisionStore {
     return record;
   }
 
-  /** Deletes a record, logs the deletion and cascades from an item to its stock positions and prices. */
-  remove(entity: EntityName, id: string, now: number): Removed[] {
-    const removed = this.tables[entity].delete(id);
+  /** Stores a REST record (no Timestamp: those endpoints have none). */
+  putRef<R extends RefEntityName>(entity: R, record: RefRecords[R]): RefRecords[R] {
+    const previous = (this.refs[entity] as RefTable<RefRecords[R]>).set(record);
+    this.links.update(entity, record, previous);
+    return record;
+  }
+
+  /** Deletes a record, logs the deletion (sync entities) and cascades to the records that hang off it. */
+  remove(entity: StoreEntity, id: string, now: number): Removed[] {
+    const removed = isRefEntity(entity) ? this.refs[entity].delete(id) : this.tables[entity].delete(id);
     if (!removed) return [];
     const out: Removed[] = [{ entity, record: removed }];
     this.unindex(entity, removed);
-    this.logDeletion(entity, id, now);
-    if (entity === 'items') {
-      for (const childId of [...(this.childrenOfItem.get(id) ?? [])]) {
-        const child: EntityName = this.tables.stock.get(childId) ? 'stock' : 'prices';
-        out.push(...this.remove(child, childId, now));
+    if (!isRefEntity(entity)) this.logDeletion(entity, id, now);
+    for (const link of this.links.linksFrom(entity)) {
+      for (const childId of [...this.links.children(link.child, link.field, id)]) {
+        out.push(...this.remove(link.child, childId, now));
       }
-      this.childrenOfItem.delete(id);
     }
     return out;
   }
@@ -110,7 +146,7 @@ export class DivisionStore {
   private restamp(): void {
     this.counter = 1;
     this.deleted.clear();
-    for (const entity of RESTAMP_ORDER) {
+    for (const entity of ENTITY_NAMES) {
       const table = this.tables[entity] as EntityTable<EntityRecords[EntityName]>;
       const live = [...table.values()].sort((a, b) => a.Timestamp - b.Timestamp);
       table.clear();
@@ -132,38 +168,26 @@ export class DivisionStore {
     });
   }
 
-  private index(entity: EntityName, record: EntityRecords[EntityName], previous: unknown): void {
-    if (previous) this.unindex(entity, previous as EntityRecords[EntityName]);
-    if (entity === 'items') {
-      this.itemCodes.set((record as EntityRecords['items']).Code.toLowerCase(), record.ID);
-    } else if (entity === 'accounts') {
-      this.accountCodes.set((record as EntityRecords['accounts']).Code.toLowerCase(), record.ID);
-    } else {
-      const itemId =
-        entity === 'stock'
-          ? (record as EntityRecords['stock']).ItemId
-          : (record as EntityRecords['prices']).Item;
-      const children = this.childrenOfItem.get(itemId);
-      if (!children) this.childrenOfItem.set(itemId, [record.ID]);
-      else if (!children.includes(record.ID)) children.push(record.ID);
-    }
+  private index(entity: EntityName, record: AnyRecord, previous: AnyRecord | undefined): void {
+    if (previous) this.dropCode(entity, previous);
+    const codes = this.codesOf(entity);
+    codes?.set((record as { Code: string }).Code.toLowerCase(), record.ID);
+    this.links.update(entity, record, previous);
   }
 
-  private unindex(entity: EntityName, record: EntityRecords[EntityName]): void {
-    if (entity === 'items') {
-      const code = (record as EntityRecords['items']).Code.toLowerCase();
-      if (this.itemCodes.get(code) === record.ID) this.itemCodes.delete(code);
-    } else if (entity === 'accounts') {
-      const code = (record as EntityRecords['accounts']).Code.toLowerCase();
-      if (this.accountCodes.get(code) === record.ID) this.accountCodes.delete(code);
-    } else {
-      const itemId =
-        entity === 'stock'
-          ? (record as EntityRecords['stock']).ItemId
-          : (record as EntityRecords['prices']).Item;
-      const children = this.childrenOfItem.get(itemId);
-      const at = children?.indexOf(record.ID) ?? -1;
-      if (children && at >= 0) children.splice(at, 1);
-    }
+  private unindex(entity: StoreEntity, record: Keyed): void {
+    this.dropCode(entity, record);
+    this.links.remove(entity, record);
+  }
+
+  private codesOf(entity: StoreEntity): Map<string, string> | undefined {
+    if (entity === 'items') return this.itemCodes;
+    return entity === 'accounts' ? this.accountCodes : undefined;
+  }
+
+  private dropCode(entity: StoreEntity, record: Keyed): void {
+    const codes = this.codesOf(entity);
+    const code = codes ? (record as Keyed & { Code: string }).Code.toLowerCase() : '';
+    if (codes?.get(code) === record.ID) codes.delete(code);
   }
 }

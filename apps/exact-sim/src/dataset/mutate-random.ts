@@ -2,8 +2,11 @@ import { edmDate } from '../odata.ts';
 import type { Prng } from '../prng.ts';
 import { type ChangeSet, deleteIds, emptyChangeSet, mergeChangeSets, recordPut } from './changes.ts';
 import type { DivisionStore } from './division-store.ts';
+import { catalogueIndex, enrichItem } from './make-catalogue.ts';
+import { enrichAccount } from './make-crm.ts';
 import { makeAccount, makeItem, makePrice, makeStock, stockFigures } from './records.ts';
-import type { AnyRecord, EntityName, EntityRecords, ItemRecord } from './types.ts';
+import type { AnyRecord, EntityRecords, ItemRecord } from './types.ts';
+import type { CoreEntity } from './upsert.ts';
 import { ADJECTIVES, CITIES } from './words.ts';
 
 export interface RandomCounts {
@@ -13,7 +16,7 @@ export interface RandomCounts {
 }
 
 /** Picks up to `count` distinct elements (partial Fisher-Yates on a copy). */
-function sample<T>(prng: Prng, list: readonly T[], count: number): T[] {
+export function sample<T>(prng: Prng, list: readonly T[], count: number): T[] {
   const copy = [...list];
   const n = Math.min(count, copy.length);
   for (let i = 0; i < n; i++) {
@@ -23,7 +26,7 @@ function sample<T>(prng: Prng, list: readonly T[], count: number): T[] {
   return copy.slice(0, n);
 }
 
-function changed<E extends EntityName>(
+function changed<E extends CoreEntity>(
   prng: Prng,
   entity: E,
   record: EntityRecords[E],
@@ -65,19 +68,24 @@ function changed<E extends EntityName>(
 
 function created(
   store: DivisionStore,
-  entity: EntityName,
+  entity: CoreEntity,
   items: readonly ItemRecord[],
   modified: string,
 ): AnyRecord | null {
   const prng = store.prng;
-  if (entity === 'items') return makeItem(prng, ++store.itemSeq, modified);
-  if (entity === 'accounts') return makeAccount(prng, ++store.accountSeq, modified);
+  if (entity === 'items')
+    return enrichItem(prng, makeItem(prng, ++store.itemSeq, modified), catalogueIndex(store));
+  if (entity === 'accounts') {
+    const lists = [...store.refs.priceLists.values()].map((l) => l.ID);
+    return enrichAccount(prng, makeAccount(prng, ++store.accountSeq, modified), lists);
+  }
   if (items.length === 0) return null;
   const item = prng.pick(items);
   if (entity === 'prices')
     return makePrice(prng, item, { account: null, quantity: prng.pick([0, 5, 25]), factor: 1.8, modified });
   const taken = new Set(
-    [...(store.childrenOfItem.get(item.ID) ?? [])]
+    store.links
+      .children('stock', 'ItemId', item.ID)
       .map((id) => store.get('stock', id)?.Warehouse)
       .filter(Boolean),
   );
@@ -88,7 +96,7 @@ function created(
 /** Random creates, updates and deletes drawn from the division's own PRNG (deterministic for a seed). */
 export function mutateRandom(
   store: DivisionStore,
-  entity: EntityName,
+  entity: CoreEntity,
   counts: RandomCounts,
   now: number,
 ): ChangeSet {

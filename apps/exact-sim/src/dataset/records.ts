@@ -32,6 +32,35 @@ function ean13(prng: Prng): string {
   return digits + String((10 - (sum % 10)) % 10);
 }
 
+const ITEM_DEFAULTS = {
+  ExtraDescription: null,
+  IsStockItem: true,
+  IsFractionAllowedItem: false,
+  SalesVatCodeDescription: null,
+  ItemGroup: null,
+  ItemGroupCode: null,
+  ItemGroupDescription: null,
+  PictureName: null,
+  PictureUrl: null,
+  PictureThumbnailUrl: null,
+  StartDate: null,
+  EndDate: null,
+} as const;
+
+const ACCOUNT_DEFAULTS = {
+  Phone: null,
+  AddressLine1: null,
+  Postcode: null,
+  PriceList: null,
+  DiscountSales: null,
+  SalesVATCode: null,
+  VATNumber: null,
+  PaymentConditionSales: null,
+  SalesCurrency: 'EUR',
+  Language: null,
+  MainContact: null,
+} as const;
+
 export function makeItem(prng: Prng, n: number, modified: string): ItemRecord {
   const category = prng.pick(CATEGORIES);
   const words = [prng.pick(ADJECTIVES), prng.pick(MATERIALS), category.noun, prng.pick(COLOURS)];
@@ -46,6 +75,8 @@ export function makeItem(prng: Prng, n: number, modified: string): ItemRecord {
     CostPriceStandard: prng.amount(0.5, 400),
     Barcode: prng.chance(0.8) ? ean13(prng) : null,
     IsWebshopItem: prng.chance(0.8) ? 1 : 0,
+    // The storefront fields are drawn from another stream (see enrichItem), so these stay as they always were.
+    ...ITEM_DEFAULTS,
     Modified: modified,
     Timestamp: 0,
   };
@@ -66,6 +97,7 @@ export function makeAccount(prng: Prng, n: number, modified: string): AccountRec
     Status: 'C',
     IsSales: true,
     Blocked: prng.chance(0.02),
+    ...ACCOUNT_DEFAULTS,
     Modified: modified,
     Timestamp: 0,
   };
@@ -122,6 +154,10 @@ export function makePrice(
     Price: Math.round(item.CostPriceStandard * options.factor * 100) / 100,
     Quantity: options.quantity,
     Unit: item.Unit,
+    UnitDescription: item.UnitDescription,
+    NumberOfItemsPerUnit: 1,
+    DefaultItemUnit: item.Unit,
+    DefaultItemUnitDescription: item.UnitDescription,
     StartDate: dated ? edmDate(start) : null,
     EndDate: dated ? edmDate(start + prng.int(14, 120) * DAY_MS) : null,
     Modified: options.modified,

@@ -2,8 +2,15 @@ import { z } from 'zod';
 import { edmDate } from '../odata.ts';
 import { type ChangeSet, emptyChangeSet, MutationError, recordPut } from './changes.ts';
 import type { DivisionStore } from './division-store.ts';
+import { catalogueIndex, enrichItem } from './make-catalogue.ts';
+import { enrichAccount } from './make-crm.ts';
 import { makeAccount, makeItem, makePrice, makeStock, padAccountCode } from './records.ts';
-import type { AnyRecord, EntityName, EntityRecords, StockRecord } from './types.ts';
+import type { AnyRecord, EntityRecords, StockRecord } from './types.ts';
+
+/** The entities this file upserts; the storefront ones go through upsert-storefront.ts. */
+export type CoreEntity = 'items' | 'stock' | 'prices' | 'accounts';
+export const isCoreEntity = (entity: string): entity is CoreEntity =>
+  entity === 'items' || entity === 'stock' || entity === 'prices' || entity === 'accounts';
 
 const guid = z
   .string()
@@ -27,6 +34,14 @@ const SCHEMAS = {
       CostPriceStandard: z.number(),
       Barcode: text.nullable(),
       IsWebshopItem: z.number().int().min(0).max(1),
+      ExtraDescription: text.nullable(),
+      IsStockItem: z.boolean(),
+      IsFractionAllowedItem: z.boolean(),
+      ItemGroup: guid.nullable(),
+      PictureUrl: text.nullable(),
+      PictureThumbnailUrl: text.nullable(),
+      StartDate: edm.nullable(),
+      EndDate: edm.nullable(),
     })
     .partial(),
   stock: z
@@ -55,6 +70,9 @@ const SCHEMAS = {
       Price: z.number(),
       Quantity: z.number().nonnegative(),
       Unit: text,
+      UnitDescription: text.nullable(),
+      NumberOfItemsPerUnit: z.number().positive(),
+      DefaultItemUnit: text,
       StartDate: edm.nullable(),
       EndDate: edm.nullable(),
     })
@@ -70,16 +88,30 @@ const SCHEMAS = {
       Status: text,
       IsSales: z.boolean(),
       Blocked: z.boolean(),
+      Phone: text.nullable(),
+      AddressLine1: text.nullable(),
+      Postcode: text.nullable(),
+      PriceList: guid.nullable(),
+      DiscountSales: z.number().min(0).max(1).nullable(),
+      SalesVATCode: text.nullable(),
+      VATNumber: text.nullable(),
+      PaymentConditionSales: text.nullable(),
+      SalesCurrency: z.string().length(3),
+      Language: text.nullable(),
     })
     .partial(),
 };
 
 type Input = Record<string, unknown>;
 
-function template(store: DivisionStore, entity: EntityName, input: Input, modified: string): AnyRecord {
+function template(store: DivisionStore, entity: CoreEntity, input: Input, modified: string): AnyRecord {
   const prng = store.prng;
-  if (entity === 'items') return makeItem(prng, ++store.itemSeq, modified);
-  if (entity === 'accounts') return makeAccount(prng, ++store.accountSeq, modified);
+  if (entity === 'items')
+    return enrichItem(prng, makeItem(prng, ++store.itemSeq, modified), catalogueIndex(store));
+  if (entity === 'accounts') {
+    const lists = [...store.refs.priceLists.values()].map((l) => l.ID);
+    return enrichAccount(prng, makeAccount(prng, ++store.accountSeq, modified), lists);
+  }
   const itemId = entity === 'stock' ? input.ItemId : input.Item;
   const item = typeof itemId === 'string' ? store.get('items', itemId) : undefined;
   if (!item)
@@ -108,7 +140,7 @@ function settleStock(record: StockRecord, input: Input): StockRecord {
 /** Creates or updates exact records; an item's new Code also reaches its stock positions and prices. */
 export function upsertRecords(
   store: DivisionStore,
-  entity: EntityName,
+  entity: CoreEntity,
   inputs: readonly unknown[],
   now: number,
 ): ChangeSet {
@@ -129,6 +161,8 @@ export function upsertRecords(
         );
       }
     }
+    const missing = missingReference(store, input);
+    if (missing) throw new MutationError(`records[${i}].${missing}`);
   });
   const changes = emptyChangeSet();
   const modified = edmDate(now);
@@ -140,6 +174,7 @@ export function upsertRecords(
     if (entity === 'accounts')
       record = { ...record, Code: padAccountCode((record as EntityRecords['accounts']).Code) };
     if (entity === 'stock') record = settleStock(record as StockRecord, input);
+    if (entity === 'items') record = settleItem(store, record as EntityRecords['items']);
     const stored = store.put(entity, record as EntityRecords[typeof entity]);
     recordPut(changes, entity, stored, !existing);
     if (
@@ -153,16 +188,42 @@ export function upsertRecords(
   return changes;
 }
 
+/** A reference (item group, price list, VAT code) the input names but the division lacks, as `Field: reason`. */
+function missingReference(store: DivisionStore, input: Input): string | null {
+  if (typeof input.ItemGroup === 'string' && !store.ref('itemGroups', input.ItemGroup))
+    return 'ItemGroup: no such item group in this division';
+  if (typeof input.PriceList === 'string' && !store.ref('priceLists', input.PriceList))
+    return 'PriceList: no such price list in this division';
+  const vat = input.SalesVATCode;
+  if (typeof vat === 'string' && ![...store.refs.vatCodes.values()].some((v) => v.Code === vat))
+    return 'SalesVATCode: no such VAT code in this division';
+  return null;
+}
+
+/** An item's group and VAT code descriptions follow its group and code. */
+function settleItem(store: DivisionStore, item: EntityRecords['items']): EntityRecords['items'] {
+  const group = item.ItemGroup === null ? undefined : store.ref('itemGroups', item.ItemGroup);
+  const vat = [...store.refs.vatCodes.values()].find((v) => v.Code === item.SalesVatCode);
+  return {
+    ...item,
+    ItemGroupCode: group?.Code ?? null,
+    ItemGroupDescription: group?.Description ?? null,
+    SalesVatCodeDescription: vat?.Description ?? null,
+  };
+}
+
 function renameChildren(store: DivisionStore, item: EntityRecords['items'], changes: ChangeSet): void {
-  for (const id of [...(store.childrenOfItem.get(item.ID) ?? [])]) {
+  for (const id of [...store.links.children('stock', 'ItemId', item.ID)]) {
     const stock = store.get('stock', id);
-    const price = store.get('prices', id);
     if (stock)
       changes.events.push({
         entity: 'stock',
         action: 'Update',
         record: store.put('stock', { ...stock, ItemCode: item.Code }),
       });
+  }
+  for (const id of [...store.links.children('prices', 'Item', item.ID)]) {
+    const price = store.get('prices', id);
     if (price)
       changes.events.push({
         entity: 'prices',
