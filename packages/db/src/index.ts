@@ -3,6 +3,7 @@ export {
   type DatabaseHandle,
   openDatabase,
   pingDatabase,
+  type Transaction,
   withSessionLock,
 } from './client.ts';
 export { migrateDatabase } from './migrate.ts';
@@ -27,6 +28,7 @@ export {
   stockTotals,
 } from './repositories/catalog.repository.ts';
 export {
+  type ActiveConnection,
   type ConnectionRow,
   connectionsOfDivision,
   createConnection,
@@ -36,6 +38,22 @@ export {
   listConnections,
   updateConnection,
 } from './repositories/connections.repository.ts';
+export {
+  applyParkedDeletions,
+  countParkedDeletions,
+  type DeletionPlanRow,
+  type DeletionRoundRow,
+  deletionRoundsSince,
+  finishedInRound,
+  listDeletionPlans,
+  loadDeletionPlan,
+  markDeletionRound,
+  parkDeletions,
+  pruneDeletionRounds,
+  recordDeletionRound,
+  saveDeletionEstimate,
+  switchDeletionStrategy,
+} from './repositories/deletions.repository.ts';
 export { InvalidCursorError } from './repositories/keyset.ts';
 export { accountIdByCode, itemIdsByCode } from './repositories/lookup.repository.ts';
 export {
@@ -67,12 +85,17 @@ export {
 } from './repositories/sync.repository.ts';
 export {
   dropPendingLink,
+  dropSyncField,
+  highestKnownTimestamp,
+  holdSyncDataset,
   inSyncLock,
   listSyncStates,
+  readyEntities,
   recordSyncError,
   requestFullResync,
   restartAfterDivisionMove,
   type SyncDataset,
+  type SyncStateRow,
   saveSyncState,
   transactionTime,
 } from './repositories/sync-state.repository.ts';
