@@ -39,6 +39,11 @@ export interface SimConfig {
   clients: SimClient[];
   /** CurrentDivision of `current/Me`; 0 means the first division. */
   userDivision: number;
+  /**
+   * Deletions of entity types the simulator does not store (sales invoices, order lines, …) per `dayMs`, spread
+   * over the sim clock: they enter `sync/Deleted` beside the stored entities' deletions, as in a real division.
+   */
+  foreignDeletionsPerDay: number;
 }
 
 export const DEFAULT_CONFIG: SimConfig = {
@@ -69,6 +74,7 @@ export const DEFAULT_CONFIG: SimConfig = {
     },
   ],
   userDivision: 0,
+  foreignDeletionsPerDay: 0,
 };
 
 const positive = z.number().int().positive();
@@ -102,6 +108,7 @@ export const simConfigPatchSchema = z
       )
       .min(1),
     userDivision: nonNegative,
+    foreignDeletionsPerDay: nonNegative.max(1_000_000_000),
   })
   .partial();
 
