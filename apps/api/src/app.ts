@@ -41,7 +41,10 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
   await instance.register(healthRoutes);
   await instance.register(orderRoutes, { settleMs: options.config.FEED_SETTLE_MS });
   await instance.register(catalogRoutes, { settleMs: options.config.FEED_SETTLE_MS });
-  await instance.register(webhookRoutes, { secret: options.config.EXACT_WEBHOOK_SECRET });
+  await instance.register(webhookRoutes, {
+    secret: options.config.EXACT_WEBHOOK_SECRET,
+    debounceMs: options.config.WEBHOOK_DEBOUNCE_MS,
+  });
   await instance.register(connectionsPlugin, { config: options.config });
   await instance.register(metricsPlugin);
   await instance.register(bullBoardPlugin);

@@ -1,4 +1,4 @@
-import { syncDedupId } from '@exact-sync/core';
+import { syncDedup } from '@exact-sync/core';
 import { connectionsOfDivision } from '@exact-sync/db';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -44,10 +44,15 @@ async function connectionsFor(app: FastifyInstance, content: WebhookContent): Pr
 }
 
 /**
- * Exact webhooks: a signed hint that something changed. It triggers a deduplicated sync run of the entity, so a
- * burst of deliveries costs one run; the scheduled polls remain the path that never misses anything.
+ * Exact webhooks: a signed hint that something changed. It triggers a sync run of the entity after `debounceMs`,
+ * deduplicated: deliveries while that run waits fold into it, deliveries while a run is in progress mark exactly one
+ * more run for after it. A burst therefore costs at most two runs, whenever it comes; the scheduled polls remain the
+ * path that never misses anything.
  */
-export async function webhookRoutes(instance: FastifyInstance, options: { secret?: string | undefined }) {
+export async function webhookRoutes(
+  instance: FastifyInstance,
+  options: { secret?: string | undefined; debounceMs: number },
+) {
   const app = instance.withTypeProvider<ZodTypeProvider>();
   // The HashCode signs the Content text as sent: keep the body as a string (this plugin's routes only).
   app.removeAllContentTypeParsers();
@@ -98,7 +103,7 @@ export async function webhookRoutes(instance: FastifyInstance, options: { secret
             app.tryEnqueue(
               'sync.entity',
               { connectionId, entity },
-              { deduplication: { id: syncDedupId(connectionId, entity) } },
+              { deduplication: syncDedup(connectionId, entity), delay: options.debounceMs },
             ),
           ),
         ),
