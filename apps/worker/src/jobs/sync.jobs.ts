@@ -43,7 +43,9 @@ async function guarded(
   } catch (error) {
     if (error instanceof RetryLaterError) {
       context.log.debug({ until: error.until, reason: error.name }, 'waiting to call Exact again');
-      return context.delayUntil(error.until);
+      // BullMQ delays on the wall clock; the governor answers on the worker's clock (the same one, except where a
+      // test moves it), so the wait is carried over as a duration.
+      return context.delayUntil(Date.now() + Math.max(0, error.until - services.clock.now()));
     }
     if (error instanceof ConnectionNeedsReauthError) {
       context.log.warn({ connectionId: where.connectionId }, 'connection needs re-authorization; sync waits');

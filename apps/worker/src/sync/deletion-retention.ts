@@ -13,12 +13,13 @@ const DAY_MS = 86_400_000;
 
 /**
  * When the chain's cursor was last known complete: its last complete run, or the last time it was moved past a
- * stale stretch. A cursor at 0 reads all Exact still has, so it is never too old.
+ * stale stretch. A chain that never completed a run and never moved started with the connection: it reads all
+ * Exact still has, and nothing older matters to datasets read since.
  */
 function chainFreshAt(state: SyncStateRow): number | null {
-  if (state.cursor === 0n && state.nextUrl === null) return null;
   const times = [state.lastSuccessAt, state.staleResyncAt].flatMap((t) => (t ? [t.getTime()] : []));
-  return times.length > 0 ? Math.max(...times) : state.updatedAt.getTime();
+  if (times.length > 0) return Math.max(...times);
+  return state.cursor > 0n || state.nextUrl !== null ? state.updatedAt.getTime() : null;
 }
 
 /**
