@@ -76,6 +76,17 @@ describe('comparing the deletion strategies over a window', () => {
     expect(estimate.callsPerType).toBeGreaterThan(estimate.callsAll);
   });
 
+  it('takes the foreign rate from recent reads, not from a first run’s weeks of backlog', () => {
+    const first = unfiltered(0, 0, 40_000, 55 * DAY);
+    const rounds = [
+      first,
+      ...day(48)
+        .slice(1)
+        .map((at) => unfiltered(at, 0, 3_000)),
+    ];
+    expect(estimateStrategies(rounds, DAY).foreign).toBe(3_000 * 48);
+  });
+
   it('has nothing to compare without rounds', () => {
     expect(estimateStrategies([], DAY)).toEqual({
       callsAll: 0,

@@ -32,9 +32,13 @@ type Round = Pick<
 export function estimateStrategies(rounds: readonly Round[], windowMs: number): StrategyEstimate {
   const groups = new Map<number, Round[]>();
   for (const r of rounds) groups.set(r.roundAt.getTime(), [...(groups.get(r.roundAt.getTime()) ?? []), r]);
+  // The rate comes from what the unfiltered chain read lately; a first run's (or a resumed connection's) backlog
+  // stands for weeks and would dilute it, so it counts only when nothing more recent was read.
   const unfiltered = rounds.filter((r) => r.chain === 'deleted');
-  const span = unfiltered.reduce((n, r) => n + r.foreignSpanMs, 0);
-  const seen = unfiltered.reduce((n, r) => n + r.foreign, 0);
+  const recent = unfiltered.filter((r) => r.foreignSpanMs <= windowMs);
+  const basis = recent.length > 0 ? recent : unfiltered;
+  const span = basis.reduce((n, r) => n + r.foreignSpanMs, 0);
+  const seen = basis.reduce((n, r) => n + r.foreign, 0);
   const foreign = span > 0 ? Math.round((seen / span) * windowMs) : seen;
   // A probe runs within a round of the typed chains; a group of a probe alone is no round of its own.
   const roundCount = [...groups.values()].filter((g) => g.some((r) => !r.probe)).length;
