@@ -17,7 +17,7 @@ CREATE TABLE "deletion_rounds" (
 	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "deletion_rounds_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
 	"connection_id" uuid NOT NULL,
 	"round_at" timestamp (3) with time zone NOT NULL,
-	"finished_at" timestamp (3) with time zone NOT NULL,
+	"finished_at" timestamp (3) with time zone,
 	"chain" text NOT NULL,
 	"strategy" text NOT NULL,
 	"probe" boolean DEFAULT false NOT NULL,
@@ -52,4 +52,5 @@ ALTER TABLE "deletion_plans" ADD CONSTRAINT "deletion_plans_connection_id_connec
 ALTER TABLE "deletion_rounds" ADD CONSTRAINT "deletion_rounds_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "pending_deletions" ADD CONSTRAINT "pending_deletions_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "deletion_rounds_window" ON "deletion_rounds" USING btree ("connection_id","finished_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "deletion_rounds_run" ON "deletion_rounds" USING btree ("connection_id","round_at","chain","probe");--> statement-breakpoint
 ALTER TABLE "sync_state" ADD CONSTRAINT "sync_state_entity" CHECK ("entity" in ('items', 'stock', 'prices', 'accounts', 'deleted', 'deleted_items', 'deleted_stock', 'deleted_prices', 'deleted_accounts'));

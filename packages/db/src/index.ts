@@ -50,9 +50,9 @@ export {
   markDeletionRound,
   parkDeletions,
   pruneDeletionRounds,
-  recordDeletionRound,
   saveDeletionEstimate,
   switchDeletionStrategy,
+  tallyDeletionPage,
 } from './repositories/deletions.repository.ts';
 export { InvalidCursorError } from './repositories/keyset.ts';
 export { accountIdByCode, itemIdsByCode } from './repositories/lookup.repository.ts';

@@ -1,5 +1,5 @@
 import { syncDedup } from '@exact-sync/core';
-import { recordSyncError, requestFullResync, type SyncDataset } from '@exact-sync/db';
+import { recordSyncError, requestFullResync, type SyncDataset, withSessionLock } from '@exact-sync/db';
 import { ConnectionNeedsReauthError, isPermanent, RetryLaterError } from '@exact-sync/exact';
 import { enqueue } from '@exact-sync/queues';
 import { UnrecoverableError } from 'bullmq';
@@ -97,7 +97,15 @@ export function syncDeletedHandler(services: WorkerServices): Handler<'sync.dele
       return;
     }
     await guarded(services, context, { connectionId, dataset: 'deleted' }, async () => {
-      const result = await runDeletions(runDeps(services, context.log), access.exact, { connectionId });
+      // One round per connection at a time (a planned one and a triggered one may meet): the other returns at no
+      // cost, and a round that waited for budget resumes without reading a finished chain again.
+      const result = await withSessionLock(services.database, `sync:deletions-round:${connectionId}`, () =>
+        runDeletions(runDeps(services, context.log), access.exact, { connectionId }),
+      );
+      if (!result) {
+        context.log.info({ connectionId }, 'another deletions round runs');
+        return;
+      }
       context.log.info({ connectionId, ...result }, 'deletions round finished');
       for (const entity of new Set(result.staleResync)) {
         await enqueue(

@@ -12,8 +12,8 @@ import {
   inSyncLock,
   parkDeletions,
   readyEntities,
-  recordDeletionRound,
   saveSyncState,
+  tallyDeletionPage,
 } from '@exact-sync/db';
 import { type ExactClient, isPermanent } from '@exact-sync/exact';
 import { staleChainRestart } from './deletion-retention.ts';
@@ -35,6 +35,7 @@ export interface ChainRunInput {
   probe?: { resetTo: bigint };
 }
 
+/** What this call of a chain run did (its round's row in `deletion_rounds` holds the whole run). */
 export interface ChainRunResult {
   /** As for entity runs: `held` made no call; `error` is a refusal for good just now. */
   outcome: 'done' | 'busy' | 'held' | 'error';
@@ -54,8 +55,10 @@ type Step = { kind: 'busy' | 'held' } | { kind: 'page'; done: boolean; stale: En
 const MIN_SAMPLE_MS = 1_000;
 
 /** Sorts one page of `sync/Deleted` into deletions of synced entities and a count of the rest. */
-function classify(records: Record<string, unknown>[], result: ChainRunResult) {
+function classify(records: Record<string, unknown>[]) {
   const own: Deletion[] = [];
+  const byEntity: DeletionCounts = {};
+  let foreign = 0;
   let highest = 0n;
   let first = Number.POSITIVE_INFINITY;
   let last = 0;
@@ -67,13 +70,13 @@ function classify(records: Record<string, unknown>[], result: ChainRunResult) {
     last = Math.max(last, deletedAt.getTime());
     const entity = entityForDeletedType(Number(record.EntityType));
     if (!entity) {
-      result.foreign += 1;
+      foreign += 1;
       continue;
     }
     own.push({ entity, exactId: guid(record.EntityKey, 'EntityKey'), timestamp, deletedAt });
-    result.byEntity[entity] = (result.byEntity[entity] ?? 0) + 1;
+    byEntity[entity] = (byEntity[entity] ?? 0) + 1;
   }
-  return { own, highest, sampleMs: Math.max(MIN_SAMPLE_MS, last - first) };
+  return { own, byEntity, foreign, highest, sampleMs: Math.max(MIN_SAMPLE_MS, last - first) };
 }
 
 /**
@@ -106,16 +109,12 @@ export async function runDeletionChain(
           : { timestamp: state.cursor, entityType: entityTypeOfChain(chain) },
         'sync',
       );
-      const foreignBefore = result.foreign;
-      const { own, highest, sampleMs } = classify(page.records, result);
+      const { own, byEntity, foreign, highest, sampleMs } = classify(page.records);
       const ready = await readyEntities(tx, connectionId);
       const applicable = own.filter((d) => ready.has(d.entity));
       const parked = own.filter((d) => !ready.has(d.entity));
-      result.applied += await applyDeletions(tx, connectionId, applicable);
+      const applied = await applyDeletions(tx, connectionId, applicable);
       await parkDeletions(tx, connectionId, parked);
-      result.parked += parked.length;
-      result.records += page.records.length;
-      result.pages += 1;
 
       const done = page.next === null || probe !== undefined;
       await saveSyncState(tx, connectionId, chain, {
@@ -127,26 +126,23 @@ export async function runDeletionChain(
         retryAt: null,
         ...(done && { phase: 'incremental' as const, lastSuccessAt: new Date(now) }),
       });
-      if (done) {
-        // The time the foreign count stands for: a probe's full page, its spread of DeletedDate; otherwise the
-        // time since the chain was last complete (a first run reads up to Exact's whole memory).
-        const since = state.lastSuccessAt?.getTime() ?? now - deps.retentionMs;
-        const sampled = probe && page.next !== null;
-        await recordDeletionRound(tx, {
-          connectionId,
-          chain,
-          strategy: input.strategy,
-          probe: probe !== undefined,
-          roundAt: input.roundAt,
-          finishedAt: new Date(now),
-          pages: result.pages,
-          records: result.records,
-          foreign: sampled ? result.foreign - foreignBefore : result.foreign,
-          foreignSpanMs: sampled ? sampleMs : Math.max(0, now - since),
-          byEntity: result.byEntity,
-          applied: result.applied,
-          parked: result.parked,
-        });
+      // The time the foreign count stands for: a probe's full page, its spread of DeletedDate; otherwise the time
+      // since the chain was last complete (a first run reads up to Exact's whole memory).
+      const since = state.lastSuccessAt?.getTime() ?? now - deps.retentionMs;
+      const foreignSpanMs = probe && page.next !== null ? sampleMs : Math.max(0, now - since);
+      await tallyDeletionPage(
+        tx,
+        { connectionId, roundAt: input.roundAt, chain, strategy: input.strategy, probe: probe !== undefined },
+        { records: page.records.length, foreign, byEntity, applied, parked: parked.length },
+        done ? { at: new Date(now), foreignSpanMs } : undefined,
+      );
+      result.pages += 1;
+      result.records += page.records.length;
+      result.foreign += foreign;
+      result.applied += applied;
+      result.parked += parked.length;
+      for (const [entity, n] of Object.entries(byEntity) as [EntityName, number][]) {
+        result.byEntity[entity] = (result.byEntity[entity] ?? 0) + n;
       }
       return { kind: 'page' as const, done, stale: restart?.entities ?? [] };
     });

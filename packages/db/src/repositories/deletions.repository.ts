@@ -5,7 +5,7 @@ import {
   type DeletionStrategy,
   type EntityName,
 } from '@exact-sync/core';
-import { and, asc, count, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gte, isNotNull, lt, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../client.ts';
 import { type DeletionCounts, deletionPlans, deletionRounds, pendingDeletions } from '../schema/deletions.ts';
 import { type Deletion, SYNC_TABLES } from './sync.repository.ts';
@@ -82,10 +82,57 @@ export async function countParkedDeletions(
 }
 
 export type DeletionRoundRow = typeof deletionRounds.$inferSelect;
-export type NewDeletionRound = Omit<typeof deletionRounds.$inferInsert, 'id'> & { byEntity: DeletionCounts };
 
-export async function recordDeletionRound(tx: Executor, round: NewDeletionRound): Promise<void> {
-  await tx.insert(deletionRounds).values(round);
+/** Which run of a round a page belongs to. */
+export interface DeletionRunKey {
+  connectionId: string;
+  roundAt: Date;
+  chain: string;
+  strategy: DeletionStrategy;
+  probe: boolean;
+}
+
+/** What one page of a run read and did. */
+export interface DeletionPageTally {
+  records: number;
+  foreign: number;
+  byEntity: DeletionCounts;
+  applied: number;
+  parked: number;
+}
+
+/**
+ * Adds one page to its run's row, in the page's transaction (under the chain's lock, so no one else writes the
+ * row); `finished` closes the run with the time its foreign count stands for.
+ */
+export async function tallyDeletionPage(
+  tx: Executor,
+  key: DeletionRunKey,
+  page: DeletionPageTally,
+  finished?: { at: Date; foreignSpanMs: number },
+): Promise<void> {
+  const where = and(
+    eq(deletionRounds.connectionId, key.connectionId),
+    eq(deletionRounds.roundAt, key.roundAt),
+    eq(deletionRounds.chain, key.chain),
+    eq(deletionRounds.probe, key.probe),
+  );
+  const [run] = await tx.select().from(deletionRounds).where(where);
+  const byEntity: DeletionCounts = { ...run?.byEntity };
+  for (const [entity, n] of Object.entries(page.byEntity) as [EntityName, number][]) {
+    byEntity[entity] = (byEntity[entity] ?? 0) + n;
+  }
+  const tally = {
+    pages: (run?.pages ?? 0) + 1,
+    records: (run?.records ?? 0) + page.records,
+    foreign: (run?.foreign ?? 0) + page.foreign,
+    byEntity,
+    applied: (run?.applied ?? 0) + page.applied,
+    parked: (run?.parked ?? 0) + page.parked,
+    ...(finished && { finishedAt: finished.at, foreignSpanMs: finished.foreignSpanMs }),
+  };
+  if (run) await tx.update(deletionRounds).set(tally).where(where);
+  else await tx.insert(deletionRounds).values({ ...key, ...tally });
 }
 
 /** The rounds of a connection that finished at or after `since`, oldest first. */
@@ -110,7 +157,13 @@ export async function finishedInRound(
   const rows = await db
     .select({ chain: deletionRounds.chain, probe: deletionRounds.probe })
     .from(deletionRounds)
-    .where(and(eq(deletionRounds.connectionId, connectionId), eq(deletionRounds.roundAt, roundAt)));
+    .where(
+      and(
+        eq(deletionRounds.connectionId, connectionId),
+        eq(deletionRounds.roundAt, roundAt),
+        isNotNull(deletionRounds.finishedAt),
+      ),
+    );
   return new Set(rows.map((r) => (r.probe ? 'probe' : r.chain)));
 }
 
@@ -118,7 +171,7 @@ export async function finishedInRound(
 export async function pruneDeletionRounds(db: Executor, connectionId: string, before: Date): Promise<void> {
   await db
     .delete(deletionRounds)
-    .where(and(eq(deletionRounds.connectionId, connectionId), lt(deletionRounds.finishedAt, before)));
+    .where(and(eq(deletionRounds.connectionId, connectionId), lt(deletionRounds.roundAt, before)));
 }
 
 export type DeletionPlanRow = typeof deletionPlans.$inferSelect;

@@ -10,6 +10,7 @@ import {
   pgTable,
   primaryKey,
   text,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 import { rowVersion, tstz } from './columns.ts';
@@ -44,8 +45,9 @@ export const pendingDeletions = pgTable(
 export type DeletionCounts = Partial<Record<EntityName, number>>;
 
 /**
- * One finished run of a deletions chain: what it cost and what it read. The strategy decision compares the calls
- * the two strategies cost (or would have cost) over a window of these.
+ * One run of a deletions chain within a round: what it cost and what it read, tallied page by page in each page's
+ * transaction (so a run interrupted by a budget wait keeps its count), finished when `finishedAt` is set. The
+ * strategy decision compares the calls the two strategies cost (or would have cost) over a window of these.
  */
 export const deletionRounds = pgTable(
   'deletion_rounds',
@@ -56,7 +58,7 @@ export const deletionRounds = pgTable(
       .references(() => connections.id, { onDelete: 'cascade' }),
     /** Start of the `sync.deleted` job run: the chains of one round share it. */
     roundAt: tstz('round_at').notNull(),
-    finishedAt: tstz('finished_at').notNull(),
+    finishedAt: tstz('finished_at'),
     chain: text('chain').notNull(),
     strategy: text('strategy', { enum: DELETION_STRATEGIES }).notNull(),
     /** A sample of the unfiltered chain taken while the per-type chains run, to measure the foreign volume. */
@@ -71,7 +73,10 @@ export const deletionRounds = pgTable(
     applied: integer('applied').notNull().default(0),
     parked: integer('parked').notNull().default(0),
   },
-  (t) => [index('deletion_rounds_window').on(t.connectionId, t.finishedAt)],
+  (t) => [
+    index('deletion_rounds_window').on(t.connectionId, t.finishedAt),
+    uniqueIndex('deletion_rounds_run').on(t.connectionId, t.roundAt, t.chain, t.probe),
+  ],
 );
 
 /**
