@@ -88,6 +88,12 @@ describe('POST /webhooks/exact', () => {
     });
   });
 
+  it('brings a deletions round forward for a Delete, instead of an entity run that would find nothing', async () => {
+    const res = await deliver(signed(content('Items').replace('"Update"', '"Delete"')));
+    expect(res.json()).toEqual({ received: true, queued: 1 });
+    expect(await syncJobs()).toEqual([{ name: 'sync.deleted', data: { connectionId: shop.connectionId } }]);
+  });
+
   it('refuses with 401 a HashCode over a re-serialized Content, or a Content changed after signing', async () => {
     const raw = content('Items');
     const reserialized = await deliver(signed(raw, sign(JSON.stringify(JSON.parse(raw)))));
