@@ -60,11 +60,12 @@ export async function observeFullSync(input: {
     for (const s of states) {
       if (s.phase !== 'incremental' || s.nextUrl !== null) continue;
       if (s.entity === 'deleted') deletedDone = true;
-      else if (!done.has(s.entity)) {
-        done.set(s.entity, {
-          entity: s.entity,
+      const entity = ENTITY_NAMES.find((e) => e === s.entity);
+      if (entity && !done.has(entity)) {
+        done.set(entity, {
+          entity,
           records: s.records,
-          calls: calls.byEndpoint.get(SYNC_ENDPOINTS[s.entity]) ?? 0,
+          calls: calls.byEndpoint.get(SYNC_ENDPOINTS[entity]) ?? 0,
           doneMs: now - startedAt,
         });
       }

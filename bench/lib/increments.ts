@@ -16,9 +16,9 @@ export interface BurstResult {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-// Webhook-triggered runs start within milliseconds; a paced run takes a call every window/share. Quiet for this
-// long, with no run half-way, means the burst is in.
-const QUIET_MS = 3000;
+// Webhook-triggered runs start after the api's debounce (WEBHOOK_DEBOUNCE_MS, 3 s by default); a paced run takes a
+// call every window/share. Quiet for this long, with no run half-way, means the burst is in.
+const QUIET_MS = 6000;
 const MAX_SETTLE_MS = 60_000;
 
 /** `changed × fraction`, at least one when the fraction is not zero. */

@@ -48,7 +48,10 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
     rejectionsPerKeyPerHour: options.config.ORDER_REJECTIONS_PER_KEY_PER_HOUR,
   });
   await instance.register(catalogRoutes, { settleMs: options.config.FEED_SETTLE_MS });
-  await instance.register(webhookRoutes, { secret: options.config.EXACT_WEBHOOK_SECRET });
+  await instance.register(webhookRoutes, {
+    secret: options.config.EXACT_WEBHOOK_SECRET,
+    debounceMs: options.config.WEBHOOK_DEBOUNCE_MS,
+  });
   await instance.register(connectionsPlugin, { config: options.config });
   await instance.register(metricsPlugin);
   await instance.register(bullBoardPlugin);

@@ -10,7 +10,23 @@ const entity = {
   lastSuccessAt: '2026-03-01T11:58:00.000Z',
   lagSeconds: 120,
   plannedIntervalSeconds: 115,
+  targetLagSeconds: 1800,
+  meetsTarget: true,
   lastError: null,
+  errorSince: null,
+  retryAt: null,
+  droppedFields: [],
+  parkedDeletions: 0,
+};
+const chain = {
+  active: false,
+  phase: 'incremental' as const,
+  cursor: '40',
+  lastSuccessAt: '2026-03-01T11:50:00.000Z',
+  lastError: null,
+  retryAt: null,
+  staleResyncAt: null,
+  staleResyncReason: null,
 };
 
 /** A connection whose refresh token died while it was paused: the states an operator must not miss. */
@@ -24,14 +40,51 @@ const stuck: StatusView = {
   needsReauth: true,
   statusReason: 'refresh token expired <at> 11:00',
   channels: {},
+  entitySettings: { stock: { targetLagSeconds: 60 } },
   createdAt: '2026-02-01T00:00:00.000Z',
   updatedAt: '2026-03-01T11:00:00.000Z',
   tokens: null,
   entities: {
     items: { ...entity, lastError: '<b>Exact said no</b>' },
-    stock: { ...entity, phase: 'initial', records: 0, lastSuccessAt: null, lagSeconds: null },
-    prices: entity,
-    accounts: entity,
+    stock: {
+      ...entity,
+      phase: 'initial',
+      records: 0,
+      lastSuccessAt: null,
+      lagSeconds: null,
+      targetLagSeconds: 60,
+      meetsTarget: false,
+    },
+    prices: {
+      ...entity,
+      phase: 'error',
+      lastError: "Property 'Item' does not exist.",
+      errorSince: '2026-03-01T11:30:00.000Z',
+      retryAt: '2026-03-01T12:30:00.000Z',
+      parkedDeletions: 7,
+    },
+    accounts: { ...entity, droppedFields: ['Email', 'City'] },
+  },
+  deletions: {
+    strategy: 'per_type',
+    strategySince: '2026-02-28T12:00:00.000Z',
+    plannedIntervalSeconds: 1800,
+    cost: {
+      windowSeconds: 86_400,
+      rounds: 48,
+      records: 250_000,
+      foreign: 249_000,
+      callsAll: 300,
+      callsPerType: 193,
+      decidedAt: '2026-03-01T11:50:00.000Z',
+    },
+    chains: {
+      deleted: { ...chain, staleResyncAt: '2026-03-01T09:00:00.000Z', staleResyncReason: 'cursor <too> old' },
+      deleted_items: { ...chain, active: true },
+      deleted_stock: { ...chain, active: true },
+      deleted_prices: { ...chain, active: true },
+      deleted_accounts: { ...chain, active: true },
+    },
   },
   budget: null,
   orders: { accepted: 3, submitting: 0, submitted: 10, rejected: 1, failed: 2 },
@@ -62,6 +115,25 @@ describe('the operator page', () => {
     expect(page).not.toContain('<b>Exact');
     expect(figure(page, 'orders.failed')).toBe('2');
     expect(figure(page, 'orders.submitted')).toBe('10');
+  });
+
+  it('shows an entity in error with its retry, dropped fields, parked deletions and missed targets', () => {
+    expect(figure(page, 'entities.prices.phase')).toBe('error');
+    expect(figure(page, 'entities.prices.retryAt')).toBe('2026-03-01T12:30:00.000Z');
+    expect(page).toContain('in 30 min');
+    expect(figure(page, 'entities.prices.parkedDeletions')).toBe('7');
+    expect(figure(page, 'entities.accounts.droppedFields')).toBe('Email,City');
+    expect(figure(page, 'entities.stock.meetsTarget')).toBe('false');
+    expect(page).toContain('misses target');
+    expect(figure(page, 'entities.items.meetsTarget')).toBe('true');
+  });
+
+  it('shows the deletions strategy, what both strategies cost, and a stale cursor that was resynced', () => {
+    expect(figure(page, 'deletions.strategy')).toBe('per_type');
+    expect(page).toContain('one chain per type 193 calls (chosen)');
+    expect(page).toContain('unfiltered chain 300 calls (estimate)');
+    expect(figure(page, 'deletions.chains.deleted.staleResyncReason')).toBe('cursor &lt;too&gt; old');
+    expect(figure(page, 'deletions.chains.deleted_items.phase')).toBe('incremental');
   });
 
   it('says why there is no budget instead of showing empty gauges', () => {

@@ -141,6 +141,22 @@ export const COMMANDS: Command[] = [
     },
   },
   {
+    name: 'target-lag',
+    args: ['connection-id', 'entity', 'seconds'],
+    usage: `target-lag <connection-id> <${ENTITY_NAMES.join('|')}> <seconds|default>`,
+    summary: 'Set how stale an entity may get; the planner polls it that often when the budget allows',
+    async run(ctx, args) {
+      const entity = oneOf(args[1] ?? '', ENTITY_NAMES, 'entity');
+      const given = args[2] ?? '';
+      if (given !== 'default' && !/^\d+$/.test(given)) {
+        throw new UsageError(`seconds must be a whole number or "default", got "${given}"`);
+      }
+      const targetLagSeconds = given === 'default' ? null : Number(given);
+      const done = `${entity} target lag ${targetLagSeconds === null ? 'back to the default' : `${given} s`}`;
+      await patch(ctx, args, { entities: { [entity]: { targetLagSeconds } } }, done);
+    },
+  },
+  {
     name: 'delete',
     args: ['connection-id'],
     usage: 'delete <connection-id> [--force]',

@@ -19,6 +19,11 @@ const ROUTES = new Map<string, ApiRoute>(
   ]),
 );
 const MAX_BODY = 10 * 1024 * 1024;
+
+/** The canonical name of an endpoint (`sync/logistics/items` → `sync/Logistics/Items`), if there is one. */
+export function routeName(endpoint: string): string | undefined {
+  return ROUTES.get(endpoint.toLowerCase())?.name;
+}
 const BLOCKED_MESSAGE =
   'Too many errors: this endpoint is blocked for your app in this division because it produced too many errors in the last hour.';
 
@@ -150,10 +155,11 @@ export async function handleApi(
     headers = {};
   } else {
     const store = state.divisions.get(division);
+    if (store) state.foreign.catchUp(store, now, state.config);
     const api: ApiRequest | null = store
       ? { method, division, store, clientId, key, query, body, baseUrl }
       : null;
-    reply = await dispatch(state, route, name, api);
+    reply = state.drops.refusal(endpoint, query) ?? (await dispatch(state, route, name, api));
     if (COUNTED_ERRORS.has(reply.status)) state.errors.record(budgetKey, now, state.config);
   }
   record(clientId, reply.status);

@@ -59,6 +59,11 @@ export interface SimConfig {
    * makes every page mix numbers and strings, so a client must cope with both.
    */
   timestampsAsStrings: 'never' | 'sometimes' | 'always';
+  /**
+   * Deletions of entity types the simulator does not store (sales invoices, order lines, …) per `dayMs`, spread
+   * over the sim clock: they enter `sync/Deleted` beside the stored entities' deletions, as in a real division.
+   */
+  foreignDeletionsPerDay: number;
 }
 
 export const DEFAULT_CONFIG: SimConfig = {
@@ -94,6 +99,7 @@ export const DEFAULT_CONFIG: SimConfig = {
   ],
   userDivision: 0,
   timestampsAsStrings: 'sometimes',
+  foreignDeletionsPerDay: 0,
 };
 
 const positive = z.number().int().positive();
@@ -132,6 +138,7 @@ export const simConfigPatchSchema = z
       .min(1),
     userDivision: nonNegative,
     timestampsAsStrings: z.enum(['never', 'sometimes', 'always']),
+    foreignDeletionsPerDay: nonNegative.max(1_000_000_000),
   })
   .partial();
 

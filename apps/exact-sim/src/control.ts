@@ -2,10 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { controlRoutes } from './control.route.ts';
 import { controlDataRoutes } from './control-data.route.ts';
 import { controlOrderRoutes } from './control-orders.route.ts';
+import { controlSchemaRoutes } from './control-schema.route.ts';
 import { controlError, parseJson, readBody, send } from './http.ts';
 import type { SimState } from './state.ts';
 
-const ROUTES = [...controlRoutes, ...controlDataRoutes, ...controlOrderRoutes];
+const ROUTES = [...controlRoutes, ...controlDataRoutes, ...controlOrderRoutes, ...controlSchemaRoutes];
 
 /** Dispatches `/_sim/…` (JSON in and out, no authentication). */
 export async function handleControl(

@@ -5,10 +5,12 @@ import type { ChangeSet } from './dataset/changes.ts';
 import { generateDataset } from './dataset/dataset.ts';
 import type { DivisionStore } from './dataset/division-store.ts';
 import { ENTITIES, isEntityName } from './dataset/entities.ts';
+import { ForeignDeletions } from './dataset/foreign-deletions.ts';
 import { ErrorBudget } from './error-budget.ts';
 import { FaultInjector, NO_FAULTS } from './faults.ts';
 import { OrderStore } from './orders-store.ts';
 import { RateLimiter } from './rate-limits.ts';
+import { SchemaDrops } from './schema-drops.ts';
 import { CallStats } from './stats.ts';
 import { TokenStore } from './tokens.ts';
 import { WebhookHub } from './webhooks.ts';
@@ -24,6 +26,8 @@ export class SimState {
   readonly stats = new CallStats();
   readonly orders = new OrderStore();
   readonly faults = new FaultInjector();
+  readonly drops = new SchemaDrops();
+  readonly foreign = new ForeignDeletions();
   readonly webhooks: WebhookHub;
   /** `http://127.0.0.1:PORT`, known once the server listens. */
   baseUrl = '';
@@ -38,7 +42,10 @@ export class SimState {
     this.webhooks = new WebhookHub(this.clock, () => this.config, logger);
   }
 
-  /** Back to a fresh start: new dataset, no tokens, stats, orders, faults, subscriptions or clock offset. */
+  /**
+   * Back to a fresh start: new dataset, no tokens, stats, orders, faults, subscriptions, dropped fields or clock
+   * offset.
+   */
   reset(patch: SimConfigPatch): void {
     this.config = mergeConfig(this.config, patch);
     this.divisions = generateDataset(this.config);
@@ -50,6 +57,8 @@ export class SimState {
     this.orders.clear();
     this.faults.set(NO_FAULTS, this.config.seed);
     this.webhooks.clear();
+    this.drops.restore();
+    this.foreign.clear();
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { ExactCallObserver } from '@exact-sync/exact';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { JobObserver } from './jobs/dispatch.ts';
+import type { SyncEvents } from './sync/sync-run-deps.ts';
 
 /**
  * What only a worker process knows: its calls to Exact and the jobs it ran. The state of budgets, queues, sync and
@@ -13,6 +14,8 @@ export interface WorkerMetrics {
   /** Counts the calls of every Exact client the worker creates. */
   readonly exact: ExactCallObserver;
   readonly jobSettled: JobObserver;
+  /** Counts what the sync lane reports: refusals, dropped fields, stale deletion cursors, strategy switches. */
+  readonly sync: SyncEvents;
   /** An order became `submitted`, `seconds` after it was accepted. */
   orderSubmitted(seconds: number): void;
 }
@@ -61,9 +64,39 @@ export function createWorkerMetrics(): WorkerMetrics {
     buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600],
     registers,
   });
+  const held = new Counter({
+    name: 'exs_sync_errors_total',
+    help: 'Times Exact refused a dataset for good (400, 403, 404) and it went to error until its retry',
+    labelNames: ['dataset'] as const,
+    registers,
+  });
+  const dropped = new Counter({
+    name: 'exs_sync_fields_dropped_total',
+    help: 'Optional fields Exact no longer has that were left out of an entity’s $select (schema drift)',
+    labelNames: ['entity', 'field'] as const,
+    registers,
+  });
+  const stale = new Counter({
+    name: 'exs_deletion_stale_resyncs_total',
+    help: 'Deletions chains whose cursor outlived Exact’s retention, so their entities were re-read in full',
+    labelNames: ['chain'] as const,
+    registers,
+  });
+  const switches = new Counter({
+    name: 'exs_deletion_strategy_switches_total',
+    help: 'Switches of a connection’s deletions strategy, by the strategy switched to',
+    labelNames: ['strategy'] as const,
+    registers,
+  });
 
   return {
     registry,
+    sync: {
+      held: (dataset) => held.inc({ dataset }),
+      fieldDropped: (entity, field) => dropped.inc({ entity, field }),
+      staleResync: (chain) => stale.inc({ chain }),
+      strategySwitched: (strategy) => switches.inc({ strategy }),
+    },
     exact: {
       onResponse({ endpoint, lane, status, durationMs }) {
         calls.inc({ endpoint, lane, status: String(status) });

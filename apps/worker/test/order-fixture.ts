@@ -19,7 +19,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { type SubmitPolicy, submitOrder } from '../src/orders/submit-order.ts';
 import { runEntitySync } from '../src/sync/sync-entity.run.ts';
-import { insertConnection, simClient, testGovernor, withBudgetWaits } from './sync-helpers.ts';
+import { insertConnection, runDeps, simClient, testGovernor, withBudgetWaits } from './sync-helpers.ts';
 
 export const DIVISION = 100002;
 export const POLICY: SubmitPolicy = {
@@ -83,7 +83,7 @@ export function useOrderFixture(name: string) {
     });
     for (const entity of ['items', 'accounts'] as const) {
       await withBudgetWaits(() =>
-        runEntitySync({ db: fixture.handle.db, log }, fixture.exact, {
+        runEntitySync(runDeps(fixture.handle), fixture.exact, {
           connectionId: fixture.connectionId,
           entity,
         }),

@@ -18,7 +18,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { submitOrder } from '../src/orders/submit-order.ts';
 import { runEntitySync } from '../src/sync/sync-entity.run.ts';
-import { insertConnection, simClient, testGovernor, withBudgetWaits } from './sync-helpers.ts';
+import { insertConnection, runDeps, simClient, testGovernor, withBudgetWaits } from './sync-helpers.ts';
 
 const DIVISION = 100002;
 const log = pino({ level: 'silent' });
@@ -73,7 +73,7 @@ beforeAll(async () => {
   exact = await simClient(sim, proc.url, DIVISION, testGovernor(redis, prefix));
   connectionId = await insertConnection(handle, proc.url, DIVISION);
   for (const entity of ['items', 'accounts'] as const) {
-    await withBudgetWaits(() => runEntitySync({ db: handle.db, log }, exact, { connectionId, entity }));
+    await withBudgetWaits(() => runEntitySync(runDeps(handle), exact, { connectionId, entity }));
   }
   const remoteItems = await sim.dataset(DIVISION, 'items');
   skus = remoteItems.slice(0, 2).map((r) => String(r.Code));

@@ -12,6 +12,24 @@ import {
 import type { SimControl } from '@exact-sync/testkit';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
+import { pino } from 'pino';
+import type { DeletionRunDeps } from '../src/sync/sync-run-deps.ts';
+
+/**
+ * What sync runs need in a test: real time unless a clock is given, Exact's hour between retries of a refused
+ * dataset, its 55-day retention and a day's strategy window unless the test shortens them.
+ */
+export function runDeps(handle: DatabaseHandle, overrides: Partial<DeletionRunDeps> = {}): DeletionRunDeps {
+  return {
+    db: handle.db,
+    log: pino({ level: 'silent' }),
+    clock: systemClock,
+    errorRetryMs: 3_600_000,
+    retentionMs: 55 * 86_400_000,
+    strategyWindowMs: 86_400_000,
+    ...overrides,
+  };
+}
 
 /** An active connection row pointing at the simulator's division. */
 export async function insertConnection(

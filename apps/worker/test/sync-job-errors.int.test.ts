@@ -20,7 +20,7 @@ import { createServices, type WorkerServices } from '../src/services.ts';
 import { insertConnection } from './sync-helpers.ts';
 
 // A real worker on real Redis and Postgres runs `sync.entity` jobs (8 attempts in the catalogue) against an Exact
-// that answers every sync page with the status the test chooses.
+// that answers every sync page with the status the test chooses, on a clock the test moves.
 const log = pino({ level: 'silent' });
 const prefix = uniqueName('sync_job_errors');
 const EXACT = 'https://start.exactonline.nl';
@@ -30,6 +30,9 @@ let consumerRedis: Redis;
 let workers: Worker[];
 let answer: Awaited<ReturnType<Transport['request']>>;
 const requests: string[] = [];
+/** The worker's clock, which the test moves past the hour a refused entity waits. */
+const clock = { offset: 0, now: () => Date.now() + clock.offset };
+const HOUR = 3_600_000;
 
 const exact: Transport = {
   async request(req) {
@@ -45,26 +48,31 @@ const tokens: TokenManager = {
   refreshIdle: () => Promise.reject(new Error('not used')),
 };
 
-/** Enqueues a sync of `items` and waits for its first attempt to fail; answers the job as it stands then. */
-async function firstFailure(connectionId: string): Promise<Job> {
-  const failed = new Promise<Job>((resolve) => {
+/** Enqueues a sync of `items` and waits for its first run to end as `event`; answers the job as it stands then. */
+async function firstRun(connectionId: string, event: 'failed' | 'completed'): Promise<Job> {
+  const ended = new Promise<Job>((resolve) => {
     for (const worker of workers) {
-      worker.on('failed', (job) => {
-        if (job?.data.connectionId === connectionId) resolve(job);
-      });
+      const listener = (job: Job | undefined) => {
+        if (job?.data.connectionId !== connectionId) return;
+        worker.off(event, listener);
+        resolve(job);
+      };
+      worker.on(event, listener);
     }
   });
   await enqueue(services.queues, 'sync.entity', { connectionId, entity: 'items' });
-  return failed;
+  return ended;
 }
 
-async function lastError(connectionId: string): Promise<string | null | undefined> {
+async function itemsState(connectionId: string) {
   const [row] = await services.database.db
-    .select({ lastError: syncState.lastError })
+    .select()
     .from(syncState)
     .where(and(eq(syncState.connectionId, connectionId), eq(syncState.entity, 'items')));
-  return row?.lastError;
+  return row;
 }
+
+const lastError = async (connectionId: string) => (await itemsState(connectionId))?.lastError;
 
 beforeAll(async () => {
   db = await createTestDatabase('sync_job_errors');
@@ -77,7 +85,7 @@ beforeAll(async () => {
     ADMIN_TOKEN: 'admin-token-of-this-test',
     REDIS_PREFIX: prefix,
   });
-  services = { ...createServices(config, log), tokens, transport: exact };
+  services = { ...createServices(config, log, clock), tokens, transport: exact };
   consumerRedis = workerRedis(testRedisUrl());
   workers = startConsumers({
     connection: consumerRedis,
@@ -97,9 +105,9 @@ afterAll(async () => {
 });
 
 describe('a sync job meeting an error from Exact', () => {
-  it('fails at once, without retries, when Exact refuses the page for good (4xx), and records why', async () => {
+  it('puts the entity in error at a refusal for good (4xx), without retries, and calls again only an hour later', async () => {
     const connectionId = await insertConnection(services.database, EXACT, 100001);
-    const message = "Property 'Barcode' does not exist";
+    const message = "Property 'Code' does not exist.";
     answer = {
       status: 400,
       headers: { 'content-type': 'application/json' },
@@ -107,20 +115,32 @@ describe('a sync job meeting an error from Exact', () => {
     };
     requests.length = 0;
 
-    const job = await firstFailure(connectionId);
-    expect(job.opts.attempts).toBe(8);
+    const refusedAt = clock.now();
+    const job = await firstRun(connectionId, 'completed');
     expect(job.attemptsMade).toBe(1);
-    expect(job.failedReason).toBe(message);
-    expect(await job.getState()).toBe('failed');
+    expect(job.failedReason).toBeFalsy();
     expect(requests).toHaveLength(1);
-    expect(await lastError(connectionId)).toBe(message);
+    const state = await itemsState(connectionId);
+    expect(state?.lastError).toBe(message);
+    expect(state?.errorSince).not.toBeNull();
+    expect(state?.retryAt?.getTime()).toBeGreaterThanOrEqual(refusedAt + HOUR);
+
+    // Polls and webhooks within the hour cost nothing.
+    await firstRun(connectionId, 'completed');
+    await firstRun(connectionId, 'completed');
+    expect(requests).toHaveLength(1);
+
+    clock.offset += HOUR;
+    await firstRun(connectionId, 'completed');
+    expect(requests).toHaveLength(2);
+    expect((await itemsState(connectionId))?.errorSince).toEqual(state?.errorSince);
   });
 
   it('keeps retrying what may pass later (5xx), and records it even on the first run of an entity', async () => {
     const connectionId = await insertConnection(services.database, EXACT, 100002);
     answer = { status: 503, headers: {}, body: 'Service Unavailable' };
 
-    const job = await firstFailure(connectionId);
+    const job = await firstRun(connectionId, 'failed');
     expect(job.attemptsMade).toBe(1);
     expect(await job.getState()).toBe('delayed');
     expect(await lastError(connectionId)).toContain('Exact answered 503');

@@ -15,13 +15,13 @@ import {
 } from '@exact-sync/testkit';
 import { and, eq, isNotNull } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runDeletedSync } from '../src/sync/sync-deleted.run.ts';
+import { runDeletions } from '../src/sync/deletions.run.ts';
 import { runEntitySync } from '../src/sync/sync-entity.run.ts';
 import {
   expectEquality,
   insertConnection,
+  runDeps,
   simClient,
   testGovernor,
   withBudgetWaits,
@@ -29,7 +29,6 @@ import {
 
 const DIVISION = 100001;
 const ITEMS = 2_500;
-const log = pino({ level: 'silent' });
 let db: TestDatabase;
 let handle: DatabaseHandle;
 let proc: RunningProcess & { url: string };
@@ -40,9 +39,9 @@ const prefix = uniqueName('sync_run');
 
 async function syncAll(connectionId: string): Promise<void> {
   for (const entity of ENTITY_NAMES) {
-    await withBudgetWaits(() => runEntitySync({ db: handle.db, log }, exact, { connectionId, entity }));
+    await withBudgetWaits(() => runEntitySync(runDeps(handle), exact, { connectionId, entity }));
   }
-  await withBudgetWaits(() => runDeletedSync({ db: handle.db }, exact, { connectionId }));
+  await withBudgetWaits(() => runDeletions(runDeps(handle), exact, { connectionId }));
 }
 
 async function assertEqual(connectionId: string): Promise<void> {
@@ -120,7 +119,7 @@ describe('sync runs against the simulator', () => {
       },
     };
     await expect(
-      withBudgetWaits(() => runEntitySync({ db: handle.db, log }, dying, { connectionId, entity: 'items' })),
+      withBudgetWaits(() => runEntitySync(runDeps(handle), dying, { connectionId, entity: 'items' })),
     ).rejects.toThrow('worker killed');
     const [state] = await handle.db.select().from(syncState).where(eq(syncState.connectionId, connectionId));
     expect(state?.nextUrl).not.toBeNull();
@@ -138,9 +137,7 @@ describe('sync runs against the simulator', () => {
     const ghost = crypto.randomUUID();
     await handle.db.insert(items).values({ connectionId, exactId: ghost, timestamp: 1n, code: 'GHOST' });
     await requestFullResync(handle.db, connectionId, ['items']);
-    await withBudgetWaits(() =>
-      runEntitySync({ db: handle.db, log }, exact, { connectionId, entity: 'items' }),
-    );
+    await withBudgetWaits(() => runEntitySync(runDeps(handle), exact, { connectionId, entity: 'items' }));
     const [row] = await handle.db.select().from(items).where(eq(items.exactId, ghost));
     expect(row?.deletedAt).not.toBeNull();
     await assertEqual(connectionId);
@@ -149,12 +146,8 @@ describe('sync runs against the simulator', () => {
   it('two runs of one entity at once: one works, the other stands aside', async () => {
     const connectionId = await insertConnection(handle, proc.url, DIVISION);
     const results = await Promise.all([
-      withBudgetWaits(() =>
-        runEntitySync({ db: handle.db, log }, exact, { connectionId, entity: 'accounts' }),
-      ),
-      withBudgetWaits(() =>
-        runEntitySync({ db: handle.db, log }, exact, { connectionId, entity: 'accounts' }),
-      ),
+      withBudgetWaits(() => runEntitySync(runDeps(handle), exact, { connectionId, entity: 'accounts' })),
+      withBudgetWaits(() => runEntitySync(runDeps(handle), exact, { connectionId, entity: 'accounts' })),
     ]);
     const outcomes = results.map((r) => r.outcome);
     expect(outcomes).toContain('done');

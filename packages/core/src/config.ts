@@ -42,6 +42,23 @@ const serviceEnvFields = z.object({
   SYNC_RESERVE_PER_DAY: nonNegative(300),
   /** Shortest interval at which the sync planner polls an entity, in ms. */
   SYNC_MIN_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
+  /**
+   * How long a webhook-triggered sync waits before it runs, in ms: deliveries within this window (after a run, or
+   * before it starts) fold into one run.
+   */
+  WEBHOOK_DEBOUNCE_MS: z.coerce.number().int().min(0).default(3_000),
+  /** How long an entity (or deletions chain) that Exact refused for good (400, 403, 404) waits before a retry, in ms. */
+  SYNC_ERROR_RETRY_MS: z.coerce.number().int().min(100).default(3_600_000),
+  /**
+   * Days a deletions cursor may go without a complete run before it is deemed older than Exact's memory (Exact keeps
+   * deletions two months): the entities it covers are then re-read in full, once.
+   */
+  DELETED_RETENTION_DAYS: z.coerce.number().min(0.0001).max(60).default(55),
+  /**
+   * The window over which the deletions strategy (one unfiltered chain, or one per entity type) is measured and
+   * compared, in ms; also how often the unfiltered chain is probed while the per-type chains run.
+   */
+  DELETION_STRATEGY_WINDOW_MS: z.coerce.number().int().min(1_000).default(86_400_000),
   /** How often the worker reconciles queues with Postgres and re-plans polling, in ms. */
   MAINTENANCE_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
   /**

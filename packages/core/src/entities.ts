@@ -26,3 +26,23 @@ export const EXACT_ENTITIES: Readonly<Record<EntityName, ExactEntity>> = {
 export function entityForDeletedType(type: number): EntityName | undefined {
   return ENTITY_NAMES.find((name) => EXACT_ENTITIES[name].deletedType === type);
 }
+
+/** What an operator may set per entity of a connection; more settings (e.g. `enabled`) fit beside it. */
+interface EntitySettings {
+  /** How stale the entity may get, in seconds: the planner polls it at least this often when the budget allows. */
+  targetLagSeconds?: number;
+}
+export type EntitiesSettings = Partial<Record<EntityName, EntitySettings>>;
+
+/** Freshness targets when the operator sets none: stock moves fastest and matters most to a storefront. */
+const DEFAULT_TARGET_LAG_SECONDS: Readonly<Record<EntityName, number>> = {
+  stock: 300,
+  items: 1_800,
+  prices: 1_800,
+  accounts: 1_800,
+};
+
+/** The target lag of an entity under a connection's settings. */
+export function targetLagSeconds(settings: EntitiesSettings, entity: EntityName): number {
+  return settings[entity]?.targetLagSeconds ?? DEFAULT_TARGET_LAG_SECONDS[entity];
+}

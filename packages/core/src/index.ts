@@ -1,12 +1,25 @@
 export { ConfigError, parseEnv, type ServiceEnv, serviceEnvSchema } from './config.ts';
 export { CONNECTION_STATUSES, mayAuthorize } from './connections.ts';
+export {
+  chainsOf,
+  DELETION_CHAINS,
+  DELETION_STRATEGIES,
+  type DeletionChain,
+  type DeletionStrategy,
+  entitiesOfChain,
+  entityTypeOfChain,
+  SYNC_DATASETS,
+  typedChainOf,
+} from './deletion-chains.ts';
 export { decodeEncryptionKey, ENCRYPTION_KEY_RULE } from './encryption-key.ts';
 export {
   ENTITY_NAMES,
+  type EntitiesSettings,
   type EntityName,
   EXACT_ENTITIES,
   entityForDeletedType,
   entityNameSchema,
+  targetLagSeconds,
 } from './entities.ts';
 export {
   CAPPED_BACKOFF_MAX_MS,
@@ -18,6 +31,7 @@ export {
   jobsOfQueue,
   parsePayload,
   schedulerTemplate,
+  syncDedup,
   syncDedupId,
 } from './jobs.ts';
 export {

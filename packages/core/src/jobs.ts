@@ -108,3 +108,13 @@ export function isJobName(name: string): name is JobName {
 export function syncDedupId(connectionId: string, dataset: string): string {
   return `sync:${connectionId}:${dataset}`;
 }
+
+/**
+ * Deduplication of a sync run that brings news (a webhook, an operator): while one run is queued the request folds
+ * into it; while one runs, exactly one more run is marked for after it (BullMQ's `keepLastIfActive`), so a change
+ * announced mid-run is never lost and a burst never makes more than two runs. The reconciler, which brings no news,
+ * uses `{ id }` alone: it only makes sure some run exists.
+ */
+export function syncDedup(connectionId: string, dataset: string): { id: string; keepLastIfActive: true } {
+  return { id: syncDedupId(connectionId, dataset), keepLastIfActive: true };
+}

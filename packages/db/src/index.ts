@@ -3,6 +3,7 @@ export {
   type DatabaseHandle,
   openDatabase,
   pingDatabase,
+  type Transaction,
   withSessionLock,
 } from './client.ts';
 export { migrateDatabase } from './migrate.ts';
@@ -27,6 +28,7 @@ export {
   stockTotals,
 } from './repositories/catalog.repository.ts';
 export {
+  type ActiveConnection,
   type ConnectionRow,
   connectionsOfDivision,
   createConnection,
@@ -36,6 +38,22 @@ export {
   listConnections,
   updateConnection,
 } from './repositories/connections.repository.ts';
+export {
+  applyParkedDeletions,
+  countParkedDeletions,
+  type DeletionPlanRow,
+  type DeletionRoundRow,
+  deletionRoundsSince,
+  finishedInRound,
+  listDeletionPlans,
+  loadDeletionPlan,
+  markDeletionRound,
+  parkDeletions,
+  pruneDeletionRounds,
+  saveDeletionEstimate,
+  switchDeletionStrategy,
+  tallyDeletionPage,
+} from './repositories/deletions.repository.ts';
 export {
   answerLookup,
   claimLookups,
@@ -85,12 +103,17 @@ export {
 } from './repositories/sync.repository.ts';
 export {
   dropPendingLink,
+  dropSyncField,
+  highestKnownTimestamp,
+  holdSyncDataset,
   inSyncLock,
   listSyncStates,
+  readyEntities,
   recordDivisionDates,
   recordSyncError,
   requestFullResync,
   type SyncDataset,
+  type SyncStateRow,
   saveSyncState,
   transactionTime,
 } from './repositories/sync-state.repository.ts';

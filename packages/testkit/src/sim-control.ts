@@ -111,6 +111,18 @@ export function simControl(baseUrl: string) {
       ),
     faults: (faults: Record<string, unknown>) => call<unknown>('PUT', '/faults', faults),
     config: (patch: Record<string, unknown>) => call<Record<string, unknown>>('PATCH', '/config', patch),
+    /** Removes a field from an endpoint (`sync/Logistics/Items`, …): a `$select` naming it gets Exact's 400. */
+    dropField: (endpoint: string, field: string) =>
+      call<{ endpoint: string; dropped: string[] }>('POST', '/schema/drop', { endpoint, field }),
+    /** Puts dropped fields back: one, an endpoint's, or all. */
+    restoreFields: (body: { endpoint?: string; field?: string } = {}) =>
+      call<Record<string, string[]>>('POST', '/schema/restore', body),
+    /** Logs `count` deletions of entity types nobody stores here (or of `entityType`) in `sync/Deleted`. */
+    foreignDeletions: (division: number, count: number, entityType?: number) =>
+      call<{ added: number; lastTimestamp: number }>('POST', `/divisions/${division}/foreign-deletions`, {
+        count,
+        ...(entityType === undefined ? {} : { entityType }),
+      }),
     advance: (ms: number) => call<{ now: number }>('POST', '/clock/advance', { ms }),
     now: async () => (await call<{ now: number }>('GET', '/clock')).now,
   };

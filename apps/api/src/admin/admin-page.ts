@@ -50,7 +50,7 @@ table { width: 100%; border-collapse: collapse; }
 th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); }
 thead th { color: var(--muted); font-weight: 500; font-size: .8rem; }
 .num { text-align: right; font-variant-numeric: tabular-nums; }
-.phase-initial { color: var(--warn); } .phase-incremental { color: var(--ok); }
+.phase-initial { color: var(--warn); } .phase-incremental { color: var(--ok); } .phase-error { color: var(--bad); font-weight: 600; }
 .error { color: var(--bad); max-width: 28rem; overflow-wrap: anywhere; }
 .muted { color: var(--muted); } code { font-size: .8rem; color: var(--muted); }
 .empty { background: var(--card); border: 1px dashed var(--line); border-radius: 10px; padding: 2rem; text-align: center; }

@@ -1,7 +1,8 @@
-import { ENTITY_NAMES, ORDER_STATUSES } from '@exact-sync/core';
+import { ORDER_STATUSES } from '@exact-sync/core';
 import type { StatusView } from '../connections/connection.schemas.ts';
-import { count, duration, figure, when } from './format.ts';
+import { count, figure, when } from './format.ts';
 import { html, type SafeHtml } from './html.ts';
+import { deletionsPanel, entitiesTable } from './sync-panel.ts';
 
 type Window = NonNullable<StatusView['budget']>['minute'];
 
@@ -40,35 +41,6 @@ function budget(status: StatusView, now: number): SafeHtml {
     return html`<p class="muted">No budget to show: the connection has no division yet, or Redis is unreachable.</p>`;
   }
   return html`${budgetWindow('minute', status.budget.minute, now)}${budgetWindow('day', status.budget.day, now)}`;
-}
-
-function entities(status: StatusView, now: number): SafeHtml {
-  const rows = ENTITY_NAMES.map((name) => {
-    const e = status.entities[name];
-    const at = `entities.${name}`;
-    return html`<tr data-entity="${name}">
-      <th scope="row">${name}</th>
-      ${figure(`${at}.phase`, e.phase, { tag: 'td', className: `phase phase-${e.phase}` })}
-      ${figure(`${at}.records`, e.records, { tag: 'td', className: 'num', shown: count(e.records) })}
-      ${figure(`${at}.lastSuccessAt`, e.lastSuccessAt, { tag: 'td', shown: when(e.lastSuccessAt, now) })}
-      ${figure(`${at}.lagSeconds`, e.lagSeconds, {
-        tag: 'td',
-        className: 'num',
-        shown: e.lagSeconds === null ? '–' : duration(e.lagSeconds),
-      })}
-      ${figure(`${at}.plannedIntervalSeconds`, e.plannedIntervalSeconds, {
-        tag: 'td',
-        className: 'num',
-        shown: e.plannedIntervalSeconds === null ? '–' : `every ${duration(e.plannedIntervalSeconds)}`,
-      })}
-      ${figure(`${at}.lastError`, e.lastError, { tag: 'td', className: 'error', shown: e.lastError ?? '' })}
-    </tr>`;
-  });
-  return html`<table class="entities">
-    <thead><tr><th>Entity</th><th>Phase</th><th class="num">Records</th><th>Last success</th>
-      <th class="num">Lag</th><th class="num">Planned</th><th>Last error</th></tr></thead>
-    <tbody>${rows}</tbody>
-  </table>`;
 }
 
 function orders(status: StatusView, queuesPath: string): SafeHtml {
@@ -114,7 +86,8 @@ export function connectionCard(status: StatusView, now: number, queuesPath: stri
         ${budget(status, now)}
       </div>
       <div class="panel"><h3>Orders by state</h3>${orders(status, queuesPath)}</div>
-      <div class="panel wide"><h3>Sync</h3>${entities(status, now)}</div>
+      <div class="panel wide"><h3>Sync</h3>${entitiesTable(status, now)}</div>
+      <div class="panel wide"><h3>Deletions <span class="hint">sync/Deleted, applied per entity once its dataset is in</span></h3>${deletionsPanel(status, now)}</div>
     </div>
   </section>`;
 }

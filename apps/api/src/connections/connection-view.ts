@@ -2,12 +2,15 @@ import { ENTITY_NAMES, ORDER_STATUSES } from '@exact-sync/core';
 import {
   type ConnectionRow,
   countOrdersByStatus,
+  countParkedDeletions,
   type Database,
   findConnection,
+  listDeletionPlans,
   listSyncStates,
 } from '@exact-sync/db';
 import { budgetKeyFor, type Governor, type WindowSnapshot } from '@exact-sync/exact';
 import type { ConnectionView, StatusView } from './connection.schemas.ts';
+import { deletionsView, entitiesView } from './sync-status.ts';
 
 const REFRESH_TOKEN_LIFE_MS = 30 * 86_400_000;
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
@@ -24,6 +27,7 @@ export function toConnectionView(row: ConnectionRow): ConnectionView {
     needsReauth: row.status === 'needs_reauth',
     statusReason: row.statusReason,
     channels: row.channels,
+    entitySettings: row.entitySettings,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -63,39 +67,30 @@ export async function connectionStatus(
 ): Promise<StatusView | undefined> {
   const row = await findConnection(deps.db, id);
   if (!row) return undefined;
-  const planned = async (entity: string) => {
+  const plannedOf = async (entity: string) => {
     try {
       return (await deps.plannedInterval?.(id, entity)) ?? null;
     } catch {
       return null;
     }
   };
-  const [states, orderCounts, budget, intervals] = await Promise.all([
+  const datasets = [...ENTITY_NAMES, 'deleted'];
+  const [states, orderCounts, budget, planned, plans, parked] = await Promise.all([
     listSyncStates(deps.db, id),
     countOrdersByStatus(deps.db, { connectionId: id }),
     budgetOf(deps.governor, row),
-    Promise.all(ENTITY_NAMES.map(planned)),
+    Promise.all(datasets.map(plannedOf)),
+    listDeletionPlans(deps.db, { connectionId: id }),
+    countParkedDeletions(deps.db, { connectionId: id }),
   ]);
-  const entities = Object.fromEntries(
-    ENTITY_NAMES.map((name, i) => {
-      const s = states.find((state) => state.entity === name);
-      const interval = intervals[i] ?? null;
-      const lastSuccess = s?.lastSuccessAt ?? null;
-      return [
-        name,
-        {
-          phase: s?.phase ?? 'initial',
-          cursor: String(s?.cursor ?? 0),
-          records: s?.records ?? 0,
-          lastSuccessAt: iso(lastSuccess),
-          lagSeconds: lastSuccess ? Math.max(0, Math.floor((deps.now - lastSuccess.getTime()) / 1000)) : null,
-          lastError: s?.lastError ?? null,
-          // The lag the plan promises: one polling interval (plus a run's own time).
-          plannedIntervalSeconds: interval === null ? null : Math.round(interval / 1000),
-        },
-      ];
-    }),
-  ) as StatusView['entities'];
+  const facts = {
+    now: deps.now,
+    states,
+    settings: row.entitySettings,
+    plan: plans[0],
+    parked,
+    intervals: Object.fromEntries(datasets.map((d, i) => [d, planned[i] ?? null])),
+  };
   const byStatus = Object.fromEntries(ORDER_STATUSES.map((s) => [s, 0])) as StatusView['orders'];
   for (const { status, n } of orderCounts) byStatus[status] = n;
   const refreshIssued = row.refreshTokenIssuedAt;
@@ -109,7 +104,8 @@ export async function connectionStatus(
             : null,
         }
       : null,
-    entities,
+    entities: entitiesView(facts),
+    deletions: deletionsView(facts),
     budget,
     orders: byStatus,
   };

@@ -1,4 +1,11 @@
-import { CHANNELS, CONNECTION_STATUSES, ENTITY_NAMES, entityNameSchema } from '@exact-sync/core';
+import {
+  CHANNELS,
+  CONNECTION_STATUSES,
+  DELETION_CHAINS,
+  DELETION_STRATEGIES,
+  ENTITY_NAMES,
+  entityNameSchema,
+} from '@exact-sync/core';
 import { z } from 'zod';
 
 const text = (max: number) =>
@@ -35,10 +42,31 @@ const callbackUrl = httpUrl.describe(
   'where order state changes are posted: https, to a host with public addresses only (unless CALLBACK_ALLOW_HTTP / CALLBACK_ALLOW_PRIVATE)',
 );
 
+// A day at most: a longer target would let the planner poll an entity less than daily.
+const targetLag = z
+  .number()
+  .int('must be whole seconds')
+  .min(1, 'must be at least 1 second')
+  .max(86_400, 'must be at most 86400 seconds (a day)')
+  .nullable()
+  .describe('seconds the entity may lag behind Exact; null restores the default');
+
+const entitySettingsPatch = z.object({ targetLagSeconds: targetLag.optional() }).strict();
+
 export const patchConnectionBody = z
   .object({
     name: text(100).optional(),
     paused: z.boolean().optional(),
+    entities: z
+      .object(
+        Object.fromEntries(ENTITY_NAMES.map((name) => [name, entitySettingsPatch.optional()])) as Record<
+          (typeof ENTITY_NAMES)[number],
+          z.ZodOptional<typeof entitySettingsPatch>
+        >,
+      )
+      .strict()
+      .optional()
+      .describe('per entity: the freshness target the planner aims for'),
     channels: z
       .object({
         b2c: z
@@ -54,7 +82,10 @@ export const patchConnectionBody = z
       .optional(),
   })
   .strict()
-  .refine((b) => Object.values(b).some((v) => v !== undefined), 'must change name, paused or channels');
+  .refine(
+    (b) => Object.values(b).some((v) => v !== undefined),
+    'must change name, paused, channels or entities',
+  );
 
 export const syncBody = z
   .object({
@@ -98,6 +129,8 @@ export const connectionView = z.object({
   needsReauth: z.boolean(),
   statusReason: z.string().nullable(),
   channels: z.object({ b2b: channelView.optional(), b2c: channelView.optional() }),
+  /** What the operator set per entity (defaults are not listed). */
+  entitySettings: z.record(z.string(), z.object({ targetLagSeconds: z.number().optional() })),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -110,14 +143,66 @@ const windowView = z.object({
   resetAt: z.string(),
 });
 
+/** `error`: Exact refused the dataset for good; no call before `retryAt` (`lastError` is Exact's message). */
+const syncPhase = z.enum(['initial', 'incremental', 'error']);
+
 const entityView = z.object({
-  phase: z.enum(['initial', 'incremental']),
+  phase: syncPhase,
   cursor: z.string(),
   records: z.number(),
   lastSuccessAt: isoTime,
   lagSeconds: z.number().nullable(),
   plannedIntervalSeconds: z.number().nullable(),
+  targetLagSeconds: z.number(),
+  /** Whether the planned interval is within the target: null until the planner has planned the entity. */
+  meetsTarget: z.boolean().nullable(),
   lastError: z.string().nullable(),
+  errorSince: isoTime,
+  retryAt: isoTime,
+  /** Optional fields Exact no longer has: left out of the sync and stored as null. */
+  droppedFields: z.array(z.string()),
+  /** Deletions read for the entity while it was not ready, applied once it is. */
+  parkedDeletions: z.number(),
+});
+
+const chainView = z.object({
+  /** Whether the chain runs under the current strategy (the unfiltered one is also probed while it does not). */
+  active: z.boolean(),
+  phase: syncPhase,
+  cursor: z.string(),
+  lastSuccessAt: isoTime,
+  lastError: z.string().nullable(),
+  retryAt: isoTime,
+  /** When the chain's cursor was found older than Exact keeps deletions, and the full resync that followed. */
+  staleResyncAt: isoTime,
+  staleResyncReason: z.string().nullable(),
+});
+
+const deletionsView = z.object({
+  strategy: z.enum(DELETION_STRATEGIES),
+  strategySince: isoTime,
+  plannedIntervalSeconds: z.number().nullable(),
+  /**
+   * Calls each strategy cost over the window: measured for the rounds that ran it, estimated for the others. The
+   * current strategy changes when the other would have cost fewer.
+   */
+  cost: z
+    .object({
+      windowSeconds: z.number(),
+      rounds: z.number(),
+      records: z.number(),
+      foreign: z.number(),
+      callsAll: z.number(),
+      callsPerType: z.number(),
+      decidedAt: isoTime,
+    })
+    .nullable(),
+  chains: z.object(
+    Object.fromEntries(DELETION_CHAINS.map((name) => [name, chainView])) as Record<
+      (typeof DELETION_CHAINS)[number],
+      typeof chainView
+    >,
+  ),
 });
 
 export const statusView = connectionView.extend({
@@ -128,6 +213,7 @@ export const statusView = connectionView.extend({
       typeof entityView
     >,
   ),
+  deletions: deletionsView,
   budget: z.object({ minute: windowView, day: windowView }).nullable(),
   orders: z.object({
     accepted: z.number(),

@@ -1,5 +1,12 @@
 import { ORDER_STATUSES, QUEUE_NAMES, withTimeout } from '@exact-sync/core';
-import { countOrdersByStatus, type Database, listAllSyncStates, listConnections } from '@exact-sync/db';
+import {
+  countOrdersByStatus,
+  countParkedDeletions,
+  type Database,
+  listAllSyncStates,
+  listConnections,
+  listDeletionPlans,
+} from '@exact-sync/db';
 import { budgetKeyFor, type Governor, type WindowSnapshot } from '@exact-sync/exact';
 import type { Queues } from '@exact-sync/queues';
 import { Gauge, type Registry } from 'prom-client';
@@ -47,6 +54,34 @@ export function createStateMetrics(registry: Registry, deps: StateMetricsDeps): 
   ]);
   const records = gauge('exs_sync_records', 'Records synced and stored', ['connection_id', 'entity']);
   const orderCount = gauge('exs_orders', 'Orders by state', ['connection_id', 'status']);
+  const inError = gauge(
+    'exs_sync_in_error',
+    'Dataset (entity or deletions chain) in error since Exact refused it for good (1); retried hourly',
+    ['connection_id', 'entity'],
+  );
+  const droppedFields = gauge(
+    'exs_sync_dropped_fields',
+    'Optional fields Exact no longer has, dropped from the entity’s sync (schema drift)',
+    ['connection_id', 'entity'],
+  );
+  const parked = gauge('exs_deletions_parked', 'Deletions waiting for their entity’s dataset to be in', [
+    'connection_id',
+    'entity',
+  ]);
+  const strategy = gauge('exs_deletion_strategy', 'The deletions strategy a connection follows (1)', [
+    'connection_id',
+    'strategy',
+  ]);
+  const windowCalls = gauge(
+    'exs_deletion_window_calls',
+    'Calls each deletions strategy cost (or would have cost) over the comparison window',
+    ['connection_id', 'strategy'],
+  );
+  const staleResync = gauge(
+    'exs_deletion_stale_resync_timestamp_seconds',
+    'When a deletions chain was found older than Exact’s retention and its entities were re-read in full',
+    ['connection_id', 'chain'],
+  );
   const used = gauge('exs_budget_used', 'Calls taken in the current rate window, by lane', [
     'budget_key',
     'window',
@@ -63,14 +98,19 @@ export function createStateMetrics(registry: Registry, deps: StateMetricsDeps): 
   ]);
   const queueJobs = gauge('exs_queue_jobs', 'Jobs in a queue by state', ['queue', 'state']);
 
-  const fromPostgresGauges = [info, needsReauth, paused, lag, records, orderCount];
+  const fromPostgresGauges = [
+    ...[info, needsReauth, paused, lag, records, orderCount],
+    ...[inError, droppedFields, parked, strategy, windowCalls, staleResync],
+  ];
   const fromRedisGauges = [used, remaining, limit, syncShare, queueJobs];
 
   async function fromPostgres(): Promise<string[]> {
-    const [rows, states, counts] = await Promise.all([
+    const [rows, states, counts, plans, parkedCounts] = await Promise.all([
       listConnections(deps.db),
       listAllSyncStates(deps.db),
       countOrdersByStatus(deps.db),
+      listDeletionPlans(deps.db),
+      countParkedDeletions(deps.db),
     ]);
     for (const g of fromPostgresGauges) g.reset();
     const budgetKeys = new Set<string>();
@@ -89,7 +129,19 @@ export function createStateMetrics(registry: Registry, deps: StateMetricsDeps): 
       const labels = { connection_id: s.connectionId, entity: s.entity };
       records.set(labels, s.records);
       if (s.lastSuccessAt) lag.set(labels, Math.max(0, (deps.now() - s.lastSuccessAt.getTime()) / 1000));
+      inError.set(labels, s.errorSince ? 1 : 0);
+      if (!s.entity.startsWith('deleted')) droppedFields.set(labels, s.droppedFields.length);
+      if (s.staleResyncAt) {
+        staleResync.set({ connection_id: s.connectionId, chain: s.entity }, s.staleResyncAt.getTime() / 1000);
+      }
     }
+    for (const p of plans) {
+      strategy.set({ connection_id: p.connectionId, strategy: p.strategy }, 1);
+      windowCalls.set({ connection_id: p.connectionId, strategy: 'all' }, p.callsAll);
+      windowCalls.set({ connection_id: p.connectionId, strategy: 'per_type' }, p.callsPerType);
+    }
+    for (const { connectionId, entity, n } of parkedCounts)
+      parked.set({ connection_id: connectionId, entity }, n);
     return [...budgetKeys];
   }
 

@@ -24,7 +24,7 @@ import {
 } from '../connections/connection.schemas.ts';
 import type { WithServices } from '../connections/connection-services.ts';
 import { connectionStatus, toConnectionView } from '../connections/connection-view.ts';
-import { enqueueSyncs } from '../connections/sync-jobs.ts';
+import { enqueueDeletions, enqueueSyncs } from '../connections/sync-jobs.ts';
 import { HttpError, invalidField, notFound } from '../errors.ts';
 
 const tags = ['connections'];
@@ -115,6 +115,7 @@ export async function connectionRoutes(instance: FastifyInstance, { services }: 
       if (!row) throw notFound('connection');
       if (before.paused && row.paused === false && row.status === 'active') {
         await enqueueSyncs(instance, id, ENTITY_NAMES);
+        await enqueueDeletions(instance, id);
       }
       return toConnectionView(row);
     },
@@ -153,7 +154,8 @@ export async function connectionRoutes(instance: FastifyInstance, { services }: 
       config: { access: 'operator' },
       schema: {
         tags,
-        summary: 'Sync now (full: re-read everything and tombstone what is gone)',
+        summary:
+          'Sync now (full: re-read everything and tombstone what is gone); without entities, the deletions too',
         params: idParams,
         body: syncBody,
         response: { 202: z.object({ enqueued: z.array(z.string()) }), 409: errorSchema, 503: errorSchema },
@@ -169,7 +171,8 @@ export async function connectionRoutes(instance: FastifyInstance, { services }: 
       if (row.paused)
         throw new HttpError(409, 'connection_paused', 'the connection is paused; resume it first');
       const entities = request.body?.entities ?? ENTITY_NAMES;
-      const enqueued = await enqueueSyncs(instance, id, entities, request.body?.full ?? false);
+      const enqueued: string[] = await enqueueSyncs(instance, id, entities, request.body?.full ?? false);
+      if (!request.body?.entities && (await enqueueDeletions(instance, id))) enqueued.push('deleted');
       if (enqueued.length === 0) {
         throw new HttpError(
           503,

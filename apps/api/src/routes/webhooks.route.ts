@@ -1,4 +1,4 @@
-import { syncDedupId } from '@exact-sync/core';
+import { syncDedup } from '@exact-sync/core';
 import { connectionsOfDivision } from '@exact-sync/db';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -44,10 +44,16 @@ async function connectionsFor(app: FastifyInstance, content: WebhookContent): Pr
 }
 
 /**
- * Exact webhooks: a signed hint that something changed. It triggers a deduplicated sync run of the entity, so a
- * burst of deliveries costs one run; the scheduled polls remain the path that never misses anything.
+ * Exact webhooks: a signed hint that something changed. It triggers a sync run of the entity (of the deletions, for
+ * a Delete) after `debounceMs`,
+ * deduplicated: deliveries while that run waits fold into it, deliveries while a run is in progress mark exactly one
+ * more run for after it. A burst therefore costs at most two runs, whenever it comes; the scheduled polls remain the
+ * path that never misses anything.
  */
-export async function webhookRoutes(instance: FastifyInstance, options: { secret?: string | undefined }) {
+export async function webhookRoutes(
+  instance: FastifyInstance,
+  options: { secret?: string | undefined; debounceMs: number },
+) {
   const app = instance.withTypeProvider<ZodTypeProvider>();
   // The HashCode signs the Content text as sent: keep the body as a string (this plugin's routes only).
   app.removeAllContentTypeParsers();
@@ -92,15 +98,27 @@ export async function webhookRoutes(instance: FastifyInstance, options: { secret
       if (entities.length === 0) return { received: true as const, queued: 0 };
 
       const targets = await connectionsFor(app, content);
+      const delay = options.debounceMs;
+      // A deletion shows up only in sync/Deleted, never in the entity's own sync endpoint: a Delete brings a
+      // deletions round forward instead of an entity run that would find nothing.
+      const deleted = content.Action === 'Delete';
       const results = await Promise.all(
         targets.flatMap((connectionId) =>
-          entities.map((entity) =>
-            app.tryEnqueue(
-              'sync.entity',
-              { connectionId, entity },
-              { deduplication: { id: syncDedupId(connectionId, entity) } },
-            ),
-          ),
+          deleted
+            ? [
+                app.tryEnqueue(
+                  'sync.deleted',
+                  { connectionId },
+                  { deduplication: syncDedup(connectionId, 'deleted'), delay },
+                ),
+              ]
+            : entities.map((entity) =>
+                app.tryEnqueue(
+                  'sync.entity',
+                  { connectionId, entity },
+                  { deduplication: syncDedup(connectionId, entity), delay },
+                ),
+              ),
         ),
       );
       const queued = results.filter(Boolean).length;

@@ -78,6 +78,20 @@ describe('POST /webhooks/exact', () => {
     expect(await syncJobs()).toEqual([
       { name: 'sync.entity', data: { connectionId: shop.connectionId, entity: 'stock' } },
     ]);
+    // Debounced: it waits WEBHOOK_DEBOUNCE_MS (3 s by default) for the rest of a burst, and while a run is in
+    // progress a delivery marks one more run after it.
+    const [job] = await api.queues.sync.getJobs(['delayed']);
+    expect(job?.opts.delay).toBe(3_000);
+    expect(job?.opts.deduplication).toEqual({
+      id: `sync:${shop.connectionId}:stock`,
+      keepLastIfActive: true,
+    });
+  });
+
+  it('brings a deletions round forward for a Delete, instead of an entity run that would find nothing', async () => {
+    const res = await deliver(signed(content('Items').replace('"Update"', '"Delete"')));
+    expect(res.json()).toEqual({ received: true, queued: 1 });
+    expect(await syncJobs()).toEqual([{ name: 'sync.deleted', data: { connectionId: shop.connectionId } }]);
   });
 
   it('refuses with 401 a HashCode over a re-serialized Content, or a Content changed after signing', async () => {

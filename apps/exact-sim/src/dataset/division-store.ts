@@ -155,12 +155,17 @@ export class DivisionStore {
   }
 
   private logDeletion(entity: EntityName, id: string, now: number): void {
+    this.logDeletionOfType(ENTITIES[entity].deletedType, id, now);
+  }
+
+  /** Logs a deletion in `sync/Deleted` under any Exact EntityType (also types the simulator does not store). */
+  logDeletionOfType(entityType: number, id: string, now: number): void {
     this.deletionSeq++;
     const tail = (this.division * 1_000_000 + this.deletionSeq).toString(16).padStart(12, '0').slice(-12);
     this.deleted.set({
       ID: `de1e7ed0-0000-4000-8000-${tail}`,
       EntityKey: id,
-      EntityType: ENTITIES[entity].deletedType,
+      EntityType: entityType,
       DeletedBy: this.userId,
       DeletedDate: edmDate(now),
       Division: this.division,

@@ -1,18 +1,36 @@
-import { syncDedupId } from '@exact-sync/core';
-import { recordSyncError, requestFullResync, type SyncDataset } from '@exact-sync/db';
+import { syncDedup } from '@exact-sync/core';
+import { recordSyncError, requestFullResync, type SyncDataset, withSessionLock } from '@exact-sync/db';
 import { ConnectionNeedsReauthError, isPermanent, RetryLaterError } from '@exact-sync/exact';
 import { enqueue } from '@exact-sync/queues';
 import { UnrecoverableError } from 'bullmq';
+import type { Logger } from 'pino';
 import { exactFor, type WorkerServices } from '../services.ts';
-import { initialSyncComplete, runDeletedSync } from '../sync/sync-deleted.run.ts';
+import { runDeletions } from '../sync/deletions.run.ts';
 import { runEntitySync } from '../sync/sync-entity.run.ts';
+import type { DeletionRunDeps } from '../sync/sync-run-deps.ts';
 import type { Handler, JobContext } from './handler.ts';
 
+const DAY_MS = 86_400_000;
+
+/** What the runs of one job work with: the worker's clock, its settings and its metrics. */
+function runDeps(services: WorkerServices, log: Logger): DeletionRunDeps {
+  const { config } = services;
+  return {
+    db: services.database.db,
+    log,
+    clock: services.clock,
+    errorRetryMs: config.SYNC_ERROR_RETRY_MS,
+    retentionMs: config.DELETED_RETENTION_DAYS * DAY_MS,
+    strategyWindowMs: config.DELETION_STRATEGY_WINDOW_MS,
+    events: services.metrics.sync,
+  };
+}
+
 /**
- * Waits (budget, error guard, token refresh) go back to the delayed set without using an attempt. Other failures
- * are recorded in the sync state first; a permanent refusal from Exact (400, 403, 404) then fails the job at once,
- * since repeating the same page would only bring Exact's hourly error block closer (the next scheduled run tries
- * again), and anything else is retried.
+ * Waits (budget, error guard, token refresh) go back to the delayed set without using an attempt. Exact's refusals
+ * of a page are handled by the runs themselves (the dataset goes to `error`, retried after SYNC_ERROR_RETRY_MS);
+ * anything else is recorded in the sync state and retried, except another refusal for good, which fails the job
+ * at once rather than bring Exact's hourly error block closer.
  */
 async function guarded(
   services: WorkerServices,
@@ -25,7 +43,9 @@ async function guarded(
   } catch (error) {
     if (error instanceof RetryLaterError) {
       context.log.debug({ until: error.until, reason: error.name }, 'waiting to call Exact again');
-      return context.delayUntil(error.until);
+      // BullMQ delays on the wall clock; the governor answers on the worker's clock (the same one, except where a
+      // test moves it), so the wait is carried over as a duration.
+      return context.delayUntil(Date.now() + Math.max(0, error.until - services.clock.now()));
     }
     if (error instanceof ConnectionNeedsReauthError) {
       context.log.warn({ connectionId: where.connectionId }, 'connection needs re-authorization; sync waits');
@@ -50,16 +70,19 @@ export function syncEntityHandler(services: WorkerServices): Handler<'sync.entit
       return;
     }
     await guarded(services, context, { connectionId, dataset: entity }, async () => {
-      const result = await runEntitySync({ db, log: context.log }, access.exact, { connectionId, entity });
+      const result = await runEntitySync(runDeps(services, context.log), access.exact, {
+        connectionId,
+        entity,
+      });
       context.log.info({ connectionId, entity, ...result }, 'sync run finished');
-      if (result.outcome === 'done' && (await initialSyncComplete(db, connectionId))) {
+      // A whole dataset just came in: its parked deletions were applied, and the ones still in Exact's log since
+      // are read now rather than at the next planned round.
+      if (result.completedFull) {
         await enqueue(
           services.queues,
           'sync.deleted',
           { connectionId },
-          {
-            deduplication: { id: syncDedupId(connectionId, 'deleted') },
-          },
+          { deduplication: syncDedup(connectionId, 'deleted') },
         );
       }
     });
@@ -74,8 +97,24 @@ export function syncDeletedHandler(services: WorkerServices): Handler<'sync.dele
       return;
     }
     await guarded(services, context, { connectionId, dataset: 'deleted' }, async () => {
-      const result = await runDeletedSync({ db: services.database.db }, access.exact, { connectionId });
-      context.log.info({ connectionId, ...result }, 'deleted sync finished');
+      // One round per connection at a time (a planned one and a triggered one may meet): the other returns at no
+      // cost, and a round that waited for budget resumes without reading a finished chain again.
+      const result = await withSessionLock(services.database, `sync:deletions-round:${connectionId}`, () =>
+        runDeletions(runDeps(services, context.log), access.exact, { connectionId }),
+      );
+      if (!result) {
+        context.log.info({ connectionId }, 'another deletions round runs');
+        return;
+      }
+      context.log.info({ connectionId, ...result }, 'deletions round finished');
+      for (const entity of new Set(result.staleResync)) {
+        await enqueue(
+          services.queues,
+          'sync.entity',
+          { connectionId, entity },
+          { deduplication: syncDedup(connectionId, entity) },
+        );
+      }
     });
   };
 }

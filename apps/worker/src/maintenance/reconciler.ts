@@ -1,4 +1,4 @@
-import { ENTITY_NAMES, syncDedupId } from '@exact-sync/core';
+import { DELETION_CHAINS, ENTITY_NAMES, syncDedupId } from '@exact-sync/core';
 import {
   listActiveConnections,
   listSyncStates,
@@ -68,25 +68,21 @@ export async function reconcile(
       const unfinished =
         !state || state.phase === 'initial' || state.nextUrl !== null || state.fullResyncRequested > 0;
       if (!unfinished) continue;
+      // No news, only "a run must exist": plain deduplication, so a run in progress is not followed by another.
       await enqueue(
         services.queues,
         'sync.entity',
         { connectionId: connection.id, entity },
-        {
-          deduplication: { id: syncDedupId(connection.id, entity) },
-        },
+        { deduplication: { id: syncDedupId(connection.id, entity) } },
       );
       summary.syncsResumed += 1;
     }
-    const deleted = states.find((s) => s.entity === 'deleted');
-    if (deleted?.nextUrl) {
+    if (states.some((s) => (DELETION_CHAINS as readonly string[]).includes(s.entity) && s.nextUrl !== null)) {
       await enqueue(
         services.queues,
         'sync.deleted',
         { connectionId: connection.id },
-        {
-          deduplication: { id: syncDedupId(connection.id, 'deleted') },
-        },
+        { deduplication: { id: syncDedupId(connection.id, 'deleted') } },
       );
       summary.syncsResumed += 1;
     }

@@ -1,38 +1,67 @@
 import type { BudgetSnapshot } from '@exact-sync/exact';
 
-/** Datasets polled per connection and round: the four entities and the one `sync/Deleted` chain. */
-const DATASETS_PER_ROUND = 5;
-// Room for change pages and webhook-triggered runs on top of the idle cost of a round.
+// Room for change pages and webhook-triggered runs on top of the idle cost of a poll.
 const HEADROOM = 1.25;
+const SEARCH_STEPS = 60;
+
+/** One dataset to poll: an entity of a connection, or its deletions. */
+export interface PlannedDataset {
+  /** How stale the dataset may get: the planner aims to poll at least this often. */
+  targetMs: number;
+  /** Calls one idle poll costs (an entity: 1; deletions: one per chain of the strategy). */
+  callsPerPoll: number;
+}
 
 export interface PlanInput {
   now: number;
   budget: BudgetSnapshot;
-  /** Connections that share this budget key (two connections to one division share Exact's count). */
-  connections: number;
   minIntervalMs: number;
+  /** Every dataset of every connection that shares this budget key (two connections to one division share it). */
+  datasets: readonly PlannedDataset[];
+}
+
+interface DatasetPlan {
+  intervalMs: number;
+  /** Whether the budget lets the dataset be polled at least as often as its target asks. */
+  meetsTarget: boolean;
 }
 
 export interface SyncPlan {
-  /** How often each dataset of each connection on the key is polled. */
-  intervalMs: number;
   /** Sync calls the day still allows, after what the order lane must keep. */
   syncCallsLeft: number;
-  callsPerRound: number;
+  /** One plan per dataset, in the order given. */
+  datasets: DatasetPlan[];
 }
 
 /**
- * Chooses the polling interval of a budget key so that the sync lane never needs more than its share of the day:
- * the calls left are spread evenly over the time to the daily reset. When the day's share is spent, polling
- * waits for the reset (orders and webhooks still come first through their own paths).
+ * Chooses each dataset's polling interval so that the sync lane never needs more than its share of the day. All
+ * intervals are the targets scaled by one factor: below 1 when the calls left buy more than the targets (the rest
+ * is spent on fresher data, never below `minIntervalMs`), above 1 when they do not (every target is missed by the
+ * same proportion, and says so). When the share cannot pay for one more poll of each, polling waits for the reset.
  */
 export function planSync(input: PlanInput): SyncPlan {
   const { day } = input.budget;
   const reserve = day.limit - day.syncShare;
   const syncCallsLeft = Math.max(0, Math.min(day.syncShare - day.used.sync, day.remaining - reserve));
-  const callsPerRound = Math.max(1, input.connections) * DATASETS_PER_ROUND * HEADROOM;
   const timeLeft = Math.max(1, day.resetAt - input.now);
-  const rounds = Math.floor(syncCallsLeft / callsPerRound);
-  const intervalMs = rounds < 1 ? timeLeft : Math.max(input.minIntervalMs, Math.ceil(timeLeft / rounds));
-  return { intervalMs, syncCallsLeft, callsPerRound };
+  const longest = Math.max(input.minIntervalMs, timeLeft);
+  const interval = (d: PlannedDataset, factor: number) =>
+    Math.ceil(Math.min(longest, Math.max(input.minIntervalMs, d.targetMs * factor)));
+  const cost = (factor: number) =>
+    input.datasets.reduce((n, d) => n + (timeLeft / interval(d, factor)) * d.callsPerPoll * HEADROOM, 0);
+
+  // The cost falls as the factor grows; bisect (on a log scale) for the smallest factor the calls left pay for.
+  let low = 1e-6;
+  let high = 1e9;
+  if (cost(low) <= syncCallsLeft) high = low;
+  for (let i = 0; i < SEARCH_STEPS && high > low * 1.000001; i++) {
+    const mid = Math.sqrt(low * high);
+    if (cost(mid) <= syncCallsLeft) high = mid;
+    else low = mid;
+  }
+  const datasets = input.datasets.map((d) => {
+    const intervalMs = interval(d, high);
+    return { intervalMs, meetsTarget: intervalMs <= d.targetMs };
+  });
+  return { syncCallsLeft, datasets };
 }

@@ -1,57 +1,94 @@
-import { ENTITY_NAMES, schedulerTemplate, syncDedupId } from '@exact-sync/core';
-import { listActiveConnections } from '@exact-sync/db';
+import {
+  chainsOf,
+  ENTITY_NAMES,
+  type EntitiesSettings,
+  schedulerTemplate,
+  syncDedupId,
+  targetLagSeconds,
+} from '@exact-sync/core';
+import { type ActiveConnection, listActiveConnections, listDeletionPlans } from '@exact-sync/db';
 import { budgetKeyFor } from '@exact-sync/exact';
 import type { WorkerServices } from '../services.ts';
-import { planSync } from './sync-plan.ts';
+import { type PlannedDataset, planSync } from './sync-plan.ts';
 
 export interface PlannedKey {
   budgetKey: string;
   connections: number;
-  intervalMs: number;
   syncCallsLeft: number;
+  /** Planned interval (ms) by scheduler id. */
+  intervals: Record<string, number>;
 }
 
 const DRIFT = 0.1;
 
+interface Dataset extends PlannedDataset {
+  connectionId: string;
+  dataset: string;
+  template: ReturnType<typeof schedulerTemplate>;
+}
+
 /**
- * Plans the polling interval of every budget key and keeps one BullMQ job scheduler per connection and dataset at
- * that interval (re-created when missing, moved when the plan changes by more than a tenth). Schedulers of
- * connections that may not call Exact are removed, so nothing polls for them.
+ * A connection's datasets with their targets: each entity's (the operator's or the default), and its deletions,
+ * which follow the slowest entity target, costing one call per chain of the connection's strategy.
+ */
+function datasetsOf(connectionId: string, settings: EntitiesSettings, chains: number): Dataset[] {
+  const entities = ENTITY_NAMES.map((entity) => ({
+    connectionId,
+    dataset: entity,
+    targetMs: targetLagSeconds(settings, entity) * 1000,
+    callsPerPoll: 1,
+    template: schedulerTemplate('sync.entity', { connectionId, entity }),
+  }));
+  const deleted = {
+    connectionId,
+    dataset: 'deleted',
+    targetMs: Math.max(...entities.map((e) => e.targetMs)),
+    callsPerPoll: chains,
+    template: schedulerTemplate('sync.deleted', { connectionId }),
+  };
+  return [...entities, deleted];
+}
+
+/**
+ * Plans the polling interval of every dataset of every budget key and keeps one BullMQ job scheduler per
+ * connection and dataset at that interval (re-created when missing, moved when the plan changes by more than a
+ * tenth). Schedulers of connections that may not call Exact are removed, so nothing polls for them.
  */
 export async function applySyncPlans(services: WorkerServices, minIntervalMs: number): Promise<PlannedKey[]> {
   const queue = services.queues.sync;
-  const active = await listActiveConnections(services.database.db);
-  const byKey = new Map<string, string[]>();
+  const { db } = services.database;
+  const [active, plans] = await Promise.all([listActiveConnections(db), listDeletionPlans(db)]);
+  const byKey = new Map<string, ActiveConnection[]>();
   for (const c of active) {
     const key = budgetKeyFor(c.exactBaseUrl, c.division);
-    byKey.set(key, [...(byKey.get(key) ?? []), c.id]);
+    byKey.set(key, [...(byKey.get(key) ?? []), c]);
   }
 
   const planned: PlannedKey[] = [];
   const wanted = new Set<string>();
-  for (const [budgetKey, ids] of byKey) {
+  for (const [budgetKey, connections] of byKey) {
+    const datasets = connections.flatMap((c) => {
+      const strategy = plans.find((p) => p.connectionId === c.id)?.strategy ?? 'all';
+      return datasetsOf(c.id, c.entitySettings, chainsOf(strategy).length);
+    });
     const budget = await services.governor.snapshot(budgetKey);
-    const plan = planSync({ now: services.clock.now(), budget, connections: ids.length, minIntervalMs });
+    const plan = planSync({ now: services.clock.now(), budget, minIntervalMs, datasets });
+    const intervals: Record<string, number> = {};
+    for (const [i, d] of datasets.entries()) {
+      const every = plan.datasets[i]?.intervalMs ?? minIntervalMs;
+      const id = syncDedupId(d.connectionId, d.dataset);
+      intervals[id] = every;
+      wanted.add(id);
+      const existing = await queue.getJobScheduler(id);
+      if (existing && Math.abs((existing.every ?? 0) - every) <= DRIFT * every) continue;
+      await queue.upsertJobScheduler(id, { every }, d.template);
+    }
     planned.push({
       budgetKey,
-      connections: ids.length,
-      intervalMs: plan.intervalMs,
+      connections: connections.length,
       syncCallsLeft: plan.syncCallsLeft,
+      intervals,
     });
-    for (const connectionId of ids) {
-      for (const dataset of [...ENTITY_NAMES, 'deleted'] as const) {
-        const id = syncDedupId(connectionId, dataset);
-        wanted.add(id);
-        const existing = await queue.getJobScheduler(id);
-        const every = existing?.every ?? 0;
-        if (existing && Math.abs(every - plan.intervalMs) <= DRIFT * plan.intervalMs) continue;
-        const template =
-          dataset === 'deleted'
-            ? schedulerTemplate('sync.deleted', { connectionId })
-            : schedulerTemplate('sync.entity', { connectionId, entity: dataset });
-        await queue.upsertJobScheduler(id, { every: plan.intervalMs }, template);
-      }
-    }
   }
 
   for (const scheduler of await queue.getJobSchedulers()) {

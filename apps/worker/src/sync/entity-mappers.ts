@@ -147,3 +147,21 @@ export function dedupeById<R extends { exactId: string; timestamp: bigint }>(row
   }
   return [...byId.values()];
 }
+
+/**
+ * Fields a sync cannot do without: the key, the Timestamp cursor, and what keys and joins need (codes that
+ * storefronts look up by, the item of a stock position or price). Exact dropping one of these puts the entity in
+ * `error`; any other selected field may be dropped (schema drift) and is then stored as null. The one list of it,
+ * so it can later come from the Exact schema package's essential/optional marks.
+ */
+export const ESSENTIAL_FIELDS: { readonly [E in EntityName]: readonly string[] } = {
+  items: ['ID', 'Code', 'Timestamp'],
+  stock: ['ID', 'ItemId', 'Timestamp'],
+  prices: ['ID', 'Item', 'Timestamp'],
+  accounts: ['ID', 'Code', 'Timestamp'],
+};
+
+/** The `$select` of an entity's sync call without the fields Exact no longer has. */
+export function selectOf(entity: EntityName, dropped: readonly string[]): string[] {
+  return ENTITY_MAPPINGS[entity].select.filter((field) => !dropped.includes(field));
+}

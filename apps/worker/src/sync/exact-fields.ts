@@ -45,3 +45,17 @@ export function rowVersion(value: unknown): bigint {
   if (typeof value === 'string' && /^\d+$/.test(value)) return BigInt(value);
   throw new MalformedRecordError('Timestamp is not a non-negative integer');
 }
+
+/** The highest of some row versions, or 0 (Math.max does not take bigints). */
+export function highestVersion(...versions: bigint[]): bigint {
+  let highest = 0n;
+  for (const v of versions) if (v > highest) highest = v;
+  return highest;
+}
+
+/** The lowest of some row versions (at least one). */
+export function lowestVersion(first: bigint, ...rest: bigint[]): bigint {
+  let lowest = first;
+  for (const v of rest) if (v < lowest) lowest = v;
+  return lowest;
+}

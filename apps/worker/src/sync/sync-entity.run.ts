@@ -1,58 +1,85 @@
 import type { EntityName } from '@exact-sync/core';
 import {
+  applyParkedDeletions,
   countLiveRows,
-  type Database,
   dropPendingLink,
+  dropSyncField,
   inSyncLock,
   saveSyncState,
   tombstoneUnseen,
   transactionTime,
   upsertSyncedRows,
 } from '@exact-sync/db';
-import { type ExactClient, ExactValidationError } from '@exact-sync/exact';
-import type { Logger } from 'pino';
-import { dedupeById, ENTITY_MAPPINGS } from './entity-mappers.ts';
+import { type ExactClient, ExactValidationError, isPermanent } from '@exact-sync/exact';
+import { dedupeById, ENTITY_MAPPINGS, ESSENTIAL_FIELDS, selectOf } from './entity-mappers.ts';
+import { holdDataset, isHeld, missingProperty } from './sync-refusals.ts';
+import type { SyncRunDeps } from './sync-run-deps.ts';
 
 export interface SyncRunResult {
-  /** `busy`: another run holds this entity's lock and will do the work. */
-  outcome: 'done' | 'busy';
+  /**
+   * `busy`: another run holds this entity's lock and will do the work. `held`: the entity is in `error` and its
+   * retry time has not come (no call made). `error`: Exact refused it for good just now; it is in `error`.
+   */
+  outcome: 'done' | 'busy' | 'held' | 'error';
   pages: number;
   records: number;
   tombstoned: number;
+  /** The run ended a full (or initial) run: the entity's whole dataset is in. */
+  completedFull: boolean;
 }
 
-type PageStep = { busy: true } | { busy: false; done: boolean; records: number; tombstoned: number };
+type PageStep =
+  | { kind: 'busy' | 'held' }
+  | { kind: 'page'; done: boolean; full: boolean; records: number; tombstoned: number };
+
+/** What the page being fetched asked Exact for: read when Exact refuses it. */
+interface Attempt {
+  select: string[];
+  followedLink: boolean;
+}
 
 /**
  * Syncs one entity of a connection until Exact has nothing more. Each page is one transaction: take the lock, read
  * the state, fetch the page (from the pending `__next`, else from the stored cursor), upsert it and store the new
  * cursor and `__next`. A crash anywhere leaves the last committed page as the resume point: no gap, no duplicate.
- * A full run (the initial one, or one requested) ends by tombstoning the rows it did not see.
- * Throws `BudgetExhaustedError` when the governor says wait: that page is rolled back and nothing is lost.
+ * A full run (the initial one, or one requested) ends by tombstoning the rows it did not see. When a run leaves the
+ * entity ready, the deletions parked for it are applied in the same transaction.
+ * Throws `BudgetExhaustedError` when the governor says wait: that page is rolled back and nothing is lost. A refusal
+ * for good drops an optional field Exact no longer has and goes on, or puts the entity in `error`.
  */
 export async function runEntitySync(
-  deps: { db: Database; log: Logger },
+  deps: SyncRunDeps,
   exact: ExactClient,
   input: { connectionId: string; entity: EntityName },
 ): Promise<SyncRunResult> {
   const { connectionId, entity } = input;
   const mapping = ENTITY_MAPPINGS[entity];
-  const result: SyncRunResult = { outcome: 'done', pages: 0, records: 0, tombstoned: 0 };
+  const result: SyncRunResult = {
+    outcome: 'done',
+    pages: 0,
+    records: 0,
+    tombstoned: 0,
+    completedFull: false,
+  };
+  const attempt: Attempt = { select: [], followedLink: false };
 
-  // One page, in one transaction under the entity's lock; `busy` when another run holds the lock.
+  // One page, in one transaction under the entity's lock.
   const step = async (): Promise<PageStep> => {
     const stepped = await inSyncLock(deps.db, connectionId, entity, async (tx, state) => {
+      if (isHeld(state, deps.clock.now())) return { kind: 'held' as const };
       const starting = state.nextUrl === null;
       const startsFull =
         starting && (state.fullResyncRequested > 0 || (state.cursor === 0n && state.phase === 'initial'));
       const fullRun = startsFull || state.fullRunStartedAt !== null;
       const cursor = startsFull ? 0n : state.cursor;
+      attempt.select = selectOf(entity, state.droppedFields);
+      attempt.followedLink = !starting;
 
       const page = await exact.syncPage(
         mapping.path,
         state.nextUrl
-          ? { next: state.nextUrl, select: mapping.select }
-          : { timestamp: cursor, select: mapping.select },
+          ? { next: state.nextUrl, select: attempt.select }
+          : { timestamp: cursor, select: attempt.select },
         'sync',
       );
       const rows = dedupeById(page.records.map((record) => mapping.toRow(record, connectionId)));
@@ -68,6 +95,8 @@ export async function runEntitySync(
         const startedAt = state.fullRunStartedAt ?? (await transactionTime(tx));
         tombstoned = await tombstoneUnseen(tx, entity, connectionId, startedAt);
       }
+      // A successful page ends an `error`: the entity is ready again once the run is done.
+      if (done) tombstoned += await applyParkedDeletions(tx, connectionId, entity);
       await saveSyncState(tx, connectionId, entity, {
         cursor: highest,
         nextUrl: page.next,
@@ -75,33 +104,53 @@ export async function runEntitySync(
         fullResyncRequested: startsFull ? 0 : state.fullResyncRequested,
         lastRunRecords: (starting ? 0 : state.lastRunRecords) + rows.length,
         lastError: null,
+        errorSince: null,
+        retryAt: null,
         ...(done && {
           phase: 'incremental' as const,
           lastSuccessAt: 'now',
           records: await countLiveRows(tx, entity, connectionId),
         }),
       });
-      return { busy: false as const, done, records: rows.length, tombstoned };
+      return { kind: 'page' as const, done, full: fullRun, records: rows.length, tombstoned };
     });
-    return stepped ?? { busy: true };
+    return stepped ?? { kind: 'busy' };
   };
 
+  let retriedLink = false;
   for (;;) {
     let outcome: PageStep;
     try {
       outcome = await step();
     } catch (error) {
-      // A `__next` link Exact no longer accepts: start the run again from the stored cursor.
-      if (error instanceof ExactValidationError && (await dropPendingLink(deps.db, connectionId, entity))) {
-        deps.log.warn({ entity, err: error.message }, 'pending __next refused; restarting from the cursor');
+      if (!isPermanent(error)) throw error;
+      const refused = error as Error;
+      const field = missingProperty(refused.message);
+      if (field && attempt.select.includes(field) && !ESSENTIAL_FIELDS[entity].includes(field)) {
+        // Schema drift: Exact no longer has an optional field. One error spent; the run goes on without it.
+        const dropped = await dropSyncField(deps.db, connectionId, entity, field);
+        deps.events?.fieldDropped(entity, field);
+        deps.log.warn({ connectionId, entity, field, dropped }, 'Exact no longer has a field; it is dropped');
         continue;
       }
-      throw error;
+      // A `__next` link Exact no longer accepts: start the run again from the stored cursor, once.
+      if (
+        refused instanceof ExactValidationError &&
+        attempt.followedLink &&
+        !retriedLink &&
+        (await dropPendingLink(deps.db, connectionId, entity))
+      ) {
+        retriedLink = true;
+        deps.log.warn({ entity, err: refused.message }, 'pending __next refused; restarting from the cursor');
+        continue;
+      }
+      await holdDataset(deps, { connectionId, dataset: entity }, refused);
+      return { ...result, outcome: 'error' };
     }
-    if (outcome.busy) return { ...result, outcome: 'busy' };
+    if (outcome.kind !== 'page') return { ...result, outcome: outcome.kind };
     result.pages += 1;
     result.records += outcome.records;
     result.tombstoned += outcome.tombstoned;
-    if (outcome.done) return result;
+    if (outcome.done) return { ...result, completedFull: outcome.full };
   }
 }

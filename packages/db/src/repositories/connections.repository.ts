@@ -1,4 +1,5 @@
-import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
+import type { EntitiesSettings, EntityName } from '@exact-sync/core';
+import { and, asc, eq, isNotNull, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../client.ts';
 import { type ChannelsSettings, connections } from '../schema/connections.ts';
 
@@ -30,6 +31,18 @@ export interface ConnectionChanges {
   name?: string | undefined;
   paused?: boolean | undefined;
   channels?: ChannelsSettings | undefined;
+  /** Per entity, the settings to change; a setting given as null goes back to its default. */
+  entities?: Partial<Record<EntityName, { targetLagSeconds?: number | null }>> | undefined;
+}
+
+/** The entity settings with `changes` merged in per entity; null values remove the setting. */
+function mergedEntitySettings(changes: NonNullable<ConnectionChanges['entities']>): SQL {
+  let merged: SQL = sql`${connections.entitySettings}`;
+  for (const [entity, patch] of Object.entries(changes)) {
+    merged = sql`jsonb_set(${merged}, ${`{${entity}}`}::text[],
+      jsonb_strip_nulls(coalesce(${merged} -> ${entity}, '{}'::jsonb) || ${JSON.stringify(patch)}::jsonb))`;
+  }
+  return merged;
 }
 
 /** Applies `changes` and answers the updated row, or undefined when the connection does not exist. */
@@ -38,7 +51,7 @@ export async function updateConnection(
   id: string,
   changes: ConnectionChanges,
 ): Promise<ConnectionRow | undefined> {
-  const { name, paused, channels } = changes;
+  const { name, paused, channels, entities } = changes;
   const [row] = await db
     .update(connections)
     .set({
@@ -46,6 +59,7 @@ export async function updateConnection(
       ...(paused !== undefined ? { paused } : {}),
       // A jsonb merge: the channel not named keeps its settings.
       ...(channels ? { channels: sql`${connections.channels} || ${JSON.stringify(channels)}::jsonb` } : {}),
+      ...(entities ? { entitySettings: mergedEntitySettings(entities) } : {}),
       updatedAt: sql`now()`,
     })
     .where(eq(connections.id, id))
@@ -63,12 +77,18 @@ export interface ActiveConnection {
   id: string;
   exactBaseUrl: string;
   division: number;
+  entitySettings: EntitiesSettings;
 }
 
 /** Connections that may call Exact now: authorized, with a division, not paused. */
 export async function listActiveConnections(db: Executor): Promise<ActiveConnection[]> {
   const rows = await db
-    .select({ id: connections.id, exactBaseUrl: connections.exactBaseUrl, division: connections.division })
+    .select({
+      id: connections.id,
+      exactBaseUrl: connections.exactBaseUrl,
+      division: connections.division,
+      entitySettings: connections.entitySettings,
+    })
     .from(connections)
     .where(
       and(eq(connections.status, 'active'), eq(connections.paused, false), isNotNull(connections.division)),

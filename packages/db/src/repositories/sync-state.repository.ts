@@ -1,5 +1,5 @@
-import type { EntityName } from '@exact-sync/core';
-import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { DELETION_CHAINS, type EntityName } from '@exact-sync/core';
+import { and, eq, inArray, isNull, max, type SQL, sql } from 'drizzle-orm';
 import type { Database, Executor, Transaction } from '../client.ts';
 import { connections } from '../schema/connections.ts';
 import { syncState } from '../schema/sync-state.ts';
@@ -7,7 +7,7 @@ import { syncState } from '../schema/sync-state.ts';
 export type SyncStateRow = typeof syncState.$inferSelect;
 export type SyncDataset = SyncStateRow['entity'];
 
-type TimeColumn = 'fullRunStartedAt' | 'lastSuccessAt' | 'lastErrorAt';
+type TimeColumn = 'fullRunStartedAt' | 'lastSuccessAt' | 'lastErrorAt' | 'errorSince';
 
 /**
  * Changes to a dataset's state. A time given as `'now'` is the start of the current transaction (Postgres
@@ -23,7 +23,11 @@ export type SyncStatePatch = {
  * Takes the lock of one (connection, dataset) for the current transaction, or answers false when another run
  * holds it. Every page of a run takes it anew, so two runs never interleave on one cursor.
  */
-async function tryLockSync(tx: Executor, connectionId: string, dataset: SyncDataset): Promise<boolean> {
+export async function tryLockSync(
+  tx: Executor,
+  connectionId: string,
+  dataset: SyncDataset,
+): Promise<boolean> {
   const key = `sync:${connectionId}:${dataset}`;
   const [row] = await tx.execute<{ locked: boolean }>(
     sql`select pg_try_advisory_xact_lock(hashtextextended(${key}, 0)) as locked`,
@@ -32,7 +36,7 @@ async function tryLockSync(tx: Executor, connectionId: string, dataset: SyncData
 }
 
 /** The state row of a dataset, created on first use. */
-async function loadSyncState(
+export async function loadSyncState(
   tx: Executor,
   connectionId: string,
   dataset: SyncDataset,
@@ -93,6 +97,69 @@ export async function recordSyncError(
   });
 }
 
+/**
+ * Puts a dataset in `error` (Exact refused it for good): `message` is Exact's, and no run calls Exact before
+ * `retryAt`. Its own transaction, like recordSyncError; the time it entered `error` is kept across failed retries.
+ */
+export async function holdSyncDataset(
+  db: Database,
+  connectionId: string,
+  dataset: SyncDataset,
+  input: { message: string; retryAt: Date },
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    const state = await loadSyncState(tx, connectionId, dataset);
+    await saveSyncState(tx, connectionId, dataset, {
+      lastError: input.message.slice(0, 500),
+      lastErrorAt: 'now',
+      errorSince: state.errorSince ?? 'now',
+      retryAt: input.retryAt,
+    });
+  });
+}
+
+/**
+ * Leaves an optional field out of an entity's `$select` from now on (Exact no longer has it), and forgets a pending
+ * `__next`, which carries the old `$select`: the run goes on from the stored cursor. Answers the fields dropped.
+ */
+export async function dropSyncField(
+  db: Database,
+  connectionId: string,
+  entity: EntityName,
+  field: string,
+): Promise<string[]> {
+  return db.transaction(async (tx) => {
+    const state = await loadSyncState(tx, connectionId, entity);
+    const droppedFields = [...new Set([...state.droppedFields, field])];
+    await saveSyncState(tx, connectionId, entity, { droppedFields, nextUrl: null });
+    return droppedFields;
+  });
+}
+
+/** Entities whose dataset is in: past their initial sync and not in `error`. Deletions apply only to these. */
+export async function readyEntities(tx: Executor, connectionId: string): Promise<Set<string>> {
+  const rows = await tx
+    .select({ entity: syncState.entity })
+    .from(syncState)
+    .where(
+      and(
+        eq(syncState.connectionId, connectionId),
+        eq(syncState.phase, 'incremental'),
+        isNull(syncState.errorSince),
+      ),
+    );
+  return new Set(rows.map((r) => r.entity));
+}
+
+/** The highest Exact Timestamp the connection has seen in any dataset (one sequence per division). */
+export async function highestKnownTimestamp(tx: Executor, connectionId: string): Promise<bigint> {
+  const [row] = await tx
+    .select({ highest: max(syncState.cursor) })
+    .from(syncState)
+    .where(eq(syncState.connectionId, connectionId));
+  return row?.highest ?? 0n;
+}
+
 /** When the current transaction started (Postgres `now()`), as the database keeps time. */
 export async function transactionTime(tx: Executor): Promise<Date> {
   const [row] = await tx.execute<{ started: Date }>(sql`select now() as started`);
@@ -133,7 +200,7 @@ export async function dropPendingLink(
 
 /**
  * Records the division dates Exact reported (`DivisionMoveDate`, `DivisionHRLinkUnlinkDate`) and, when one of them
- * changed (Exact then regenerates every Timestamp), in the same transaction: a full resync of every entity and the
+ * changed (Exact then regenerates every Timestamp), in the same transaction: a full resync of every entity and every
  * deletions chain from its start, so the change is acted on exactly once.
  */
 export async function recordDivisionDates(
@@ -148,7 +215,12 @@ export async function recordDivisionDates(
   await db.transaction(async (tx) => {
     if (input.resync) {
       await requestFullResync(tx, connectionId, input.resync.entities);
-      await saveSyncState(tx, connectionId, 'deleted', { cursor: 0n, nextUrl: null });
+      await tx
+        .update(syncState)
+        .set({ cursor: 0n, nextUrl: null, updatedAt: sql`now()` })
+        .where(
+          and(eq(syncState.connectionId, connectionId), inArray(syncState.entity, [...DELETION_CHAINS])),
+        );
     }
     await tx
       .update(connections)

@@ -1,3 +1,4 @@
+import type { EntitiesSettings } from '@exact-sync/core';
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { tstz } from './columns.ts';
@@ -24,6 +25,8 @@ export const connections = pgTable(
     statusReason: text('status_reason'),
     paused: boolean('paused').notNull().default(false),
     channels: jsonb('channels').$type<ChannelsSettings>().notNull().default({}),
+    /** Per entity: the operator's freshness target (and, later, more per-entity settings). */
+    entitySettings: jsonb('entity_settings').$type<EntitiesSettings>().notNull().default({}),
     // Tokens are AES-256-GCM ciphertexts (see the token manager); never plain text.
     accessTokenEnc: text('access_token_enc'),
     refreshTokenEnc: text('refresh_token_enc'),

@@ -6,6 +6,7 @@ export {
   oauthStates,
   webhookSubscriptions,
 } from './connections.ts';
+export { type DeletionCounts, deletionPlans, deletionRounds, pendingDeletions } from './deletions.ts';
 export { exactLookups, type LookupKind } from './lookups.ts';
 export { type OrderCustomer, orderCallbacks, orderLines, orders } from './orders.ts';
 export { syncState } from './sync-state.ts';
