@@ -3,10 +3,11 @@ import type { SimConfig } from '../config.ts';
 import type { DivisionStore } from './division-store.ts';
 
 /**
- * Exact's EntityTypes of records the simulator does not store but a real division deletes in volume: sales
- * invoices 13, sales order headers 32 and lines 33, goods delivery lines 17, addresses 3, contacts 5.
+ * Exact's EntityTypes (as Pi-Systems' generated `Sync/Deleted` lists them) of records the simulator does not store
+ * but a real division deletes in volume: transaction lines 1, attachments 4, documents 6, time and cost
+ * transactions 14, purchase orders 22.
  */
-const FOREIGN_ENTITY_TYPES = [13, 33, 17, 32, 3, 5] as const;
+const FOREIGN_ENTITY_TYPES = [1, 4, 6, 14, 22] as const;
 
 /**
  * Deletions of entity types nobody syncs here, so `sync/Deleted` without an EntityType filter carries what it
@@ -41,7 +42,7 @@ export class ForeignDeletions {
   }
 
   private log(store: DivisionStore, at: number, entityType?: number): void {
-    const type = entityType ?? FOREIGN_ENTITY_TYPES[this.turn++ % FOREIGN_ENTITY_TYPES.length] ?? 13;
+    const type = entityType ?? FOREIGN_ENTITY_TYPES[this.turn++ % FOREIGN_ENTITY_TYPES.length] ?? 1;
     store.logDeletionOfType(type, randomUUID(), Math.round(at));
   }
 }
