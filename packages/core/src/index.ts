@@ -20,6 +20,7 @@ export {
   schedulerTemplate,
   syncDedupId,
 } from './jobs.ts';
+export { argsForLog, errorForLog, fieldsForLog, LOG_REDACT_PATHS } from './log-safety.ts';
 export {
   CHANNELS,
   type Channel,
