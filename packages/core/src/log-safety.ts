@@ -114,11 +114,14 @@ export function argsForLog(args: readonly unknown[]): unknown[] {
 
 /**
  * Keys redacted wherever they appear in a logged object (one level down for `*.`): credentials, and the personal
- * fields of an order, should an order or a request body ever be logged whole.
+ * fields of an order, should an order or a request body ever be logged whole. `address` and `body` only one level
+ * down: at the top of a line, `address` is where a server listens.
  */
 export const LOG_REDACT_PATHS: readonly string[] = [
   'req.headers.authorization',
   'req.headers.cookie',
   ...['access_token', 'refresh_token', 'key', 'secret', 'token', 'password'].map((k) => `*.${k}`),
-  ...['customer', 'email', 'address', 'note', 'body'].flatMap((k) => [k, `*.${k}`]),
+  ...['customer', 'email', 'note'].flatMap((k) => [k, `*.${k}`]),
+  '*.address',
+  '*.body',
 ];
