@@ -128,7 +128,9 @@ function webhookDelivery(world: FuzzWorld): fc.Arbitrary<string> {
     Division: fc.constant(world.division),
     Action: fc.constantFrom('Create', 'Update', 'Delete'),
     Key: fc.uuid(),
-    ExactOnlineEndpoint: fc.webUrl(),
+    ExactOnlineEndpoint: fc
+      .uuid()
+      .map((key) => `https://start.exactonline.nl/api/v1/100001/logistics/Items(guid'${key}')`),
   });
   const content = fc.oneof(
     { weight: 1, arbitrary: plausible },
