@@ -15,6 +15,15 @@ export const notFound = (what: string) => new HttpError(404, 'not_found', `${wha
 export const unauthorized = (message = 'missing or invalid credentials') =>
   new HttpError(401, 'unauthorized', message);
 
+/** One refused field of a request: where it is (`body.lines.0.sku`) and why. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** The 400 of every validation failure: each bad field named with its reason, in the message and in `details`. */
+export const invalidFields = (details: FieldError[]) =>
+  new HttpError(400, 'validation_failed', details.map((d) => `${d.field}: ${d.message}`).join('; '), details);
+
 /** A 400 shaped like a schema validation failure, for rules a schema cannot state (e.g. ones from config). */
-export const invalidField = (field: string, message: string) =>
-  new HttpError(400, 'validation_failed', `${field}: ${message}`, [{ field, message }]);
+export const invalidField = (field: string, message: string) => invalidFields([{ field, message }]);

@@ -2,6 +2,7 @@ import Fastify from 'fastify';
 import { app } from './app.ts';
 import { loadConfig } from './config.ts';
 import { loggerOptions } from './logger.ts';
+import { frameworkErrors } from './plugins/errors.plugin.ts';
 
 const BODY_LIMIT = 1024 * 1024;
 
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
     requestTimeout: 30_000,
     keepAliveTimeout: 72_000,
     forceCloseConnections: 'idle',
+    frameworkErrors,
   });
   await server.register(app, { config });
 

@@ -5,6 +5,7 @@ import fp from 'fastify-plugin';
 import { app } from '../src/app.ts';
 import type { ApiConfig } from '../src/config.ts';
 import { newApiKey } from '../src/plugins/auth.plugin.ts';
+import { frameworkErrors } from '../src/plugins/errors.plugin.ts';
 
 /** A complete api configuration for tests: the given database and Redis, everything else fixed. */
 export function testConfig(overrides: Record<string, string>): ApiConfig {
@@ -23,7 +24,7 @@ export function testConfig(overrides: Record<string, string>): ApiConfig {
 
 /** The api mounted without a port, for `inject`. */
 export async function buildApp(config: ApiConfig): Promise<FastifyInstance> {
-  const instance = Fastify({ logger: false });
+  const instance = Fastify({ logger: false, frameworkErrors });
   await instance.register(fp(app), { config });
   await instance.ready();
   return instance;

@@ -49,9 +49,9 @@ export function startConsumers(options: ConsumerOptions): Worker[] {
       stalledInterval: 5_000,
     });
     worker.on('failed', (job, error) => {
-      options.log.warn({ queue, job: job?.name, jobId: job?.id, err: error.message }, 'job failed');
+      options.log.warn({ queue, job: job?.name, jobId: job?.id, err: error }, 'job failed');
     });
-    worker.on('error', (error) => options.log.error({ queue, err: error.message }, 'worker error'));
+    worker.on('error', (error) => options.log.error({ queue, err: error }, 'worker error'));
     return worker;
   });
 }

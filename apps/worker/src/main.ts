@@ -1,9 +1,9 @@
-import { pino } from 'pino';
 import { loadConfig } from './config.ts';
 import { startConsumers } from './consumers.ts';
 import { createHealthServer } from './health.server.ts';
 import { assertHandlersComplete } from './jobs/dispatch.ts';
 import { createHandlers } from './jobs/handlers.ts';
+import { createLogger } from './logger.ts';
 import { startMaintenance } from './maintenance/maintenance-loop.ts';
 import { createServices } from './services.ts';
 
@@ -12,7 +12,7 @@ const IDLE_REFRESH_EVERY_MS = 6 * 3_600_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const log = pino({ level: config.LOG_LEVEL, base: { app: 'worker' } });
+  const log = createLogger(config.LOG_LEVEL);
   const services = createServices(config, log);
 
   const handlers = createHandlers(services);

@@ -34,6 +34,7 @@ export {
   syncDedup,
   syncDedupId,
 } from './jobs.ts';
+export { argsForLog, errorForLog, fieldsForLog, LOG_REDACT_PATHS } from './log-safety.ts';
 export {
   CHANNELS,
   type Channel,

@@ -1,17 +1,15 @@
 import { z } from 'zod';
+import { isoDateTime } from '../validation/dates.ts';
+import { queryInt } from '../validation/numbers.ts';
+import { code, token } from '../validation/text.ts';
 
 /** Query of every catalogue feed. Unknown parameters are refused, so a typo never silently widens a pull. */
 export const catalogQuerySchema = z.strictObject(
   {
-    code: z.string().trim().min(1, 'must not be empty').max(60, 'must be at most 60 characters').optional(),
-    updated_since: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).optional(),
-    cursor: z.string().max(200, 'must be at most 200 characters').optional(),
-    limit: z.coerce
-      .number('must be a number')
-      .int('must be a whole number')
-      .min(1, 'must be at least 1')
-      .max(1_000, 'must be at most 1000')
-      .default(100),
+    code: code(60).optional(),
+    updated_since: isoDateTime.optional(),
+    cursor: token(200).optional(),
+    limit: queryInt(1, 1_000).default(100),
   },
   {
     error: (issue) =>

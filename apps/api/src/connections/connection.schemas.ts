@@ -7,10 +7,9 @@ import {
   entityNameSchema,
 } from '@exact-sync/core';
 import { z } from 'zod';
+import { division } from '../validation/numbers.ts';
+import { code, freeText, httpUrl, text, token } from '../validation/text.ts';
 
-const text = (max: number) =>
-  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
-const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 const isoTime = z.string().nullable();
 
 export const errorSchema = z.object({
@@ -22,7 +21,7 @@ export const idParams = z.object({ id: z.uuid('must be a UUID') });
 export const createConnectionBody = z
   .object({
     name: text(100),
-    division: z.number().int('must be an integer').positive('must be positive').max(999_999_999).optional(),
+    division: division.optional(),
     /**
      * Another of Exact's country sites (or the configured EXACT_BASE_URL's origin); only the origin is kept, and the
      * route refuses any other host.
@@ -36,7 +35,7 @@ export const createConnectionBody = z
   })
   .strict();
 
-const accountCode = z.string().trim().min(1, 'must not be empty').max(18, 'must be at most 18 characters');
+const accountCode = code(18);
 // Checked further by the route (https, public addresses only, unless configured otherwise), and again by the worker.
 const callbackUrl = httpUrl.describe(
   'where order state changes are posted: https, to a host with public addresses only (unless CALLBACK_ALLOW_HTTP / CALLBACK_ALLOW_PRIVATE)',
@@ -103,15 +102,16 @@ export const syncBody = z
 export const apiKeyBody = z.object({ channel: z.enum(CHANNELS) }).strict();
 
 export const authorizeQuery = z.object({
-  exp: z.string().regex(/^\d+$/, 'must be the expiry of the link'),
-  sig: z.string().min(1, 'must not be empty'),
+  exp: z.string().regex(/^\d{1,12}$/, 'must be the expiry of the link'),
+  sig: token(100).min(1, 'must not be empty'),
 });
 
+// Not strict: Exact may add parameters of its own to the redirect.
 export const callbackQuery = z.object({
-  code: z.string().min(1, 'must not be empty').optional(),
-  state: z.string().min(1, 'must not be empty'),
-  error: z.string().optional(),
-  error_description: z.string().optional(),
+  code: token(4_000).min(1, 'must not be empty').optional(),
+  state: token(500).min(1, 'must not be empty'),
+  error: token(200).optional(),
+  error_description: freeText(2_000).optional(),
 });
 
 const channelView = z.object({

@@ -1,8 +1,8 @@
 import { ORDER_REJECTION_CODES, ORDER_STATUSES, orderReferenceSchema } from '@exact-sync/core';
 import { z } from 'zod';
-
-const text = (max: number) =>
-  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+import { isoDate, isoDateTime } from '../validation/dates.ts';
+import { queryInt } from '../validation/numbers.ts';
+import { code, freeText, text, token } from '../validation/text.ts';
 
 const addressSchema = z
   .object({
@@ -17,9 +17,15 @@ const addressSchema = z
 /** B2B orders name their Exact customer by code or ID; B2C orders name a consumer, booked on the default account. */
 const customerSchema = z.union(
   [
-    z.object({ code: text(18) }).strict(),
+    z.object({ code: code(18) }).strict(),
     z.object({ exactId: z.uuid('must be a GUID') }).strict(),
-    z.object({ name: text(100), email: z.email().optional(), address: addressSchema.optional() }).strict(),
+    z
+      .object({
+        name: text(100),
+        email: z.email('must be an email address').max(254, 'must be at most 254 characters').optional(),
+        address: addressSchema.optional(),
+      })
+      .strict(),
   ],
   { error: 'must be {code}, {exactId} or {name, email?, address?}' },
 );
@@ -28,7 +34,7 @@ const amount = z.number().finite().max(1e9, 'is too large');
 
 const orderLineSchema = z
   .object({
-    sku: text(30),
+    sku: code(30),
     quantity: amount.positive('must be greater than 0'),
     unitPrice: amount.nonnegative('must not be negative').optional(),
   })
@@ -42,9 +48,9 @@ export const orderBodySchema = z
       .array(orderLineSchema)
       .min(1, 'must hold at least one line')
       .max(500, 'must hold at most 500 lines'),
-    orderDate: z.iso.date('must be a date (YYYY-MM-DD)').optional(),
-    deliveryDate: z.iso.date('must be a date (YYYY-MM-DD)').optional(),
-    note: z.string().max(1_000, 'must be at most 1000 characters').optional(),
+    orderDate: isoDate.optional(),
+    deliveryDate: isoDate.optional(),
+    note: freeText(1_000).optional(),
   })
   .strict();
 export type OrderBody = z.infer<typeof orderBodySchema>;
@@ -111,9 +117,9 @@ export type OrderView = z.infer<typeof orderViewSchema>;
 export const orderFeedQuerySchema = z
   .object({
     status: z.enum(ORDER_STATUSES).optional(),
-    updated_since: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).optional(),
-    cursor: z.string().max(200).optional(),
-    limit: z.coerce.number().int().min(1).max(1_000).default(100),
+    updated_since: isoDateTime.optional(),
+    cursor: token(200).optional(),
+    limit: queryInt(1, 1_000).default(100),
   })
   .strict();
 

@@ -6,16 +6,11 @@ import {
   OAuthRequestError,
   TokenRefreshFailedError,
 } from '@exact-sync/exact';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { SignedLinkError } from '../connections/signed-links.ts';
-import { HttpError } from '../errors.ts';
-
-interface FieldError {
-  field: string;
-  message: string;
-}
+import { type FieldError, HttpError, invalidField, invalidFields } from '../errors.ts';
 
 /** The status and body of an error answer. */
 interface ErrorAnswer {
@@ -35,19 +30,21 @@ const rule = <E extends Error>(
   answer: ErrorRule<E>['answer'],
 ): ErrorRule<Error> => ({ type, answer: (error) => answer(error as E) });
 
+const httpAnswer = (e: HttpError): ErrorAnswer => ({
+  status: e.statusCode,
+  code: e.code,
+  message: e.message,
+  details: e.details,
+});
+
 /**
  * Every error the routes let through, and its answer: the one place where a domain error becomes a status and a
  * code. Routes throw; they never format an error themselves.
  */
 const ERROR_MAP: readonly ErrorRule<Error>[] = [
-  rule(HttpError, (e) => ({ status: e.statusCode, code: e.code, message: e.message, details: e.details })),
+  rule(HttpError, httpAnswer),
   // A cursor is a query parameter: answered like a schema failure that names it.
-  rule(InvalidCursorError, (e) => ({
-    status: 400,
-    code: 'validation_failed',
-    message: `querystring.cursor: ${e.message}`,
-    details: [{ field: 'querystring.cursor', message: e.message }],
-  })),
+  rule(InvalidCursorError, (e) => httpAnswer(invalidField('querystring.cursor', e.message))),
   // Authorize links and OAuth states: the signature is the credential, so a bad one is a 401 with its own code.
   rule(SignedLinkError, (e) => ({ status: 401, code: e.code, message: e.message })),
   // The rest can only come from finishing an authorization: answers a person in the browser can act on.
@@ -70,8 +67,31 @@ const ERROR_MAP: readonly ErrorRule<Error>[] = [
   })),
 ];
 
+/** The fields a schema refused, named from where they are (`body`, `querystring`, `params`) down. */
+function fieldErrorsOf(error: FastifyError): FieldError[] {
+  const where = error.validationContext ?? 'body';
+  return (error.validation ?? []).map((v) => ({
+    field: [where, ...v.instancePath.split('/').filter(Boolean)].join('.'),
+    message: v.message ?? 'is invalid',
+  }));
+}
+
 const answerTo = (error: Error): ErrorAnswer | undefined =>
   ERROR_MAP.find((r) => error instanceof r.type)?.answer(error);
+
+/** Fastify's code for one of its own 4xx, in the API's style: `FST_ERR_BAD_URL` → `bad_url`. */
+const fastifyCode = (error: FastifyError) =>
+  (error.code ?? 'bad_request').toLowerCase().replace(/^fst_err_/, '');
+
+/**
+ * The answer to what Fastify refuses before any route or hook runs (a path that is not valid percent-encoding, a
+ * path parameter past its length limit), in the API's error shape. A server option (`frameworkErrors`), so the
+ * composition root passes it to Fastify.
+ */
+export function frameworkErrors(error: FastifyError, _request: unknown, reply: FastifyReply): void {
+  const status = error.statusCode !== undefined && error.statusCode < 500 ? error.statusCode : 400;
+  reply.code(status).send({ error: { code: fastifyCode(error), message: error.message } });
+}
 
 /**
  * The one error handler: validation failures name every bad field, domain errors get their answer from the map
@@ -80,24 +100,16 @@ const answerTo = (error: Error): ErrorAnswer | undefined =>
  */
 async function errorsPlugin(app: FastifyInstance): Promise<void> {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (hasZodFastifySchemaValidationErrors(error)) {
-      const where = error.validationContext ?? 'body';
-      const details: FieldError[] = error.validation.map((v) => ({
-        field: [where, ...v.instancePath.split('/').filter(Boolean)].join('.'),
-        message: v.message ?? 'is invalid',
-      }));
-      const summary = details.map((d) => `${d.field}: ${d.message}`).join('; ');
-      return reply.code(400).send({ error: { code: 'validation_failed', message: summary, details } });
-    }
-    const answer = answerTo(error);
+    const answer = answerTo(
+      hasZodFastifySchemaValidationErrors(error) ? invalidFields(fieldErrorsOf(error)) : error,
+    );
     if (answer) {
       const { status, ...body } = answer;
       return reply.code(status).send({ error: body });
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      const code = (error.code ?? 'bad_request').toLowerCase().replace(/^fst_err_/, '');
-      return reply.code(status).send({ error: { code, message: error.message } });
+      return reply.code(status).send({ error: { code: fastifyCode(error), message: error.message } });
     }
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send({ error: { code: 'internal', message: 'internal error' } });

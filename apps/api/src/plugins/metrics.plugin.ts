@@ -18,8 +18,7 @@ async function metricsPlugin(app: FastifyInstance): Promise<void> {
     queues: app.queues,
     governor: app.governor,
     now: () => Date.now(),
-    onError: (source, error) =>
-      app.log.warn({ source, err: error instanceof Error ? error.message : String(error) }, 'metrics source'),
+    onError: (source, error) => app.log.warn({ source, err: error }, 'metrics source'),
   });
 
   const route = { config: { access: ['metrics', 'operator'] }, schema: { hide: true } } as const;

@@ -35,7 +35,7 @@ interface QueuesOptions {
 async function queuesPlugin(app: FastifyInstance, options: QueuesOptions): Promise<void> {
   const redis = producerRedis(options.redisUrl);
   // ioredis reports reconnect attempts as errors; readiness does not depend on Redis, so these are only logged.
-  redis.on('error', (error) => app.log.debug({ err: error.message }, 'redis unavailable'));
+  redis.on('error', (error) => app.log.debug({ err: error }, 'redis unavailable'));
   const queues = createQueues(redis, options.redisPrefix);
   for (const queue of Object.values(queues)) queue.on('error', () => {});
   app.decorate('queues', queues);
@@ -55,7 +55,7 @@ async function queuesPlugin(app: FastifyInstance, options: QueuesOptions): Promi
       });
       return true;
     } catch (error) {
-      app.log.warn({ job: name, err: (error as Error).message }, 'could not enqueue; the reconciler will');
+      app.log.warn({ job: name, err: error }, 'could not enqueue; the reconciler will');
       return false;
     }
   });

@@ -1,16 +1,21 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ENTITY_NAMES, type EntityName, EXACT_ENTITIES } from '@exact-sync/core';
 import { z } from 'zod';
-import { HttpError } from '../errors.ts';
+import { HttpError, invalidFields } from '../errors.ts';
+import { division } from '../validation/numbers.ts';
+import { code, token } from '../validation/text.ts';
 import { rawMember } from './raw-member.ts';
 
-/** What Exact says changed: no data, only where to look. */
+/**
+ * What Exact says changed: no data, only where to look. Checked like any request body, although the HashCode
+ * vouches for it: a valid signature says who sent it, not that it fits the columns it is compared with.
+ */
 const webhookContentSchema = z.object({
-  Topic: z.string().min(1),
-  Division: z.number().int(),
-  Action: z.string().optional(),
-  Key: z.string().optional(),
-  ExactOnlineEndpoint: z.string().optional(),
+  Topic: code(100),
+  Division: division,
+  Action: code(100).optional(),
+  Key: token(100).optional(),
+  ExactOnlineEndpoint: token(2_000).optional(),
 });
 export type WebhookContent = z.infer<typeof webhookContentSchema>;
 
@@ -52,7 +57,14 @@ export function hashCodeMatches(delivery: SignedDelivery, secret: string): boole
  */
 export function verifiedContent(delivery: SignedDelivery): WebhookContent {
   const result = webhookContentSchema.safeParse(JSON.parse(delivery.rawContent));
-  if (!result.success) throw invalid('Content must carry a Topic and a numeric Division');
+  if (!result.success) {
+    throw invalidFields(
+      result.error.issues.map((issue) => ({
+        field: ['body', 'Content', ...issue.path.map(String)].join('.'),
+        message: issue.message,
+      })),
+    );
+  }
   return result.data;
 }
 

@@ -10,6 +10,12 @@ const BUSY_RETRY_MS = { order: 2_000, lookup: 1_000, key: 200 } as const;
 /** A held order comes back this long after its key's window has room, so clock skew never finds it still full. */
 const HELD_MARGIN_MS = 1_000;
 
+/** What a run's outcome may put in the log: a rejection by its code, since its reason can quote the order. */
+function loggable(result: SubmitOutcome): Record<string, unknown> {
+  if (result.outcome !== 'rejected') return result;
+  return { outcome: result.outcome, code: result.rejection.code };
+}
+
 function policyOf(services: WorkerServices, connection: ConnectionRow): SubmitPolicy {
   return {
     b2cAccountCode: connection.channels.b2c?.defaultAccountCode,
@@ -71,6 +77,6 @@ export function orderSubmitHandler(services: WorkerServices): Handler<'order.sub
     if (result.outcome === 'submitted' && result.acceptedToSubmittedSeconds !== null) {
       services.metrics.orderSubmitted(result.acceptedToSubmittedSeconds);
     }
-    context.log.info({ orderId, ...result }, 'order processed');
+    context.log.info({ orderId, ...loggable(result) }, 'order processed');
   };
 }

@@ -45,7 +45,7 @@ export function startMaintenance(
         services.log.debug({ ...summary, plans }, 'maintenance done');
       });
     } catch (error) {
-      services.log.warn({ err: (error as Error).message }, 'maintenance failed; retrying next round');
+      services.log.warn({ err: error }, 'maintenance failed; retrying next round');
     }
   }
 

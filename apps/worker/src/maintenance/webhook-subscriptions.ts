@@ -32,10 +32,7 @@ export async function ensureWebhookSubscriptions(
     } catch (error) {
       if (error instanceof RetryLaterError) return made;
       if (!isPermanent(error)) throw error;
-      services.log.warn(
-        { connectionId, topic, err: (error as Error).message },
-        'Exact refused a webhook subscription',
-      );
+      services.log.warn({ connectionId, topic, err: error }, 'Exact refused a webhook subscription');
       await recordWebhookSubscription(db, { connectionId, topic, exactId: null });
     }
   }

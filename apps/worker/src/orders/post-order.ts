@@ -47,7 +47,9 @@ export async function rejectOrder(
   rejection: OrderRejectionDetail,
 ): Promise<PostOutcome> {
   const reason = rejection.problems.map((p) => p.message).join('; ');
-  deps.log.warn({ orderId, code: rejection.code, reason }, 'order rejected');
+  // Codes and fields only: the messages name SKUs and customer codes, and Exact's can echo the order itself.
+  const problems = rejection.problems.map((p) => ({ code: p.code, field: p.field }));
+  deps.log.warn({ orderId, code: rejection.code, problems }, 'order rejected');
   await transitionOrder(deps.db, orderId, ['accepted', 'submitting'], 'rejected', {
     statusReason: reason.slice(0, 1_000),
     rejection,

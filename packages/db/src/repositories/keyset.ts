@@ -37,12 +37,26 @@ function encodeCursor(position: FeedPosition): string {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// What `toISOString()` writes for the years 0000 to 9999; other years get a sign, which Postgres cannot read.
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-// Ids that are not UUIDs are refused here: compared with a uuid column they would be a database error.
+/** True for a time `encodeCursor` can have written and Postgres reads back: years 0001 to 9999, exactly as written. */
+function isCursorTime(iso: string, time: Date): boolean {
+  return (
+    ISO_TIME.test(iso) &&
+    !Number.isNaN(time.getTime()) &&
+    time.toISOString() === iso &&
+    time.getUTCFullYear() >= 1
+  );
+}
+
+// Only what `encodeCursor` writes gets through: a time Postgres would refuse (year 0, a year past 9999, a day that
+// does not exist) or an id that is not a UUID would otherwise reach the database as an error.
 function decodeCursor(cursor: string): FeedPosition {
-  const [iso, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const updatedAt = new Date(iso ?? '');
-  if (!id || !UUID.test(id) || Number.isNaN(updatedAt.getTime())) {
+  const parts = Buffer.from(cursor, 'base64url').toString().split('|');
+  const [iso = '', id = ''] = parts;
+  const updatedAt = new Date(iso);
+  if (parts.length !== 2 || !UUID.test(id) || !isCursorTime(iso, updatedAt)) {
     throw new InvalidCursorError('cursor is not one this service handed out');
   }
   return { updatedAt, id };
