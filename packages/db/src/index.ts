@@ -14,6 +14,10 @@ export {
   revokeApiKey,
 } from './repositories/api-keys.repository.ts';
 export {
+  rotateCallbackSecret,
+  saveFirstCallbackSecret,
+} from './repositories/callback-secrets.repository.ts';
+export {
   type AccountRow,
   type CatalogQuery,
   type ItemRow,
@@ -55,6 +59,17 @@ export {
   issueOAuthState,
   requestReauthorization,
 } from './repositories/oauth-states.repository.ts';
+export {
+  type CallbackCounts,
+  type CallbackOutcome,
+  type ClaimedCallback,
+  callbackCounts,
+  claimDueCallbacks,
+  GIVEN_UP_WINDOW_MS,
+  nextCallbackDue,
+  recordCallbackOutcome,
+  releaseHeldCallbacks,
+} from './repositories/order-callbacks.repository.ts';
 export {
   exactRejectionHold,
   withKeyPostLock,
