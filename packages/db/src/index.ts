@@ -31,6 +31,7 @@ export {
   stockTotals,
 } from './repositories/catalog.repository.ts';
 export {
+  type ConnectionChanges,
   type ConnectionRow,
   connectionsOfDivision,
   createConnection,
@@ -65,7 +66,7 @@ export {
   type ClaimedCallback,
   callbackCounts,
   claimDueCallbacks,
-  GIVEN_UP_WINDOW_MS,
+  /** @internal */
   nextCallbackDue,
   recordCallbackOutcome,
   releaseHeldCallbacks,

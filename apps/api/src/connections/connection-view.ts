@@ -1,6 +1,8 @@
-import { ENTITY_NAMES, ORDER_STATUSES } from '@exact-sync/core';
+import { type CHANNELS, ENTITY_NAMES, ORDER_STATUSES } from '@exact-sync/core';
 import {
+  type CallbackCounts,
   type ConnectionRow,
+  callbackCounts,
   countOrdersByStatus,
   type Database,
   findConnection,
@@ -70,11 +72,12 @@ export async function connectionStatus(
       return null;
     }
   };
-  const [states, orderCounts, budget, intervals] = await Promise.all([
+  const [states, orderCounts, budget, intervals, callbacks] = await Promise.all([
     listSyncStates(deps.db, id),
     countOrdersByStatus(deps.db, { connectionId: id }),
     budgetOf(deps.governor, row),
     Promise.all(ENTITY_NAMES.map(planned)),
+    callbackCounts(deps.db, { now: new Date(deps.now), connectionId: id }),
   ]);
   const entities = Object.fromEntries(
     ENTITY_NAMES.map((name, i) => {
@@ -112,5 +115,23 @@ export async function connectionStatus(
     entities,
     budget,
     orders: byStatus,
+    callbacks: callbacksView(callbacks),
   };
+}
+
+/** Each channel's callbacks; a channel with none pending or given up shows zeros. */
+function callbacksView(counts: CallbackCounts[]): StatusView['callbacks'] {
+  const view = (channel: (typeof CHANNELS)[number]) => {
+    const c = counts.find((row) => row.channel === channel);
+    return {
+      pending: c?.pending ?? 0,
+      failing: c?.failing ?? 0,
+      held: c?.held ?? 0,
+      overdue: c?.overdue ?? 0,
+      givenUp: c?.givenUp ?? 0,
+      lastError: c?.lastError ?? null,
+      lastErrorAt: iso(c?.lastErrorAt),
+    };
+  };
+  return { b2b: view('b2b'), b2c: view('b2c') };
 }

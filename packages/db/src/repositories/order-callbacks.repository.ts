@@ -172,7 +172,7 @@ export async function releaseHeldCallbacks(
 }
 
 /** Given-up events are counted over this window: an operator looks at recent trouble, not all history. */
-export const GIVEN_UP_WINDOW_MS = 7 * 86_400_000;
+const GIVEN_UP_WINDOW_MS = 7 * 86_400_000;
 
 /** A channel's callbacks as operators see them. */
 export interface CallbackCounts {
