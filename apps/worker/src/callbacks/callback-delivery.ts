@@ -34,7 +34,11 @@ export interface CallbackLoopOptions {
  */
 const leaseMs = (deps: CallbackDeliveryDeps) => deps.timeoutMs + 50_000;
 
-/** Claims up to `limit` due events (one per order) and delivers them concurrently; answers how many it took. */
+/**
+ * Claims up to `limit` due events (one per order) and delivers them concurrently; answers how many it took. One round
+ * of what the loop does continuously, for tests that move the clock themselves.
+ * @internal
+ */
 export async function deliverDueCallbacks(deps: CallbackDeliveryDeps, limit: number): Promise<number> {
   const claimed = await claim(deps, limit);
   await Promise.all(claimed.map((event) => deliverSafely(deps, event)));

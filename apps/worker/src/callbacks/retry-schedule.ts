@@ -8,7 +8,7 @@ const MULTIPLES = [1, 3, 12, 60, 180, 360, 720, 1080, 1080, 1080, 1080, 1080, 10
 /** Each wait grows by up to this share at random, so receivers that fail together are not retried together. */
 const JITTER = 0.2;
 
-/** Attempts an event gets before it is given up. */
+/** Attempts an event gets before it is given up. @internal */
 export const MAX_CALLBACK_ATTEMPTS = MULTIPLES.length + 1;
 
 /**
