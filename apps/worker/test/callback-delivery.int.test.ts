@@ -31,6 +31,7 @@ let answer: (post: ReceivedCallback) => number = () => 200;
 /** The worker's clock, moved by the tests. */
 const clock = { t: Date.now(), now: () => clock.t };
 const receivedAt: number[] = [];
+const outcomes: string[] = [];
 
 const deps = (): CallbackDeliveryDeps => ({
   db: handle.db,
@@ -41,6 +42,7 @@ const deps = (): CallbackDeliveryDeps => ({
   timeoutMs: 2_000,
   log: pino({ level: 'silent' }),
   random: () => 0.5,
+  observe: (outcome) => outcomes.push(outcome),
 });
 
 beforeAll(async () => {
@@ -55,6 +57,7 @@ beforeAll(async () => {
 afterEach(() => {
   receiver.received.length = 0;
   receivedAt.length = 0;
+  outcomes.length = 0;
   answer = () => 200;
 });
 
@@ -145,6 +148,7 @@ describe('callback delivery on the worker clock', () => {
     expect(first?.lastError).toBe('HTTP 500; given up after 15 attempts');
     expect(second).toMatchObject({ attempts: 1, failedAt: null, lastError: null });
     expect(second?.deliveredAt).not.toBeNull();
+    expect(outcomes).toEqual([...Array(14).fill('retry'), 'given_up', 'delivered']);
   });
 
   it('signs with the new and the old secret during the rotation window, then with the new one only', async () => {
