@@ -159,6 +159,25 @@ describe('callbacks in status and metrics', () => {
       scrape.value('exs_order_callbacks', { connection_id: connectionId, channel: 'b2b', state });
     expect([series('pending'), series('held'), series('given_up')]).toEqual([1, 1, 1]);
 
+    // The event behind a held one waits on it: it is not overdue, however long ago it was written.
+    await pg
+      .update(orderCallbacks)
+      .set({ failedAt: null, nextAttemptAt: new Date(Date.now() - 300_000) })
+      .where(eq(orderCallbacks.id, submitting?.id ?? ''));
+    const counts = async () =>
+      (await api.inject({ url: `/v1/connections/${connectionId}/status`, headers: ADMIN })).json().callbacks
+        .b2b;
+    expect(await counts()).toMatchObject({ pending: 2, held: 1, overdue: 0 });
+    await pg
+      .update(orderCallbacks)
+      .set({ nextAttemptAt: new Date(Date.now() - 120_000) })
+      .where(eq(orderCallbacks.id, accepted?.id ?? ''));
+    expect(await counts()).toMatchObject({ pending: 2, overdue: 1 });
+
+    await pg
+      .update(orderCallbacks)
+      .set({ nextAttemptAt: later })
+      .where(eq(orderCallbacks.id, accepted?.id ?? ''));
     await patch(connectionId, { b2b: { callbackUrl: 'http://127.0.0.1:9/fixed' } });
     const [freed] = await pg
       .select()

@@ -184,7 +184,7 @@ export interface CallbackCounts {
   failing: number;
   /** Pending and not attempted: the URL is refused or there is no secret. */
   held: number;
-  /** Due more than a minute ago and not taken: no worker delivers. */
+  /** Oldest pending of their order, due more than a minute ago and not taken: no worker delivers. */
   overdue: number;
   /** Given up within `GIVEN_UP_WINDOW_MS`. */
   givenUp: number;
@@ -209,7 +209,8 @@ export async function callbackCounts(
       pending: count(isPending),
       failing: count(sql`${isPending} and ${orderCallbacks.heldAt} is null and ${erred}`),
       held: count(sql`${isPending} and ${orderCallbacks.heldAt} is not null`),
-      overdue: count(sql`${isPending} and ${overdue}`),
+      // Only an order's oldest pending event can be taken: the ones behind it wait on it, not on a worker.
+      overdue: count(sql`${isPending} and ${overdue} and ${isHead(db)}`),
       givenUp: count(sql`${recentlyGivenUp}`),
       lastError: sql<string | null>`(array_agg(${orderCallbacks.lastError}
         order by ${orderCallbacks.lastAttemptAt} desc nulls last) filter (where ${erred}))[1]`,
