@@ -39,7 +39,7 @@ const stuck: StatusView = {
   paused: true,
   needsReauth: true,
   statusReason: 'refresh token expired <at> 11:00',
-  channels: {},
+  channels: { b2b: { callbackUrl: 'https://shop.example/hooks?token=s3cr3t' } },
   entitySettings: { stock: { targetLagSeconds: 60 } },
   createdAt: '2026-02-01T00:00:00.000Z',
   updatedAt: '2026-03-01T11:00:00.000Z',
@@ -88,6 +88,18 @@ const stuck: StatusView = {
   },
   budget: null,
   orders: { accepted: 3, submitting: 0, submitted: 10, rejected: 1, failed: 2 },
+  callbacks: {
+    b2b: {
+      pending: 4,
+      failing: 3,
+      held: 0,
+      overdue: 0,
+      givenUp: 1,
+      lastError: 'HTTP 503',
+      lastErrorAt: '2026-03-01T11:59:00.000Z',
+    },
+    b2c: { pending: 0, failing: 0, held: 0, overdue: 0, givenUp: 0, lastError: null, lastErrorAt: null },
+  },
 };
 
 const figure = (page: string, path: string) =>
@@ -134,6 +146,16 @@ describe('the operator page', () => {
     expect(page).toContain('unfiltered chain 300 calls (estimate)');
     expect(figure(page, 'deletions.chains.deleted.staleResyncReason')).toBe('cursor &lt;too&gt; old');
     expect(figure(page, 'deletions.chains.deleted_items.phase')).toBe('incremental');
+  });
+
+  it('shows failing callbacks per channel, and where they go without the query string', () => {
+    expect(figure(page, 'callbacks.b2b.failing')).toBe('3');
+    expect(figure(page, 'callbacks.b2b.givenUp')).toBe('1');
+    expect(figure(page, 'callbacks.b2b.lastError')).toBe('HTTP 503');
+    expect(figure(page, 'callbacks.b2c.pending')).toBe('0');
+    expect(page).toContain('https://shop.example/hooks<');
+    expect(page).not.toContain('s3cr3t');
+    expect(page).toContain('no callback URL');
   });
 
   it('says why there is no budget instead of showing empty gauges', () => {

@@ -66,7 +66,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   const found = findCommand(argv);
   if (!found) {
-    const word = argv.slice(0, argv[0] === 'keys' ? 2 : 1).join(' ');
+    const twoWords = COMMANDS.some((c) => c.name.startsWith(`${argv[0]} `));
+    const word = argv.slice(0, twoWords ? 2 : 1).join(' ');
     io.stderr(`error: unknown command "${word}"\n\n${overview()}`);
     return 2;
   }

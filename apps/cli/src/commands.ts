@@ -50,9 +50,19 @@ const id = (args: string[]) => encodeURIComponent(args[0] ?? '');
 const show = (ctx: CommandContext, answer: unknown, text: () => string) =>
   ctx.print(ctx.json ? JSON.stringify(answer, null, 2) : text());
 
+/** Printed with a signing secret: it is shown once, and a storefront needs it to check its callbacks. */
+const secretNote = (channel: string, secret: string) =>
+  `Signing secret of the ${channel} callbacks; shown only now, give it to the storefront:\n  ${secret}`;
+
 async function patch(ctx: CommandContext, args: string[], body: unknown, done: string): Promise<void> {
-  const answer = await ctx.api().request<ConnectionAnswer>('PATCH', `/v1/connections/${id(args)}`, body);
-  show(ctx, answer, () => `${answer.name}: ${done}`);
+  type Patched = ConnectionAnswer & { callbackSecrets?: Record<string, string> };
+  const answer = await ctx.api().request<Patched>('PATCH', `/v1/connections/${id(args)}`, body);
+  show(ctx, answer, () =>
+    [
+      `${answer.name}: ${done}`,
+      ...Object.entries(answer.callbackSecrets ?? {}).map(([channel, secret]) => secretNote(channel, secret)),
+    ].join('\n'),
+  );
 }
 
 export const COMMANDS: Command[] = [
@@ -154,6 +164,24 @@ export const COMMANDS: Command[] = [
       const targetLagSeconds = given === 'default' ? null : Number(given);
       const done = `${entity} target lag ${targetLagSeconds === null ? 'back to the default' : `${given} s`}`;
       await patch(ctx, args, { entities: { [entity]: { targetLagSeconds } } }, done);
+    },
+  },
+  {
+    name: 'callback-secret rotate',
+    args: ['connection-id', 'channel'],
+    usage: 'callback-secret rotate <connection-id> <b2b|b2c>',
+    summary:
+      "New signing secret for a channel's callbacks (printed once); the old one also signs for 24 hours",
+    async run(ctx, args) {
+      const channel = oneOf(args[1] ?? '', CHANNELS, 'channel');
+      const path = `/v1/connections/${id(args)}/channels/${channel}/callback-secret`;
+      const answer = await ctx.api().request<{ secret: string }>('POST', path);
+      show(
+        ctx,
+        answer,
+        () =>
+          `${secretNote(channel, answer.secret)}\nCallbacks carry both signatures for 24 hours (v1=new,v1=old); then only the new one.`,
+      );
     },
   },
   {

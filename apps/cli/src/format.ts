@@ -35,6 +35,10 @@ export interface StatusAnswer {
     { limit: number; used: { sync: number; order: number }; remaining: number; resetAt: string }
   > | null;
   orders: Record<string, number>;
+  callbacks?: Record<
+    string,
+    { pending: number; failing: number; held: number; givenUp: number; lastError: string | null }
+  >;
 }
 
 export interface ConnectionAnswer {
@@ -106,6 +110,13 @@ export function formatStatus(s: StatusAnswer): string {
   }
   const orders = Object.entries(s.orders).map(([k, v]) => `${k} ${v}`);
   lines.push(`  orders    ${orders.join(', ')}`);
+  for (const [channel, c] of Object.entries(s.callbacks ?? {})) {
+    if (c.pending === 0 && c.givenUp === 0) continue;
+    const error = c.lastError ? `   last error: ${c.lastError}` : '';
+    lines.push(
+      `  callbacks ${channel} ${c.pending} pending (${c.failing} failing, ${c.held} held), ${c.givenUp} given up in 7 days${error}`,
+    );
+  }
   return lines.join('\n');
 }
 

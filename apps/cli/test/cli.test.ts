@@ -57,6 +57,7 @@ describe('exs command line', () => {
       'keys create',
       'keys revoke',
       'sync',
+      'callback-secret rotate',
     ]) {
       expect(help.out).toContain(`  ${name} `);
     }
@@ -105,6 +106,33 @@ describe('exs command line', () => {
       },
     ]);
     expect(res.out).toContain('Sync queued: items, stock (full)');
+  });
+
+  it('rotates a callback secret and prints it once, and prints the secret a first callback URL made', async () => {
+    const rotated = await run(['callback-secret', 'rotate', 'c1', 'b2c'], {
+      status: 201,
+      body: { secret: 'whsec_rotated' },
+    });
+    expect(rotated.code).toBe(0);
+    expect(rotated.requests.map((r) => [r.method, r.url])).toEqual([
+      ['POST', 'http://api.test/v1/connections/c1/channels/b2c/callback-secret'],
+    ]);
+    expect(rotated.out).toContain('  whsec_rotated');
+    expect(rotated.out).toContain('24 hours');
+    const badChannel = await run(['callback-secret', 'rotate', 'c1', 'pos']);
+    expect([badChannel.code, badChannel.requests]).toEqual([2, []]);
+    const unknown = await run(['callback-secret', 'show', 'c1']);
+    expect(unknown.err).toContain('unknown command "callback-secret show"');
+
+    const set = await run(['set-channel', 'c1', 'b2b', '--callback-url', 'https://shop.example/hooks'], {
+      status: 200,
+      body: { name: 'Shop', callbackSecrets: { b2b: 'whsec_first' } },
+    });
+    expect(set.requests[0]?.body).toEqual({
+      channels: { b2b: { callbackUrl: 'https://shop.example/hooks' } },
+    });
+    expect(set.out).toContain('Shop: b2b settings saved');
+    expect(set.out).toContain('  whsec_first');
   });
 
   it("prints the api's error code and the fields it names, with exit code 1", async () => {

@@ -1,3 +1,4 @@
+import { callbackDeliveryDeps, startCallbackDelivery } from './callbacks/callback-delivery.ts';
 import { loadConfig } from './config.ts';
 import { startConsumers } from './consumers.ts';
 import { createHealthServer } from './health.server.ts';
@@ -9,6 +10,8 @@ import { createServices } from './services.ts';
 
 // Refresh tokens are good for 30 days unused; checking every six hours refreshes idle ones long before that.
 const IDLE_REFRESH_EVERY_MS = 6 * 3_600_000;
+// Order callbacks: up to 8 posts at once per worker, the outbox read every second when nothing wakes it sooner.
+const CALLBACK_LOOP = { concurrency: 8, pollMs: 1_000 };
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -32,6 +35,8 @@ async function main(): Promise<void> {
     divisionCheckEveryMs: config.DIVISION_CHECK_INTERVAL_MS,
   });
 
+  const callbacks = startCallbackDelivery(callbackDeliveryDeps(services), CALLBACK_LOOP);
+
   const health = createHealthServer({
     sql: services.database.sql,
     redis: services.redis,
@@ -53,6 +58,7 @@ async function main(): Promise<void> {
     timer.unref();
     try {
       await maintenance.stop();
+      await callbacks.stop();
       await Promise.all(consumers.map((c) => c.close()));
       await health.close();
       await services.close();

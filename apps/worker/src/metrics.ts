@@ -18,6 +18,8 @@ export interface WorkerMetrics {
   readonly sync: SyncEvents;
   /** An order became `submitted`, `seconds` after it was accepted. */
   orderSubmitted(seconds: number): void;
+  /** What became of one order callback taken for delivery. */
+  callbackSettled(outcome: 'delivered' | 'retry' | 'given_up' | 'held'): void;
 }
 
 export function createWorkerMetrics(): WorkerMetrics {
@@ -89,6 +91,13 @@ export function createWorkerMetrics(): WorkerMetrics {
     registers,
   });
 
+  const callbacks = new Counter({
+    name: 'exs_callback_deliveries_total',
+    help: 'Order callbacks taken for delivery, by outcome: delivered (2xx), retry (failed, tried again later), given_up, held (URL refused or no secret: not posted)',
+    labelNames: ['outcome'] as const,
+    registers,
+  });
+
   return {
     registry,
     sync: {
@@ -112,6 +121,9 @@ export function createWorkerMetrics(): WorkerMetrics {
     },
     orderSubmitted(seconds) {
       orderLatency.observe(Math.max(0, seconds));
+    },
+    callbackSettled(outcome) {
+      callbacks.inc({ outcome });
     },
   };
 }

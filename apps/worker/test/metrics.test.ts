@@ -143,4 +143,15 @@ describe('worker /metrics', () => {
     expect(m.value('exs_order_accepted_to_submitted_seconds_bucket', { le: '1' })).toBe(1);
     expect(m.value('exs_order_accepted_to_submitted_seconds_count')).toBe(2);
   });
+
+  it('counts callback deliveries by outcome', async () => {
+    for (const outcome of ['retry', 'retry', 'given_up', 'delivered', 'held'] as const) {
+      metrics.callbackSettled(outcome);
+    }
+    const m = await scraped();
+    expect(m.value('exs_callback_deliveries_total', { outcome: 'retry' })).toBe(2);
+    expect(m.value('exs_callback_deliveries_total', { outcome: 'given_up' })).toBe(1);
+    expect(m.value('exs_callback_deliveries_total', { outcome: 'delivered' })).toBe(1);
+    expect(m.value('exs_callback_deliveries_total', { outcome: 'held' })).toBe(1);
+  });
 });

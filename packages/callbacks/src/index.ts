@@ -12,3 +12,9 @@ export {
   /** @public for the worker's callback delivery (the outbox `order_callbacks`) */
   postToCallback,
 } from './post-to-callback.ts';
+export {
+  callbackSecretContext,
+  generateCallbackSecret,
+  SIGNATURE_HEADER,
+  signatureHeader,
+} from './signature.ts';

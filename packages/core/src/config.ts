@@ -76,6 +76,11 @@ const serviceEnvFields = z.object({
   /** Lets callback URLs reach loopback, private, link-local and other non-public addresses; public only unless true. */
   CALLBACK_ALLOW_PRIVATE: flag,
   /**
+   * First retry delay of a failed order callback, in ms; later retries wait fixed multiples of it, so the default
+   * (10 s) spreads 15 attempts over about 25 hours before giving up. Lower it only for tests and demos.
+   */
+  CALLBACK_RETRY_BASE_MS: z.coerce.number().int().min(10).default(10_000),
+  /**
    * Lookups in Exact (a SKU or customer not in the synced data) that one storefront key's orders may cause in an
    * hour; past it, such a code is rejected as unknown. Bounds what a key's made-up codes cost in calls.
    */

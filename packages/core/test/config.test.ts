@@ -124,4 +124,14 @@ describe('parseEnv', () => {
       'CALLBACK_ALLOW_PRIVATE: must be true or false',
     );
   });
+
+  it('retries callbacks from 10 s on unless CALLBACK_RETRY_BASE_MS says otherwise, never below 10 ms', () => {
+    expect(parseEnv(serviceEnvSchema, valid).CALLBACK_RETRY_BASE_MS).toBe(10_000);
+    expect(
+      parseEnv(serviceEnvSchema, { ...valid, CALLBACK_RETRY_BASE_MS: '20' }).CALLBACK_RETRY_BASE_MS,
+    ).toBe(20);
+    expect(() => parseEnv(serviceEnvSchema, { ...valid, CALLBACK_RETRY_BASE_MS: '5' })).toThrow(
+      'CALLBACK_RETRY_BASE_MS',
+    );
+  });
 });

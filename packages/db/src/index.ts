@@ -15,6 +15,10 @@ export {
   revokeApiKey,
 } from './repositories/api-keys.repository.ts';
 export {
+  rotateCallbackSecret,
+  saveFirstCallbackSecret,
+} from './repositories/callback-secrets.repository.ts';
+export {
   type AccountRow,
   type CatalogQuery,
   type ItemRow,
@@ -29,6 +33,7 @@ export {
 } from './repositories/catalog.repository.ts';
 export {
   type ActiveConnection,
+  type ConnectionChanges,
   type ConnectionRow,
   connectionsOfDivision,
   createConnection,
@@ -73,6 +78,17 @@ export {
   issueOAuthState,
   requestReauthorization,
 } from './repositories/oauth-states.repository.ts';
+export {
+  type CallbackCounts,
+  type CallbackOutcome,
+  type ClaimedCallback,
+  callbackCounts,
+  claimDueCallbacks,
+  /** @internal */
+  nextCallbackDue,
+  recordCallbackOutcome,
+  releaseHeldCallbacks,
+} from './repositories/order-callbacks.repository.ts';
 export {
   exactRejectionHold,
   withKeyPostLock,

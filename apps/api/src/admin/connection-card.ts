@@ -1,5 +1,6 @@
 import { ORDER_STATUSES } from '@exact-sync/core';
 import type { StatusView } from '../connections/connection.schemas.ts';
+import { callbacksPanel } from './callbacks-panel.ts';
 import { count, figure, when } from './format.ts';
 import { html, type SafeHtml } from './html.ts';
 import { deletionsPanel, entitiesTable } from './sync-panel.ts';
@@ -88,6 +89,7 @@ export function connectionCard(status: StatusView, now: number, queuesPath: stri
       <div class="panel"><h3>Orders by state</h3>${orders(status, queuesPath)}</div>
       <div class="panel wide"><h3>Sync</h3>${entitiesTable(status, now)}</div>
       <div class="panel wide"><h3>Deletions <span class="hint">sync/Deleted, applied per entity once its dataset is in</span></h3>${deletionsPanel(status, now)}</div>
+      <div class="panel wide"><h3>Order callbacks <span class="hint">signed posts of every state change to the channel's URL</span></h3>${callbacksPanel(status, now)}</div>
     </div>
   </section>`;
 }

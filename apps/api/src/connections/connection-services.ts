@@ -1,5 +1,5 @@
 import type { CallbackPolicy } from '@exact-sync/callbacks';
-import type { Governor, TokenManager } from '@exact-sync/exact';
+import type { Governor, TokenCipher, TokenManager } from '@exact-sync/exact';
 import type { LinkSigner } from './signed-links.ts';
 
 /** What the connection routes share: built once by the connections plugin. */
@@ -15,6 +15,8 @@ export interface ConnectionServices {
   clientId: string;
   /** What channel callback URLs may point at (CALLBACK_ALLOW_HTTP, CALLBACK_ALLOW_PRIVATE). */
   callbackPolicy: CallbackPolicy;
+  /** Encrypts channels' callback signing secrets (TOKEN_ENCRYPTION_KEY), as the worker decrypts them. */
+  cipher: TokenCipher;
 }
 
 /** Options of the route plugins that need the services. */

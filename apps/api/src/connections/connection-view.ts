@@ -1,6 +1,8 @@
-import { ENTITY_NAMES, ORDER_STATUSES } from '@exact-sync/core';
+import { type CHANNELS, ENTITY_NAMES, ORDER_STATUSES } from '@exact-sync/core';
 import {
+  type CallbackCounts,
   type ConnectionRow,
+  callbackCounts,
   countOrdersByStatus,
   countParkedDeletions,
   type Database,
@@ -75,13 +77,14 @@ export async function connectionStatus(
     }
   };
   const datasets = [...ENTITY_NAMES, 'deleted'];
-  const [states, orderCounts, budget, planned, plans, parked] = await Promise.all([
+  const [states, orderCounts, budget, planned, plans, parked, callbacks] = await Promise.all([
     listSyncStates(deps.db, id),
     countOrdersByStatus(deps.db, { connectionId: id }),
     budgetOf(deps.governor, row),
     Promise.all(datasets.map(plannedOf)),
     listDeletionPlans(deps.db, { connectionId: id }),
     countParkedDeletions(deps.db, { connectionId: id }),
+    callbackCounts(deps.db, { now: new Date(deps.now), connectionId: id }),
   ]);
   const facts = {
     now: deps.now,
@@ -108,5 +111,23 @@ export async function connectionStatus(
     deletions: deletionsView(facts),
     budget,
     orders: byStatus,
+    callbacks: callbacksView(callbacks),
   };
+}
+
+/** Each channel's callbacks; a channel with none pending or given up shows zeros. */
+function callbacksView(counts: CallbackCounts[]): StatusView['callbacks'] {
+  const view = (channel: (typeof CHANNELS)[number]) => {
+    const c = counts.find((row) => row.channel === channel);
+    return {
+      pending: c?.pending ?? 0,
+      failing: c?.failing ?? 0,
+      held: c?.held ?? 0,
+      overdue: c?.overdue ?? 0,
+      givenUp: c?.givenUp ?? 0,
+      lastError: c?.lastError ?? null,
+      lastErrorAt: iso(c?.lastErrorAt),
+    };
+  };
+  return { b2b: view('b2b'), b2c: view('b2c') };
 }

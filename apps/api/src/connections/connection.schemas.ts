@@ -135,6 +135,17 @@ export const connectionView = z.object({
   updatedAt: z.string(),
 });
 
+const secretShownOnce = z
+  .string()
+  .describe('signing secret of the channel, shown only in this answer: store it now (see README, Callbacks)');
+
+/** PATCH's answer: the connection, and the signing secret of each channel that got its first `callbackUrl` now. */
+export const patchedConnectionView = connectionView.extend({
+  callbackSecrets: z.object({ b2b: secretShownOnce.optional(), b2c: secretShownOnce.optional() }).optional(),
+});
+
+export const channelParams = idParams.extend({ channel: z.enum(CHANNELS) });
+
 const windowView = z.object({
   limit: z.number(),
   syncShare: z.number(),
@@ -205,6 +216,18 @@ const deletionsView = z.object({
   ),
 });
 
+const callbackCountsView = z.object({
+  pending: z.number().describe('not yet delivered nor given up'),
+  failing: z.number().describe('pending after a failed attempt: retried with backoff'),
+  held: z
+    .number()
+    .describe('not sent: the URL is refused or the channel has no secret, until an operator fixes it'),
+  overdue: z.number().describe('due for more than a minute and not taken: is a worker running?'),
+  givenUp: z.number().describe('given up in the last 7 days'),
+  lastError: z.string().nullable(),
+  lastErrorAt: isoTime,
+});
+
 export const statusView = connectionView.extend({
   tokens: z.object({ issuedAt: isoTime, refreshTokenExpiresAt: isoTime }).nullable(),
   entities: z.object(
@@ -222,6 +245,7 @@ export const statusView = connectionView.extend({
     rejected: z.number(),
     failed: z.number(),
   }),
+  callbacks: z.object({ b2b: callbackCountsView, b2c: callbackCountsView }),
 });
 
 export const apiKeyView = z.object({

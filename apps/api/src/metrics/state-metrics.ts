@@ -1,5 +1,6 @@
 import { ORDER_STATUSES, QUEUE_NAMES, withTimeout } from '@exact-sync/core';
 import {
+  callbackCounts,
   countOrdersByStatus,
   countParkedDeletions,
   type Database,
@@ -96,21 +97,27 @@ export function createStateMetrics(registry: Registry, deps: StateMetricsDeps): 
     'budget_key',
     'window',
   ]);
+  const callbacks = gauge(
+    'exs_order_callbacks',
+    'Order callbacks by state: pending, failing (retried), held (URL refused or no secret), overdue (due over a minute, not taken), given_up (last 7 days)',
+    ['connection_id', 'channel', 'state'],
+  );
   const queueJobs = gauge('exs_queue_jobs', 'Jobs in a queue by state', ['queue', 'state']);
 
   const fromPostgresGauges = [
-    ...[info, needsReauth, paused, lag, records, orderCount],
+    ...[info, needsReauth, paused, lag, records, orderCount, callbacks],
     ...[inError, droppedFields, parked, strategy, windowCalls, staleResync],
   ];
   const fromRedisGauges = [used, remaining, limit, syncShare, queueJobs];
 
   async function fromPostgres(): Promise<string[]> {
-    const [rows, states, counts, plans, parkedCounts] = await Promise.all([
+    const [rows, states, counts, plans, parkedCounts, callbackRows] = await Promise.all([
       listConnections(deps.db),
       listAllSyncStates(deps.db),
       countOrdersByStatus(deps.db),
       listDeletionPlans(deps.db),
       countParkedDeletions(deps.db),
+      callbackCounts(deps.db, { now: new Date(deps.now()) }),
     ]);
     for (const g of fromPostgresGauges) g.reset();
     const budgetKeys = new Set<string>();
@@ -125,6 +132,14 @@ export function createStateMetrics(registry: Registry, deps: StateMetricsDeps): 
     }
     for (const { connectionId, status, n } of counts)
       orderCount.set({ connection_id: connectionId, status }, n);
+    for (const c of callbackRows) {
+      const labels = { connection_id: c.connectionId, channel: c.channel };
+      callbacks.set({ ...labels, state: 'pending' }, c.pending);
+      callbacks.set({ ...labels, state: 'failing' }, c.failing);
+      callbacks.set({ ...labels, state: 'held' }, c.held);
+      callbacks.set({ ...labels, state: 'overdue' }, c.overdue);
+      callbacks.set({ ...labels, state: 'given_up' }, c.givenUp);
+    }
     for (const s of states) {
       const labels = { connection_id: s.connectionId, entity: s.entity };
       records.set(labels, s.records);

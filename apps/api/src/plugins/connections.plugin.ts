@@ -1,11 +1,12 @@
 import { createTokenStore } from '@exact-sync/db';
-import { createTokenManager, parseEncryptionKey, systemClock } from '@exact-sync/exact';
+import { createTokenCipher, createTokenManager, parseEncryptionKey, systemClock } from '@exact-sync/exact';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ApiConfig } from '../config.ts';
 import type { ConnectionServices } from '../connections/connection-services.ts';
 import { createLinkSigner } from '../connections/signed-links.ts';
 import { apiKeyRoutes } from '../routes/api-keys.route.ts';
+import { callbackSecretRoutes } from '../routes/callback-secrets.route.ts';
 import { connectionRoutes } from '../routes/connections.route.ts';
 import { oauthRoutes } from '../routes/oauth.route.ts';
 
@@ -31,10 +32,12 @@ async function connectionsPlugin(app: FastifyInstance, options: { config: ApiCon
     defaultExactBaseUrl: new URL(config.EXACT_BASE_URL).origin,
     clientId: config.EXACT_CLIENT_ID,
     callbackPolicy: { allowHttp: config.CALLBACK_ALLOW_HTTP, allowPrivate: config.CALLBACK_ALLOW_PRIVATE },
+    cipher: createTokenCipher(encryptionKey),
   };
   await app.register(connectionRoutes, { services });
   await app.register(oauthRoutes, { services });
   await app.register(apiKeyRoutes);
+  await app.register(callbackSecretRoutes, { services });
 }
 
 export default fp(connectionsPlugin, { name: 'connections', dependencies: ['database', 'queues', 'auth'] });

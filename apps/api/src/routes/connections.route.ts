@@ -6,12 +6,12 @@ import {
   findConnection,
   listConnections,
   requestReauthorization,
-  updateConnection,
 } from '@exact-sync/db';
 import { isAllowedExactOrigin } from '@exact-sync/exact';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { updateConnectionAndSecrets } from '../connections/callback-secrets.ts';
 import { checkCallbackUrls } from '../connections/callback-urls.ts';
 import {
   connectionView,
@@ -19,6 +19,7 @@ import {
   errorSchema,
   idParams,
   patchConnectionBody,
+  patchedConnectionView,
   statusView,
   syncBody,
 } from '../connections/connection.schemas.ts';
@@ -105,19 +106,24 @@ export async function connectionRoutes(instance: FastifyInstance, { services }: 
     '/v1/connections/:id',
     {
       config: { access: 'operator' },
-      schema: { tags, params: idParams, body: patchConnectionBody, response: { 200: connectionView } },
+      schema: { tags, params: idParams, body: patchConnectionBody, response: { 200: patchedConnectionView } },
     },
     async (request) => {
       const { id } = request.params;
       await checkCallbackUrls(request.body.channels, services.callbackPolicy);
       const before = await find(id);
-      const row = await updateConnection(db, id, request.body);
+      const { row, callbackSecrets } = await updateConnectionAndSecrets(
+        db,
+        services.cipher,
+        id,
+        request.body,
+      );
       if (!row) throw notFound('connection');
       if (before.paused && row.paused === false && row.status === 'active') {
         await enqueueSyncs(instance, id, ENTITY_NAMES);
         await enqueueDeletions(instance, id);
       }
-      return toConnectionView(row);
+      return { ...toConnectionView(row), ...(callbackSecrets && { callbackSecrets }) };
     },
   );
 

@@ -1,9 +1,10 @@
 import { type Channel, canTransition, type OrderStatus } from '@exact-sync/core';
-import { and, asc, count, eq, gt, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, eq, getTableColumns, gt, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../client.ts';
 import { connections } from '../schema/connections.ts';
-import { type OrderCustomer, orderLines, orders } from '../schema/orders.ts';
+import { type OrderCustomer, orderCallbacks, orderLines, orders } from '../schema/orders.ts';
 import { type FeedKey, type FeedPage, keysetPage, settled } from './keyset.ts';
+import { channelHasCallbackUrl, eventOf, insertEvents } from './order-events.ts';
 
 export type OrderRow = typeof orders.$inferSelect;
 type OrderLineRow = typeof orderLines.$inferSelect;
@@ -27,7 +28,8 @@ interface NewOrder {
 }
 
 /**
- * Writes an order and its lines in one transaction, unless (connection, channel, reference) exists already: then
+ * Writes an order and its lines in one transaction, with its `accepted` callback event when the channel has a
+ * callback URL, unless (connection, channel, reference) exists already: then
  * nothing is written and the existing order comes back with `created: false`, so replays never make a second one.
  */
 export async function insertOrder(
@@ -46,6 +48,15 @@ export async function insertOrder(
       .insert(orderLines)
       .values(lines.map((line, i) => ({ ...line, orderId: inserted.id, lineNo: i + 1 })))
       .returning();
+    await tx.execute(
+      insertEvents(
+        tx
+          .select({ orderId: orders.id, status: orders.status, payload: eventOf(orders, sql`null`) })
+          .from(orders)
+          .innerJoin(connections, eq(connections.id, orders.connectionId))
+          .where(and(eq(orders.id, inserted.id), channelHasCallbackUrl(orders.channel))),
+      ),
+    );
     return { created: true, order: { ...inserted, lines: lineRows } };
   });
 }
@@ -146,6 +157,9 @@ class ForbiddenOrderTransitionError extends Error {
  * Moves an order from one of `from` to `to`, stamping the state's time; answers the updated row, or undefined when
  * the order was not in one of `from` (another process moved it first), so transitions never race. Throws, writing
  * nothing, when any of `from` may not go to `to`.
+ *
+ * The same statement writes the change's callback event to the outbox (`order_callbacks`) when the order's channel
+ * has a callback URL, whatever the state: a change and its event commit together or not at all.
  */
 export async function transitionOrder(
   db: Executor,
@@ -159,12 +173,39 @@ export async function transitionOrder(
   const forbidden = from.filter((status) => !canTransition(status, to));
   if (forbidden.length > 0) throw new ForbiddenOrderTransitionError(forbidden, to);
   const now = sql`clock_timestamp()`;
-  const [row] = await db
-    .update(orders)
-    .set({ ...fields, status: to, [stateTime[to]]: now, updatedAt: now })
-    .where(and(eq(orders.id, id), inArray(orders.status, [...from])))
-    .returning();
-  return row;
+  // The row is locked before it is read, so the previous status is the one the update replaces.
+  const current = db.$with('current').as(
+    db
+      .select({ id: orders.id, previousStatus: sql<OrderStatus>`${orders.status}`.as('previous_status') })
+      .from(orders)
+      .where(and(eq(orders.id, id), inArray(orders.status, [...from])))
+      .for('update'),
+  );
+  const updated = db.$with('updated').as(
+    db
+      .update(orders)
+      .set({ ...fields, status: to, [stateTime[to]]: now, updatedAt: now })
+      .from(current)
+      .where(eq(orders.id, current.id))
+      .returning({ ...getTableColumns(orders), previousStatus: current.previousStatus }),
+  );
+  const outbox = db.$with('outbox', { id: orderCallbacks.id }).as(
+    insertEvents(
+      db
+        .select({
+          orderId: updated.id,
+          status: updated.status,
+          payload: eventOf(updated, updated.previousStatus),
+        })
+        .from(updated)
+        .innerJoin(connections, eq(connections.id, updated.connectionId))
+        .where(channelHasCallbackUrl(updated.channel)),
+    ),
+  );
+  const [row] = await db.with(current, updated, outbox).select().from(updated);
+  if (!row) return undefined;
+  const { previousStatus: _, ...order } = row;
+  return order;
 }
 
 /** Counts a post before it is sent: a crash after the post then leaves a trace that makes the next try look first. */

@@ -1,6 +1,6 @@
 import type { EntitiesSettings } from '@exact-sync/core';
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { tstz } from './columns.ts';
 
 export interface ChannelSettings {
@@ -97,4 +97,28 @@ export const oauthStates = pgTable(
     createdAt: tstz('created_at').notNull().defaultNow(),
   },
   (t) => [index('oauth_states_expiry').on(t.expiresAt)],
+);
+
+/**
+ * The secret a channel's callbacks are signed with (HMAC-SHA256), AES-256-GCM encrypted like the tokens and bound
+ * to its connection and channel. After a rotation the previous secret signs too, until `previous_expires_at`, so a
+ * storefront can switch without rejecting a callback.
+ */
+export const callbackSecrets = pgTable(
+  'callback_secrets',
+  {
+    connectionId: uuid('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    channel: text('channel', { enum: ['b2b', 'b2c'] }).notNull(),
+    secretEnc: text('secret_enc').notNull(),
+    previousSecretEnc: text('previous_secret_enc'),
+    previousExpiresAt: tstz('previous_expires_at'),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+    rotatedAt: tstz('rotated_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.connectionId, t.channel] }),
+    check('callback_secrets_channel', sql`${t.channel} in ('b2b', 'b2c')`),
+  ],
 );

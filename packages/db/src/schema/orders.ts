@@ -1,6 +1,7 @@
 import type { OrderRejectionDetail } from '@exact-sync/core';
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   check,
   date,
   index,
@@ -94,20 +95,65 @@ export const orderLines = pgTable(
   ],
 );
 
-/** Outbox of signed callbacks to a channel's URL, one per state change, delivered with retries. */
+/**
+ * What a storefront is told about one state change of an order, as it was at the change: the api's `accepted`, every
+ * `transitionOrder` after. Kept in the row so that a later change never alters an earlier event.
+ */
+export interface OrderCallbackEvent {
+  orderId: string;
+  reference: string;
+  channel: 'b2b' | 'b2c';
+  status: string;
+  /** Null for `accepted` at the order's creation. */
+  previousStatus: string | null;
+  /** When the order entered `status`: ISO 8601 UTC. */
+  changedAt: string;
+  statusReason: string | null;
+  exactOrderId: string | null;
+  exactOrderNumber: number | null;
+  rejection: OrderRejectionDetail | null;
+}
+
+/**
+ * Outbox of signed callbacks to a channel's URL: one row per state change of an order whose channel had a
+ * `callbackUrl` at the time, written in the transaction of the change. The worker delivers the rows of one order
+ * one at a time in `seq` order; a row is pending until `delivered_at` (a 2xx) or `failed_at` (given up).
+ */
 export const orderCallbacks = pgTable(
   'order_callbacks',
   {
+    /** The event's id, sent to the storefront: the same on every attempt, so a receiver can drop duplicates. */
     id: uuid('id').primaryKey().defaultRandom(),
+    /** Order of the events of one order (an order's state changes are serialized by its row lock). */
+    seq: bigint('seq', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
     orderId: uuid('order_id')
       .notNull()
       .references(() => orders.id, { onDelete: 'cascade' }),
+    /** The order's new status (also in `payload`): for reading the table. */
     status: text('status').notNull(),
+    payload: jsonb('payload').$type<OrderCallbackEvent>().notNull(),
+    /** Deliveries tried (a claim counts one: a worker that died mid-post may have reached the receiver). */
     attempts: integer('attempts').notNull().default(0),
+    /** When the row may be claimed next: due, after a backoff, or after a claim's lease runs out. */
     nextAttemptAt: tstz('next_attempt_at').notNull().defaultNow(),
+    lastAttemptAt: tstz('last_attempt_at'),
     deliveredAt: tstz('delivered_at'),
+    /** Given up: every retry failed (the order's later events go on without it). */
+    failedAt: tstz('failed_at'),
+    /**
+     * Set while the channel's URL is refused (not https, a non-public address) or it has no signing secret: nothing
+     * is posted and no attempt is counted until an operator changes the URL or the secret.
+     */
+    heldAt: tstz('held_at'),
+    /** Why the last attempt failed or the row is held: a status, a network error, a refusal; never the URL's query. */
     lastError: text('last_error'),
     createdAt: tstz('created_at').notNull().defaultNow(),
   },
-  (t) => [index('order_callbacks_due').on(t.nextAttemptAt).where(sql`${t.deliveredAt} is null`)],
+  (t) => [
+    index('order_callbacks_due')
+      .on(t.nextAttemptAt)
+      .where(sql`${t.deliveredAt} is null and ${t.failedAt} is null`),
+    index('order_callbacks_order').on(t.orderId, t.seq),
+    index('order_callbacks_given_up').on(t.failedAt).where(sql`${t.failedAt} is not null`),
+  ],
 );

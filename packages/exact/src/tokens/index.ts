@@ -6,9 +6,9 @@ export {
   refreshAccessToken,
 } from './oauth.ts';
 export {
-  /** @internal */
   createTokenCipher,
   parseEncryptionKey,
+  type TokenCipher,
 } from './token-crypto.ts';
 export {
   ConnectionNeedsReauthError,

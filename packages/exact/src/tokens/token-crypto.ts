@@ -19,7 +19,7 @@ export function parseEncryptionKey(value: string | Buffer): Buffer {
   return bytes;
 }
 
-/** Encrypts and decrypts token values stored in Postgres. */
+/** Encrypts and decrypts the secrets stored in Postgres: OAuth tokens, callback signing secrets. */
 export interface TokenCipher {
   /** `context` is bound into the ciphertext (AES-GCM additional data): a value copied to another row fails. */
   encrypt(plain: string, context: string): string;
