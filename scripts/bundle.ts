@@ -69,8 +69,10 @@ function workspacePlugin(dependencies: Set<string>, missing: Map<string, string>
       });
       b.onLoad({ filter: /\.ts$/ }, async (args) => {
         const contents = await readFile(args.path, 'utf8');
-        if (!contents.includes('import.meta.url')) return undefined;
         const module = relative(root, args.path);
+        if (/import\.meta\.(dirname|filename)/.test(contents))
+          return { errors: [{ text: `${module}: use new URL(path, import.meta.url), which ASSETS maps` }] };
+        if (!contents.includes('import.meta.url')) return undefined;
         if (!ASSETS[module])
           return { errors: [{ text: `${module} uses import.meta.url: list the files it reads in ASSETS` }] };
         const here = `new URL(${JSON.stringify(`./assets/${module}`)}, import.meta.url).href`;
