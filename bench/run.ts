@@ -49,6 +49,13 @@ const SCENARIOS: readonly Scenario[] = [
     limitMinutes: 40,
   },
   {
+    name: 'startup',
+    file: 'startup.bench.ts',
+    about: 'start time and RSS of api and worker: built JavaScript with node vs the sources with tsx',
+    quick: '2 starts each, a 10k-item sync',
+    limitMinutes: 15,
+  },
+  {
     name: 'governor-load',
     file: 'governor-load.ts',
     about:

@@ -11,7 +11,6 @@ import { migrateDatabase } from '@exact-sync/db';
 import postgres from 'postgres';
 
 const root = new URL('..', import.meta.url).pathname;
-const tsx = `${root}node_modules/.bin/tsx`;
 const children: ChildProcess[] = [];
 
 function loadDotEnv(): void {
@@ -39,7 +38,11 @@ function demoSecrets(): { ADMIN_TOKEN: string; TOKEN_ENCRYPTION_KEY: string } {
 }
 
 function start(name: string, entry: string, env: NodeJS.ProcessEnv, ready: RegExp): Promise<string> {
-  const child = spawn(tsx, [`${root}${entry}`], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The apps as production runs them: their build (scripts/start.sh builds first), by node.
+  const child = spawn(process.execPath, ['--enable-source-maps', `${root}${entry}`], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   return new Promise((resolve, reject) => {
     let seen = '';
@@ -157,7 +160,7 @@ async function main(): Promise<void> {
     console.log('no EXACT_CLIENT_ID configured: starting the Exact simulator…');
     simUrl = await start(
       'exact-sim',
-      'apps/exact-sim/src/main.ts',
+      'apps/exact-sim/dist/main.js',
       { ...env, SIM_PORT: process.env.SIM_PORT ?? '7070', LOG_LEVEL: 'warn' },
       /exact-sim listening on (\S+)/,
     );
@@ -173,8 +176,8 @@ async function main(): Promise<void> {
   }
 
   const [apiUrl, workerUrl] = await Promise.all([
-    start('api', 'apps/api/src/server.ts', env, /api listening on (\S+)/),
-    start('worker', 'apps/worker/src/main.ts', env, /worker listening on (\S+)/),
+    start('api', 'apps/api/dist/server.js', env, /api listening on (\S+)/),
+    start('worker', 'apps/worker/dist/main.js', env, /worker listening on (\S+)/),
   ]);
   const admin = env.ADMIN_TOKEN ?? '';
 

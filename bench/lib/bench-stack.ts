@@ -21,6 +21,8 @@ export interface BenchStackOptions {
   redisUrl?: string;
   /** Postgres server to create the database on; default the shared local one. */
   postgresUrl?: string;
+  /** Runs the apps' builds with node (`pnpm build` first), not their sources with tsx. */
+  built?: boolean;
 }
 
 const outDir = fileURLToPath(new URL(`../out/${process.pid}/`, import.meta.url));
@@ -52,6 +54,7 @@ export async function startBenchStack(cleanup: Cleanup, options: BenchStackOptio
     simEnv: options.simEnv,
     env: { LOG_LEVEL: 'warn', ...options.env },
     workers: options.workers ?? 1,
+    built: options.built,
   };
   const stack = await startStack(stackOptions);
   cleanup.defer('stop simulator, api and workers', async () => {

@@ -6,6 +6,7 @@ import { parseEnv, serviceEnvSchema } from '@exact-sync/core';
 import { repoRoot } from '@exact-sync/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { builtPath, ENTRIES } from '../../scripts/bundle.ts';
 
 // docker-compose.yml is validated by Debian's docker-compose 1.29 (`apt-get install -y docker-compose`); no Docker
 // engine is needed. Without the binary the validation is skipped and says so; the static checks always run.
@@ -94,7 +95,7 @@ describe.skipIf(!hasCompose)(composeSuite, () => {
 
   it('runs the migration once before api and workers, with healthchecks on every long-running service', () => {
     const all = withSecrets();
-    expect(all.migrate?.command).toEqual(['pnpm', 'db:migrate']);
+    expect(all.migrate?.command).toEqual(['node', '--enable-source-maps', 'packages/db/dist/migrate.cli.js']);
     for (const name of ['api', 'worker']) {
       expect(all[name]?.depends_on?.migrate?.condition, name).toBe('service_completed_successfully');
     }
@@ -104,6 +105,15 @@ describe.skipIf(!hasCompose)(composeSuite, () => {
     // api, worker, migrate and the simulator run one image.
     const images = new Set(['api', 'worker', 'migrate', 'exact-sim'].map((s) => all[s]?.image));
     expect([...images]).toEqual(['exact-sync:local']);
+  });
+
+  it('runs the built JavaScript with node: each command of the image is a file `pnpm build` makes', () => {
+    const built = ENTRIES.map(builtPath);
+    for (const name of ['api', 'worker', 'migrate', 'exact-sim']) {
+      const [node, sourceMaps, file] = withSecrets()[name]?.command ?? [];
+      expect([node, sourceMaps], name).toEqual(['node', '--enable-source-maps']);
+      expect(built, name).toContain(file);
+    }
   });
 
   it('lets workers scale (no container name, no host port) and host ports be overridden', () => {
@@ -243,30 +253,54 @@ describe.skipIf(!hasCompose)(`${composeSuite}: monitoring and exposure`, () => {
 
 describe('infra/docker/Dockerfile', () => {
   const dockerfile = readFileSync(`${repoRoot}infra/docker/Dockerfile`, 'utf8');
-  const root = JSON.parse(readFileSync(`${repoRoot}package.json`, 'utf8')) as {
-    packageManager: string;
-    devDependencies: Record<string, string>;
-  };
+  const root = JSON.parse(readFileSync(`${repoRoot}package.json`, 'utf8')) as { packageManager: string };
+  const stages = Object.fromEntries(
+    dockerfile
+      .split(/^(?=FROM )/m)
+      .slice(1)
+      .map((text) => [/^FROM \S+ AS (\S+)/.exec(text)?.[1] ?? '', text]),
+  );
+  const runtime = stages.runtime ?? '';
 
-  it('builds in stages with the pinned pnpm and tsx, from the frozen lockfile, and runs as a non-root user', () => {
-    expect(dockerfile.match(/^FROM /gm)?.length).toBeGreaterThanOrEqual(3);
+  it('installs from the frozen lockfile with the pinned pnpm, and builds in a stage of its own', () => {
+    expect(Object.keys(stages)).toEqual(['base', 'manifests', 'deps', 'build', 'runtime']);
     expect(dockerfile).toContain(`pnpm@${root.packageManager.replace('pnpm@', '')}`);
-    expect(dockerfile).toContain(`tsx@${root.devDependencies.tsx}`);
-    expect(dockerfile).toMatch(/pnpm install --frozen-lockfile/);
-    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(stages.deps).toMatch(/^RUN pnpm install --frozen-lockfile --prod$/m);
+    expect(stages.build).toMatch(/^RUN pnpm install --frozen-lockfile$/m);
+    expect(stages.build).toMatch(/^RUN pnpm build$/m);
+  });
+
+  it('runs the build with node, as a non-root user, with production dependencies and no tsx, pnpm or sources', () => {
+    expect(runtime).toMatch(/^COPY --from=deps \/app \/app$/m);
+    for (const entry of ENTRIES) {
+      const dist = builtPath(entry).replace(/\/[^/]+$/, '');
+      expect(runtime, dist).toContain(`COPY --from=build /app/${dist} ./${dist}\n`);
+    }
+    expect(runtime).not.toMatch(/tsx|pnpm/);
+    expect(runtime).not.toMatch(/^COPY (?!--from)/m);
+    expect(runtime).toMatch(/^CMD \["node", "--enable-source-maps", "apps\/api\/dist\/server\.js"\]$/m);
+    expect(runtime).toMatch(/^USER node$/m);
+    // A build left in the working tree stays out of the context; the image makes its own.
+    expect(readFileSync(`${repoRoot}.dockerignore`, 'utf8')).toMatch(/^\*\*\/dist$/m);
   });
 
   it('listens on every interface of the container, since loopback there is out of reach of anyone else', () => {
-    const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
     expect(runtime).toMatch(/^ENV API_HOST=0\.0\.0\.0 \\\n\s+WORKER_HOST=0\.0\.0\.0$/m);
   });
 
-  it('copies the manifest of every workspace package before installing (or the frozen install fails)', () => {
+  it('copies what the frozen install reads before installing: every workspace manifest, and the patches', () => {
     const manifests = execFileSync('git', ['ls-files', '*package.json'], { cwd: repoRoot, encoding: 'utf8' })
       .trim()
       .split('\n')
       .filter((path) => path !== 'package.json');
     expect(manifests.length).toBeGreaterThan(5);
-    for (const path of manifests) expect(dockerfile, path).toContain(`COPY ${path} `);
+    for (const path of manifests) expect(stages.manifests, path).toContain(`COPY ${path} `);
+    const workspace = parse(readFileSync(`${repoRoot}pnpm-workspace.yaml`, 'utf8')) as {
+      patchedDependencies?: Record<string, string>;
+    };
+    const patches = Object.values(workspace.patchedDependencies ?? {});
+    expect(patches.length).toBeGreaterThan(0);
+    for (const patch of patches) expect(patch).toMatch(/^patches\//);
+    expect(stages.manifests).toMatch(/^COPY patches \.\/patches$/m);
   });
 });

@@ -4,6 +4,7 @@ import { serviceEnvSchema } from '@exact-sync/core';
 import { repoRoot } from '@exact-sync/testkit';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
+import { builtPath, ENTRIES } from '../../scripts/bundle.ts';
 
 // Static checks of infra/k8s: no cluster here, so the manifests are read the way kustomize would assemble them.
 const K8S = join(repoRoot, 'infra/k8s');
@@ -134,7 +135,7 @@ describe('Kubernetes manifests', () => {
     for (const objects of [base, demo]) {
       for (const { owner, template } of pods(objects)) {
         for (const c of template.spec.containers.filter((c) => c.image === OUR_IMAGE)) {
-          const isSim = c.command?.includes('apps/exact-sim/src/main.ts') === true;
+          const isSim = c.command?.includes('apps/exact-sim/dist/main.js') === true;
           const names = [...(c.env ?? []).map((e) => e.name)];
           for (const source of c.envFrom ?? []) {
             const ref = source.configMapRef ?? source.secretRef;
@@ -191,7 +192,7 @@ describe('Kubernetes manifests', () => {
   it('run the migration in a Job, with the database URL from the Secret', () => {
     const job = find(base, 'Job', 'exact-sync-migrate').spec?.template;
     const migrate = job?.spec.containers[0];
-    expect(migrate?.command).toEqual(['pnpm', 'db:migrate']);
+    expect(migrate?.command).toEqual(['node', '--enable-source-maps', 'packages/db/dist/migrate.cli.js']);
     expect(['OnFailure', 'Never']).toContain(job?.spec.restartPolicy);
     expect(migrate?.env).toEqual([
       {
@@ -215,8 +216,38 @@ describe('Kubernetes manifests', () => {
       expect(c.livenessProbe?.httpGet).toEqual({ path: '/health/live', port: 'http' });
       expect(c.readinessProbe?.httpGet).toEqual({ path: '/health/ready', port: 'http' });
     }
-    expect(container(base, 'exact-sync-worker').command).toEqual(['tsx', 'apps/worker/src/main.ts']);
-    expect(container(base, 'exact-sync-api').command).toEqual(['tsx', 'apps/api/src/server.ts']);
+    expect(container(base, 'exact-sync-worker').command).toEqual([
+      'node',
+      '--enable-source-maps',
+      'apps/worker/dist/main.js',
+    ]);
+    expect(container(base, 'exact-sync-api').command).toEqual([
+      'node',
+      '--enable-source-maps',
+      'apps/api/dist/server.js',
+    ]);
+  });
+
+  it('run the built JavaScript with node in every container of the image: a file `pnpm build` makes', () => {
+    const built = ENTRIES.map(builtPath);
+    const ours = [...base, ...demo].flatMap((o) =>
+      (o.spec?.template?.spec.containers ?? []).filter((c) => c.image === OUR_IMAGE),
+    );
+    // base: migrate, api, worker; the demo: the same and the simulator.
+    expect(ours.map((c) => c.name).sort()).toEqual([
+      'api',
+      'api',
+      'exact-sim',
+      'migrate',
+      'migrate',
+      'worker',
+      'worker',
+    ]);
+    for (const c of ours) {
+      const [node, sourceMaps, file] = c.command ?? [];
+      expect([node, sourceMaps], c.name).toEqual(['node', '--enable-source-maps']);
+      expect(built, c.name).toContain(file);
+    }
   });
 
   it('scale the worker Deployment on the queue depth that prometheus-adapter serves', () => {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import {
@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 let redis: OwnRedis;
 let output = '';
 let stop: () => Promise<void>;
+let group = 0;
 const database = uniqueName('start');
 const printed = (label: string): string => new RegExp(`${label}:\\s+(\\S+)`).exec(output)?.[1] ?? '';
 
@@ -43,6 +44,7 @@ beforeAll(async () => {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  group = child.pid ?? 0;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.stdout.on('data', (c: Buffer) => {
     output += c.toString();
@@ -66,6 +68,17 @@ afterAll(async () => {
 });
 
 describe('the start command', () => {
+  it('builds the apps and runs the built JavaScript with node, as production does', () => {
+    const commands = execFileSync('pgrep', ['-a', '-g', String(group)], { encoding: 'utf8' });
+    for (const built of [
+      'apps/exact-sim/dist/main.js',
+      'apps/api/dist/server.js',
+      'apps/worker/dist/main.js',
+    ])
+      expect(commands).toMatch(new RegExp(`^\\d+ \\S*node --enable-source-maps \\S*${built}$`, 'm'));
+    expect(commands).not.toMatch(/apps\/[a-z-]+\/src\//);
+  });
+
   it('prints working URLs, an admin token and storefront keys, and the demo division syncs and takes orders', async () => {
     const api = printed('api');
     const admin = printed('admin token');

@@ -1,6 +1,6 @@
 export { createTestDatabase, type TestDatabase } from './database.ts';
 export { freePort } from './ports.ts';
-export { type RunningProcess, repoRoot, startEntry, startSimulator } from './processes.ts';
+export { builtEntry, type RunningProcess, repoRoot, startEntry, startSimulator } from './processes.ts';
 export { parsePrometheus } from './prometheus.ts';
 export { deleteRedisKeys } from './redis.ts';
 export { type OwnRedis, startOwnRedis } from './redis-server.ts';

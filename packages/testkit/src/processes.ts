@@ -22,12 +22,18 @@ export interface StartOptions {
   timeoutMs?: number;
 }
 
-/** Starts a TypeScript entry point (path relative to the repository root) in its own process group. */
+/**
+ * Starts an entry point (path relative to the repository root) in its own process group: TypeScript source with
+ * tsx, built JavaScript (`pnpm build`, a `.js` path) with node, as production runs it.
+ */
 export async function startEntry(
   entry: string,
   options: StartOptions,
 ): Promise<RunningProcess & { match: string }> {
-  const child = spawn(tsx, [`${repoRoot}${entry}`], {
+  const [command, args] = entry.endsWith('.js')
+    ? [process.execPath, ['--enable-source-maps', `${repoRoot}${entry}`]]
+    : [tsx, [`${repoRoot}${entry}`]];
+  const child = spawn(command, args, {
     cwd: repoRoot,
     detached: true,
     env: { ...process.env, ...options.env },
@@ -80,11 +86,16 @@ export async function startEntry(
   return { ...running, match };
 }
 
-/** Starts apps/exact-sim on a free port; `url` is its base URL. */
+/** Where `pnpm build` puts an entry point (scripts/bundle.ts): `apps/api/src/server.ts` → `apps/api/dist/server.js`. */
+export const builtEntry = (source: string): string => source.replace(/\/src\/(.*)\.ts$/, '/dist/$1.js');
+
+/** Starts apps/exact-sim on a free port (its build with `built`); `url` is its base URL. */
 export async function startSimulator(
   env: Record<string, string> = {},
+  options: { built?: boolean } = {},
 ): Promise<RunningProcess & { url: string }> {
-  const proc = await startEntry('apps/exact-sim/src/main.ts', {
+  const source = 'apps/exact-sim/src/main.ts';
+  const proc = await startEntry(options.built ? builtEntry(source) : source, {
     env: { SIM_PORT: '0', LOG_LEVEL: 'warn', ...env },
     ready: /exact-sim listening on (http:\/\/\S+)/,
   });

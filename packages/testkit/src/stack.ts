@@ -1,5 +1,5 @@
 import { freePort } from './ports.ts';
-import { type RunningProcess, startEntry, startSimulator } from './processes.ts';
+import { builtEntry, type RunningProcess, startEntry, startSimulator } from './processes.ts';
 import { type SimControl, simControl } from './sim-control.ts';
 
 export const STACK_ADMIN_TOKEN = 'stack-admin-token-0123456789';
@@ -15,6 +15,8 @@ export interface StackOptions {
   /** Environment added to both api and worker. */
   env?: Record<string, string>;
   workers?: number;
+  /** Runs simulator, api and workers as built by `pnpm build` (node, dist/), not from source with tsx. */
+  built?: boolean;
 }
 
 export interface Stack {
@@ -37,7 +39,8 @@ export interface Stack {
 
 /** Starts the simulator, the api and worker processes against the given Postgres and Redis. */
 export async function startStack(options: StackOptions): Promise<Stack> {
-  const sim = await startSimulator(options.simEnv);
+  const sim = await startSimulator(options.simEnv, { built: options.built });
+  const entry = (source: string) => (options.built ? builtEntry(source) : source);
   const apiPort = await freePort();
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const env: Record<string, string> = {
@@ -60,11 +63,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ...options.env,
   };
   const startWorker = () =>
-    startEntry('apps/worker/src/main.ts', { env, ready: /worker listening on (\S+)/ });
+    startEntry(entry('apps/worker/src/main.ts'), { env, ready: /worker listening on (\S+)/ });
   const workers: RunningProcess[] = [];
   let api: RunningProcess;
   try {
-    api = await startEntry('apps/api/src/server.ts', { env, ready: /api listening on (\S+)/ });
+    api = await startEntry(entry('apps/api/src/server.ts'), { env, ready: /api listening on (\S+)/ });
     for (let i = 0; i < (options.workers ?? 1); i++) workers.push(await startWorker());
   } catch (error) {
     // Nothing started may outlive a failed start: the caller would hang on the leftovers.
