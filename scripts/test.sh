@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check and test: typecheck, lint, import cycles, unused code (everything, then production code alone,
-# where tests do not count as users), then unit, integration and end-to-end tests against real Postgres and Redis.
+# where tests do not count as users), the OpenAPI documents' lint, then unit, integration and end-to-end tests
+# against real Postgres and Redis.
 # Uses TEST_DATABASE_URL / TEST_REDIS_URL when set, else the local services when they answer, else testcontainers
 # (needs Docker).
 set -euo pipefail
@@ -21,4 +22,5 @@ step "lint and format";        pnpm --silent lint
 step "import cycles";          pnpm --silent cycles
 step "unused code";            pnpm --silent knip
 step "unused production code"; pnpm --silent knip:prod
+step "OpenAPI lint";           pnpm --silent openapi:lint
 step "tests";                  pnpm exec vitest run
