@@ -99,7 +99,7 @@ export async function orderRoutes(instance: FastifyInstance, options: OrderRoute
         }
         return reply.code(200).send(toOrderView(order));
       }
-      await app.tryEnqueue('order.submit', { orderId: order.id }, { jobId: order.id });
+      await app.tryEnqueue('order.submit', { orderId: order.id }, { jobId: order.id }, request.log);
       return reply.code(202).send(toOrderView(order));
     },
   );
@@ -191,7 +191,7 @@ export async function orderRoutes(instance: FastifyInstance, options: OrderRoute
       if (order.status === 'failed') await transitionOrder(app.database.db, id, ['failed'], 'accepted');
       // A failed BullMQ job of the same id would swallow the new one: clear it first.
       await app.queues.orders.remove(id).catch(() => 0);
-      await app.tryEnqueue('order.submit', { orderId: id }, { jobId: id });
+      await app.tryEnqueue('order.submit', { orderId: id }, { jobId: id }, request.log);
       const updated = await findOrder(app.database.db, id);
       if (!updated) throw notFound('order');
       return reply.code(202).send(toOrderView(updated));

@@ -125,6 +125,7 @@ export async function webhookRoutes(
                   'sync.deleted',
                   { connectionId },
                   { deduplication: syncDedup(connectionId, 'deleted'), delay },
+                  request.log,
                 ),
               ]
             : entities.map((entity) =>
@@ -132,6 +133,7 @@ export async function webhookRoutes(
                   'sync.entity',
                   { connectionId, entity },
                   { deduplication: syncDedup(connectionId, entity), delay },
+                  request.log,
                 ),
               ),
         ),
