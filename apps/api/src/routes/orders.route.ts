@@ -137,10 +137,11 @@ export async function orderRoutes(instance: FastifyInstance, options: OrderRoute
       schema: {
         tags: ['orders'],
         operationId: 'listOrders',
-        summary: 'Orders, oldest change first (a storefront key: those of its channel; the admin token: all)',
+        summary: 'Orders, oldest change first',
         description:
-          '`?updated_since=` lists the orders changed after that time; `?status=` only those in one state. Follow ' +
-          '`nextCursor` (with the same parameters) until it is null.',
+          'A storefront key sees the orders of its channel; the admin token, every order. `?updated_since=` lists ' +
+          'the orders changed after that time; `?status=` only those in one state. Follow `nextCursor` (with the ' +
+          'same parameters) until it is null.',
         querystring: orderFeedQuerySchema,
         response: { 200: json(orderPageSchema, 'A page of orders.') },
       },
