@@ -330,7 +330,7 @@ export interface components {
          *       "id": "0b9f4b7e-1d1a-4c47-9a51-3d1e0f5b2a10",
          *       "connectionId": "6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f",
          *       "channel": "b2b",
-         *       "reference": "100231",
+         *       "reference": "100232",
          *       "status": "accepted",
          *       "statusReason": null,
          *       "rejection": null,
@@ -420,7 +420,7 @@ export interface components {
         /**
          * @description An order as a storefront places it; the same `reference` again is answered with that order.
          * @example {
-         *       "reference": "100231",
+         *       "reference": "100232",
          *       "customer": {
          *         "code": "1002"
          *       },
@@ -539,7 +539,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "reference": "100231",
+                 *       "reference": "100232",
                  *       "customer": {
                  *         "code": "1002"
                  *       },
@@ -570,7 +570,7 @@ export interface operations {
                      *       "id": "0b9f4b7e-1d1a-4c47-9a51-3d1e0f5b2a10",
                      *       "connectionId": "6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f",
                      *       "channel": "b2b",
-                     *       "reference": "100231",
+                     *       "reference": "100232",
                      *       "status": "accepted",
                      *       "statusReason": null,
                      *       "rejection": null,
@@ -614,7 +614,7 @@ export interface operations {
                      *       "id": "0b9f4b7e-1d1a-4c47-9a51-3d1e0f5b2a10",
                      *       "connectionId": "6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f",
                      *       "channel": "b2b",
-                     *       "reference": "100231",
+                     *       "reference": "100232",
                      *       "status": "accepted",
                      *       "statusReason": null,
                      *       "rejection": null,
@@ -734,7 +734,7 @@ export interface operations {
                      *       "id": "0b9f4b7e-1d1a-4c47-9a51-3d1e0f5b2a10",
                      *       "connectionId": "6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f",
                      *       "channel": "b2b",
-                     *       "reference": "100231",
+                     *       "reference": "100232",
                      *       "status": "accepted",
                      *       "statusReason": null,
                      *       "rejection": null,

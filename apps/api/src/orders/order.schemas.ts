@@ -69,7 +69,7 @@ export const orderBodySchema = z
     description:
       'An order as a storefront places it; the same `reference` again is answered with that order.',
     examples: [
-      { reference: '100231', customer: { code: DEMO.customerCode }, lines: [{ sku: DEMO.sku, quantity: 2 }] },
+      { reference: '100232', customer: { code: DEMO.customerCode }, lines: [{ sku: DEMO.sku, quantity: 2 }] },
     ],
   });
 export type OrderBody = z.infer<typeof orderBodySchema>;
@@ -154,7 +154,7 @@ export const orderViewSchema = z
         id: '0b9f4b7e-1d1a-4c47-9a51-3d1e0f5b2a10',
         connectionId: '6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f',
         channel: 'b2b',
-        reference: '100231',
+        reference: '100232',
         status: 'accepted',
         statusReason: null,
         rejection: null,
