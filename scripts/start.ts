@@ -134,6 +134,40 @@ async function connectDemo(apiUrl: string, adminToken: string): Promise<{ id: st
   throw new Error('authorization did not finish');
 }
 
+interface Row {
+  code: string;
+  isSalesItem?: boolean;
+  blocked?: boolean | null;
+}
+
+/**
+ * A real SKU and customer for the printed example order, once the demo division's catalogue is synced (within a
+ * minute): the lowest-coded sales item, and the lowest-coded unblocked account other than the consumers' one. With
+ * the simulator's fixed seed that is what the README shows.
+ */
+async function exampleRecords(
+  apiUrl: string,
+  key: string,
+  consumerAccount: string,
+): Promise<{ sku: string; customer: string } | undefined> {
+  const byCode = (a: Row, b: Row) => a.code.localeCompare(b.code);
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
+    const [items, accounts] = await Promise.all(
+      ['items', 'accounts'].map(async (entity) => {
+        const res = await call(`${apiUrl}/v1/${entity}?limit=1000`, key);
+        return res.status === 200 ? (res.json as { data: Row[] }).data : [];
+      }),
+    );
+    const item = items?.filter((row) => row.isSalesItem).sort(byCode)[0];
+    const customer = accounts
+      ?.filter((row) => row.blocked !== true && row.code !== consumerAccount)
+      .sort(byCode)[0];
+    if (item && customer) return { sku: item.code, customer: customer.code };
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+  return undefined;
+}
+
 async function main(): Promise<void> {
   loadDotEnv();
   const secrets = demoSecrets();
@@ -209,11 +243,19 @@ async function main(): Promise<void> {
       `  connection:   ${id}`,
       `  b2b key:      ${b2bKey}`,
       `  b2c key:      ${(b2c as { key: string }).key}`,
+    );
+    const example = await exampleRecords(apiUrl, b2bKey, consumerAccount);
+    const auth = `-H "Authorization: Bearer ${b2bKey}"`;
+    lines.push(
       '',
-      'try:',
-      `  curl -H "Authorization: Bearer ${b2bKey}" "${apiUrl}/v1/items?limit=5"`,
-      `  curl -H "Authorization: Bearer ${b2bKey}" -H "content-type: application/json" ${apiUrl}/v1/orders \\`,
-      `    -d '{"reference":"DEMO-1","customer":{"code":"${consumerAccount}"},"lines":[{"sku":"<an item code>","quantity":1}]}'`,
+      example
+        ? `try (${example.sku} is an item of the demo division, ${example.customer} a customer):`
+        : 'try (the catalogue is still syncing: take a SKU and a customer code from /v1/items and /v1/accounts):',
+      `  curl ${auth} "${apiUrl}/v1/items?limit=5"`,
+      `  curl ${auth} "${apiUrl}/v1/accounts?limit=5"`,
+      `  curl ${auth} -H "content-type: application/json" ${apiUrl}/v1/orders \\`,
+      `    -d '{"reference":"DEMO-1","customer":{"code":"${example?.customer ?? '<customer code>'}"},"lines":[{"sku":"${example?.sku ?? '<sku>'}","quantity":1}]}'`,
+      `  curl ${auth} ${apiUrl}/v1/orders/<id from the answer>`,
     );
   } else {
     lines.push('', `connect a division: POST ${apiUrl}/v1/connections with the admin token (see README)`);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check and test: typecheck, lint, import cycles, unused code (everything, then production code alone,
-# where tests do not count as users), the build production runs, then unit, integration and end-to-end tests against
-# real Postgres and Redis.
+# where tests do not count as users), the OpenAPI documents' lint, the build production runs, then unit,
+# integration and end-to-end tests against real Postgres and Redis.
 # Uses TEST_DATABASE_URL / TEST_REDIS_URL when set, else the local services when they answer, else testcontainers
 # (needs Docker).
 set -euo pipefail
@@ -22,5 +22,6 @@ step "lint and format";        pnpm --silent lint
 step "import cycles";          pnpm --silent cycles
 step "unused code";            pnpm --silent knip
 step "unused production code"; pnpm --silent knip:prod
+step "OpenAPI lint";           pnpm --silent openapi:lint
 step "build";                  pnpm --silent build
 step "tests";                  pnpm exec vitest run

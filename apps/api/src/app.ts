@@ -9,6 +9,7 @@ import docsPlugin from './plugins/docs.plugin.ts';
 import errorsPlugin from './plugins/errors.plugin.ts';
 import metricsPlugin from './plugins/metrics.plugin.ts';
 import queuesPlugin from './plugins/queues.plugin.ts';
+import requestIdPlugin from './plugins/request-id.plugin.ts';
 import securityPlugin from './plugins/security.plugin.ts';
 import { adminRoutes } from './routes/admin.route.ts';
 import { catalogRoutes } from './routes/catalog.route.ts';
@@ -24,6 +25,7 @@ export interface AppOptions {
 export async function app(instance: FastifyInstance, options: AppOptions): Promise<void> {
   instance.setValidatorCompiler(validatorCompiler);
   instance.setSerializerCompiler(serializerCompiler);
+  await instance.register(requestIdPlugin);
   await instance.register(errorsPlugin);
   await instance.register(databasePlugin, { url: options.config.DATABASE_URL });
   await instance.register(authPlugin, {
@@ -31,17 +33,18 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
     metricsToken: options.config.METRICS_TOKEN,
     failuresPerMinute: options.config.AUTH_FAILURES_PER_MINUTE,
   });
-  // Security and docs act on routes as they are added, so they come before every route (the docs' own pages too).
-  await instance.register(securityPlugin, {
-    storefrontPerMinute: options.config.STOREFRONT_RATE_LIMIT_PER_MINUTE,
-  });
-  await instance.register(docsPlugin);
   await instance.register(queuesPlugin, {
     redisUrl: options.config.REDIS_URL,
     redisPrefix: options.config.REDIS_PREFIX,
     syncReservePerMinute: options.config.SYNC_RESERVE_PER_MINUTE,
     syncReservePerDay: options.config.SYNC_RESERVE_PER_DAY,
   });
+  // Security and docs act on routes as they are added, so they come before every route (the docs' own pages too).
+  await instance.register(securityPlugin, {
+    storefrontPerMinute: options.config.STOREFRONT_RATE_LIMIT_PER_MINUTE,
+    redisPrefix: options.config.REDIS_PREFIX,
+  });
+  await instance.register(docsPlugin);
   await instance.register(healthRoutes);
   await instance.register(orderRoutes, {
     settleMs: options.config.FEED_SETTLE_MS,

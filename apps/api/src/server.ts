@@ -2,21 +2,11 @@ import Fastify from 'fastify';
 import { app } from './app.ts';
 import { loadConfig } from './config.ts';
 import { loggerOptions } from './logger.ts';
-import { frameworkErrors } from './plugins/errors.plugin.ts';
-
-const BODY_LIMIT = 1024 * 1024;
+import { serverOptions } from './server-options.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const server = Fastify({
-    logger: loggerOptions(config.LOG_LEVEL),
-    bodyLimit: BODY_LIMIT,
-    connectionTimeout: 30_000,
-    requestTimeout: 30_000,
-    keepAliveTimeout: 72_000,
-    forceCloseConnections: 'idle',
-    frameworkErrors,
-  });
+  const server = Fastify({ logger: loggerOptions(config.LOG_LEVEL), ...serverOptions });
   await server.register(app, { config });
 
   let closing = false;

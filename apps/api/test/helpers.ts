@@ -61,3 +61,12 @@ export async function seedConnection(
   }
   return { connectionId: connection.id, keys, keyIds };
 }
+
+/**
+ * Waits, if need be, until the current minute has at least `ms` left, for a test that counts requests in the
+ * storefront limit's window (a minute of the clock): a new window mid-test would start the count afresh.
+ */
+export async function awayFromMinuteEdge(ms = 10_000): Promise<void> {
+  const left = 60_000 - (Date.now() % 60_000);
+  if (left < ms) await new Promise((resolve) => setTimeout(resolve, left + 50));
+}

@@ -12,6 +12,8 @@ import {
 } from '@exact-sync/testkit';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO } from '../src/openapi/demo-data.ts';
+import { examplesIn, readmeDemoBlock, runExamples } from './examples.ts';
 
 // The README's start command, tried as a new user would: it must bring everything up on its own, and what it
 // prints must be enough to place an order and read the catalogue.
@@ -21,6 +23,10 @@ let stop: () => Promise<void>;
 let group = 0;
 const database = uniqueName('start');
 const printed = (label: string): string => new RegExp(`${label}:\\s+(\\S+)`).exec(output)?.[1] ?? '';
+const orderStatus = async (api: string, key: string, id: string) => {
+  const res = await fetch(`${api}/v1/orders/${id}`, { headers: { authorization: `Bearer ${key}` } });
+  return ((await res.json()) as { status: string }).status;
+};
 
 beforeAll(async () => {
   redis = await startOwnRedis();
@@ -129,5 +135,58 @@ describe('the start command', () => {
       expect(res.status, path).toBe(200);
     }
     expect((await fetch(`${api}/docs/json`)).status).toBe(200);
+  });
+});
+
+// The examples people copy: what the start command prints, the README's demo requests, and the order Swagger UI's
+// "Try it out" sends. Each must be accepted and reach Exact, not be refused a minute later for a made-up SKU.
+describe('the example requests', () => {
+  it('that the start command prints work as they are, with a real SKU and customer', async () => {
+    const api = printed('api');
+    const key = printed('b2b key');
+    const block = output.slice(output.indexOf('\ntry ('), output.indexOf('\nCtrl-C'));
+    expect(block).toContain(`${DEMO.sku} is an item of the demo division, ${DEMO.customerCode} a customer`);
+    const examples = examplesIn(block);
+    expect(examples).toHaveLength(4);
+    const id = await runExamples(examples, {}, [200, 200, 202, 200]);
+    if (!id) throw new Error('no order was placed');
+    await waitFor(
+      'the printed order in Exact',
+      async () => (await orderStatus(api, key, id)) === 'submitted',
+    );
+  });
+
+  it("in the README's demo section work against the demo, with the answers shown under them", async () => {
+    const examples = examplesIn(readmeDemoBlock());
+    expect(examples.map((e) => e.documented?.status)).toEqual([200, 202, 200]);
+    const id = await runExamples(examples, {
+      '<b2b key>': printed('b2b key'),
+      'http://127.0.0.1:3000': printed('api'),
+    });
+    expect(id).toBeDefined();
+  });
+
+  it('in the storefront document are accepted and reach Exact', async () => {
+    const api = printed('api');
+    const key = printed('b2b key');
+    const doc = (await (await fetch(`${api}/docs/storefront/json`)).json()) as {
+      paths: Record<
+        string,
+        Record<string, { requestBody: { content: Record<string, { example: unknown }> } }>
+      >;
+    };
+    const example = doc.paths['/v1/orders']?.post?.requestBody.content['application/json']?.example;
+    expect(example).toMatchObject({ customer: { code: DEMO.customerCode }, lines: [{ sku: DEMO.sku }] });
+    const placed = await fetch(`${api}/v1/orders`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(example),
+    });
+    expect(placed.status, await placed.clone().text()).toBe(202);
+    const { id } = (await placed.json()) as { id: string };
+    await waitFor(
+      'the example order in Exact',
+      async () => (await orderStatus(api, key, id)) === 'submitted',
+    );
   });
 });

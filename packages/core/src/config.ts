@@ -62,8 +62,9 @@ const serviceEnvFields = z.object({
   /** How often the worker reconciles queues with Postgres and re-plans polling, in ms. */
   MAINTENANCE_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
   /**
-   * Requests a minute one storefront API key may make (counted per api process). High by default: it stops a
-   * runaway client, not ordinary load or the ingest benchmark.
+   * Requests a minute one storefront API key may make over all storefront routes, counted in Redis across api
+   * processes (each process counts on its own while Redis does not answer). High by default: it stops a runaway
+   * client, not ordinary load or the ingest benchmark.
    */
   STOREFRONT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
   /**

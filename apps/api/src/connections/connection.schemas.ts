@@ -7,14 +7,11 @@ import {
   entityNameSchema,
 } from '@exact-sync/core';
 import { z } from 'zod';
+import { utcTime } from '../openapi/fields.ts';
 import { division } from '../validation/numbers.ts';
 import { code, freeText, httpUrl, text, token } from '../validation/text.ts';
 
-const isoTime = z.string().nullable();
-
-export const errorSchema = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
-});
+const isoTime = utcTime.nullable();
 
 export const idParams = z.object({ id: z.uuid('must be a UUID') });
 
@@ -131,8 +128,8 @@ export const connectionView = z.object({
   channels: z.object({ b2b: channelView.optional(), b2c: channelView.optional() }),
   /** What the operator set per entity (defaults are not listed). */
   entitySettings: z.record(z.string(), z.object({ targetLagSeconds: z.number().optional() })),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  createdAt: utcTime,
+  updatedAt: utcTime,
 });
 
 const secretShownOnce = z
@@ -151,7 +148,7 @@ const windowView = z.object({
   syncShare: z.number(),
   used: z.object({ sync: z.number(), order: z.number() }),
   remaining: z.number(),
-  resetAt: z.string(),
+  resetAt: utcTime,
 });
 
 /** `error`: Exact refused the dataset for good; no call before `retryAt` (`lastError` is Exact's message). */
@@ -252,9 +249,22 @@ export const apiKeyView = z.object({
   id: z.uuid(),
   channel: z.enum(CHANNELS),
   prefix: z.string(),
-  createdAt: z.string(),
-  revokedAt: z.string().nullable(),
+  createdAt: utcTime,
+  revokedAt: utcTime.nullable(),
 });
+
+// Their names in the OpenAPI document (components.schemas).
+z.globalRegistry.add(createConnectionBody, { id: 'ConnectionRequest' });
+z.globalRegistry.add(patchConnectionBody, { id: 'ConnectionUpdate' });
+z.globalRegistry.add(syncBody, {
+  id: 'SyncRequest',
+  description: 'No body (or null): every entity and the deletions, incrementally.',
+});
+z.globalRegistry.add(apiKeyBody, { id: 'ApiKeyRequest' });
+z.globalRegistry.add(connectionView, { id: 'Connection' });
+z.globalRegistry.add(patchedConnectionView, { id: 'UpdatedConnection' });
+z.globalRegistry.add(statusView, { id: 'ConnectionStatus' });
+z.globalRegistry.add(apiKeyView, { id: 'ApiKey' });
 
 export type ConnectionView = z.infer<typeof connectionView>;
 export type StatusView = z.infer<typeof statusView>;

@@ -1,5 +1,7 @@
 import { ORDER_REJECTION_CODES, ORDER_STATUSES, orderReferenceSchema } from '@exact-sync/core';
 import { z } from 'zod';
+import { DEMO } from '../openapi/demo-data.ts';
+import { calendarDate, guid, utcTime } from '../openapi/fields.ts';
 import { isoDate, isoDateTime } from '../validation/dates.ts';
 import { queryInt } from '../validation/numbers.ts';
 import { code, freeText, text, token } from '../validation/text.ts';
@@ -12,117 +14,176 @@ const addressSchema = z
     city: text(60),
     country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code'),
   })
-  .strict();
+  .strict()
+  .meta({ id: 'Address' });
 
 /** B2B orders name their Exact customer by code or ID; B2C orders name a consumer, booked on the default account. */
-const customerSchema = z.union(
-  [
-    z.object({ code: code(18) }).strict(),
-    z.object({ exactId: z.uuid('must be a GUID') }).strict(),
-    z
-      .object({
-        name: text(100),
-        email: z.email('must be an email address').max(254, 'must be at most 254 characters').optional(),
-        address: addressSchema.optional(),
-      })
-      .strict(),
-  ],
-  { error: 'must be {code}, {exactId} or {name, email?, address?}' },
-);
+const customerSchema = z
+  .union(
+    [
+      z.object({ code: code(18) }).strict(),
+      z.object({ exactId: z.uuid('must be a GUID') }).strict(),
+      z
+        .object({
+          name: text(100),
+          email: z.email('must be an email address').max(254, 'must be at most 254 characters').optional(),
+          address: addressSchema.optional(),
+        })
+        .strict(),
+    ],
+    { error: 'must be {code}, {exactId} or {name, email?, address?}' },
+  )
+  .meta({
+    id: 'OrderCustomer',
+    description:
+      'b2b: the Exact customer, by account `code` or `exactId`; b2c: the consumer (`name`, `email`, `address`), ' +
+      "booked on the channel's default account.",
+  });
 
 const amount = z.number().finite().max(1e9, 'is too large');
 
-const orderLineSchema = z
+const orderRequestLineSchema = z
   .object({
     sku: code(30),
     quantity: amount.positive('must be greater than 0'),
     unitPrice: amount.nonnegative('must not be negative').optional(),
   })
-  .strict();
+  .strict()
+  .meta({ id: 'OrderRequestLine' });
 
 export const orderBodySchema = z
   .object({
     reference: orderReferenceSchema,
     customer: customerSchema,
     lines: z
-      .array(orderLineSchema)
+      .array(orderRequestLineSchema)
       .min(1, 'must hold at least one line')
       .max(500, 'must hold at most 500 lines'),
     orderDate: isoDate.optional(),
     deliveryDate: isoDate.optional(),
     note: freeText(1_000).optional(),
   })
-  .strict();
+  .strict()
+  .meta({
+    id: 'OrderRequest',
+    description:
+      'An order as a storefront places it; the same `reference` again is answered with that order.',
+    examples: [
+      { reference: '100232', customer: { code: DEMO.customerCode }, lines: [{ sku: DEMO.sku, quantity: 2 }] },
+    ],
+  });
 export type OrderBody = z.infer<typeof orderBodySchema>;
 
-const rejectionCodeSchema = z
-  .enum(ORDER_REJECTION_CODES)
-  .describe(
-    [
-      'Why the order was rejected:',
-      '`unknown_sku`: a SKU that is neither in the synced catalogue nor found in Exact (also when the key has used',
-      'up its hourly lookups in Exact, which the message then says);',
-      '`unknown_customer`: a customer code or exactId that is not in Exact (likewise);',
-      '`blocked_customer`: the customer is blocked in Exact;',
-      '`not_a_sales_item`: the item exists but is not a sales item;',
-      '`channel_not_configured`: a b2c order while the channel has no default account;',
-      '`exact_rejected`: Exact itself refused the order (its message is in `message`).',
-      'All but the last are found before anything is sent to Exact.',
-    ].join(' '),
-  );
+const rejectionCodeSchema = z.enum(ORDER_REJECTION_CODES).meta({
+  id: 'RejectionCode',
+  description: [
+    'Why the order was rejected:',
+    '`unknown_sku`: a SKU that is neither in the synced catalogue nor found in Exact (also when the key has used',
+    'up its hourly lookups in Exact, which the message then says);',
+    '`unknown_customer`: a customer code or exactId that is not in Exact (likewise);',
+    '`blocked_customer`: the customer is blocked in Exact;',
+    '`not_a_sales_item`: the item exists but is not a sales item;',
+    '`channel_not_configured`: a b2c order while the channel has no default account;',
+    '`exact_rejected`: Exact itself refused the order (its message is in `message`).',
+    'All but the last are found before anything is sent to Exact.',
+  ].join(' '),
+});
 
 /** Every problem found (all lines, not just the first); `field` points into the order as placed. */
 const rejectionSchema = z
   .object({
     code: rejectionCodeSchema,
     problems: z.array(
-      z.object({
-        code: rejectionCodeSchema,
-        field: z
-          .string()
-          .nullable()
-          .describe(
-            'e.g. `customer.code`, `customer.exactId`, `lines.2.sku` (lines count from 0); null for Exact',
-          ),
-        message: z.string(),
-      }),
+      z
+        .object({
+          code: rejectionCodeSchema,
+          field: z
+            .string()
+            .nullable()
+            .describe(
+              'e.g. `customer.code`, `customer.exactId`, `lines.2.sku` (lines count from 0); null for Exact',
+            ),
+          message: z.string(),
+        })
+        .meta({ id: 'OrderProblem' }),
     ),
   })
+  .meta({ id: 'OrderRejection' })
   .nullable()
   .describe('set when the order is `rejected`: the code of the first problem, and every problem');
 
-export const orderViewSchema = z.object({
-  id: z.uuid(),
-  connectionId: z.uuid(),
-  channel: z.enum(['b2b', 'b2c']),
-  reference: z.string(),
-  status: z.enum(ORDER_STATUSES),
-  statusReason: z.string().nullable(),
-  rejection: rejectionSchema,
-  exactOrderId: z.string().nullable(),
-  exactOrderNumber: z.number().nullable(),
-  customer: z.record(z.string(), z.unknown()),
-  lines: z.array(z.object({ sku: z.string(), quantity: z.number(), unitPrice: z.number().nullable() })),
-  orderDate: z.string().nullable(),
-  deliveryDate: z.string().nullable(),
-  note: z.string().nullable(),
-  acceptedAt: z.string(),
-  submittedAt: z.string().nullable(),
-  rejectedAt: z.string().nullable(),
-  failedAt: z.string().nullable(),
-  updatedAt: z.string(),
+const orderStatusSchema = z.enum(ORDER_STATUSES).meta({
+  id: 'OrderStatus',
+  description:
+    '`accepted` (stored, not yet sent to Exact), `submitting`, `submitted` (in Exact: final), `rejected` (final: ' +
+    'see `rejection`), `failed` (a cause outside the order; retried)',
 });
+
+const orderLineSchema = z
+  .object({ sku: z.string(), quantity: z.number(), unitPrice: z.number().nullable() })
+  .meta({ id: 'OrderLine' });
+
+const EXAMPLE_TIME = '2026-03-01T12:00:00.000Z';
+
+export const orderViewSchema = z
+  .object({
+    id: z.uuid(),
+    connectionId: z.uuid(),
+    channel: z.enum(['b2b', 'b2c']),
+    reference: z.string(),
+    status: orderStatusSchema,
+    statusReason: z.string().nullable(),
+    rejection: rejectionSchema,
+    exactOrderId: guid.nullable().describe("the order's ID in Exact, once it is there"),
+    exactOrderNumber: z.number().nullable().describe("Exact's OrderNumber, once the order is there"),
+    customer: z.record(z.string(), z.unknown()).describe('the customer as placed'),
+    lines: z.array(orderLineSchema),
+    orderDate: calendarDate.nullable(),
+    deliveryDate: calendarDate.nullable(),
+    note: z.string().nullable(),
+    acceptedAt: utcTime,
+    submittedAt: utcTime.nullable(),
+    rejectedAt: utcTime.nullable(),
+    failedAt: utcTime.nullable(),
+    updatedAt: utcTime,
+  })
+  .meta({
+    id: 'Order',
+    examples: [
+      {
+        id: '0b9f4b7e-1d1a-4c47-9a51-3d1e0f5b2a10',
+        connectionId: '6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f',
+        channel: 'b2b',
+        reference: '100232',
+        status: 'accepted',
+        statusReason: null,
+        rejection: null,
+        exactOrderId: null,
+        exactOrderNumber: null,
+        customer: { code: DEMO.customerCode },
+        lines: [{ sku: DEMO.sku, quantity: 2, unitPrice: null }],
+        orderDate: null,
+        deliveryDate: null,
+        note: null,
+        acceptedAt: EXAMPLE_TIME,
+        submittedAt: null,
+        rejectedAt: null,
+        failedAt: null,
+        updatedAt: EXAMPLE_TIME,
+      },
+    ],
+  });
 export type OrderView = z.infer<typeof orderViewSchema>;
+
+export const orderPageSchema = z
+  .object({ data: z.array(orderViewSchema), nextCursor: z.string().nullable() })
+  .meta({ id: 'OrderPage', description: 'A page of orders; follow `nextCursor` until it is null.' });
 
 export const orderFeedQuerySchema = z
   .object({
-    status: z.enum(ORDER_STATUSES).optional(),
+    status: orderStatusSchema.optional(),
     updated_since: isoDateTime.optional(),
     cursor: token(200).optional(),
     limit: queryInt(1, 1_000).default(100),
   })
   .strict();
-
-export const errorSchema = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
-});

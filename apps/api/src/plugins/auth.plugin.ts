@@ -59,18 +59,18 @@ export function newApiKey(): { key: string; hash: string; prefix: string } {
   return { key, hash: hashApiKey(key), prefix: key.slice(0, 10) };
 }
 
-export function hashApiKey(key: string): string {
+function hashApiKey(key: string): string {
   return sha256(key).toString('hex');
 }
 
 /** What an Authorization header carries: a bearer token, or the password of Basic auth (browser pages). */
-export interface Credentials {
+interface Credentials {
   bearer?: string;
   basicPassword?: string;
 }
 
 /** The one reader of the Authorization header. */
-export function credentialsOf(request: FastifyRequest): Credentials {
+function credentialsOf(request: FastifyRequest): Credentials {
   const [scheme = '', value = ''] = (request.headers.authorization ?? '').split(' ', 2);
   if (scheme.toLowerCase() === 'bearer') return value.trim() ? { bearer: value.trim() } : {};
   if (scheme.toLowerCase() === 'basic') {

@@ -6,7 +6,7 @@ import {
   OAuthRequestError,
   TokenRefreshFailedError,
 } from '@exact-sync/exact';
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { SignedLinkError } from '../connections/signed-links.ts';
@@ -88,9 +88,12 @@ const fastifyCode = (error: FastifyError) =>
  * path parameter past its length limit), in the API's error shape. A server option (`frameworkErrors`), so the
  * composition root passes it to Fastify.
  */
-export function frameworkErrors(error: FastifyError, _request: unknown, reply: FastifyReply): void {
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const status = error.statusCode !== undefined && error.statusCode < 500 ? error.statusCode : 400;
-  reply.code(status).send({ error: { code: fastifyCode(error), message: error.message } });
+  reply
+    .code(status)
+    .header('x-request-id', request.id)
+    .send({ error: { code: fastifyCode(error), message: error.message } });
 }
 
 /**

@@ -2,7 +2,7 @@ import { type JobName, type JobPayload, syncDedupId, withTimeout } from '@exact-
 import { createGovernor, type Governor, systemClock } from '@exact-sync/exact';
 import { closeQueues, createQueues, enqueue, producerRedis, type Queues } from '@exact-sync/queues';
 import type { JobsOptions } from 'bullmq';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
 
@@ -14,9 +14,15 @@ declare module 'fastify' {
     governor: Governor;
     /**
      * Enqueues a job of the catalogue. Answers false instead of throwing when Redis is unreachable: Postgres holds
-     * the truth and the worker's reconciler enqueues what is missing.
+     * the truth and the worker's reconciler enqueues what is missing. `log` is the request's logger, when there is
+     * one, so the warning carries the request id.
      */
-    tryEnqueue<K extends JobName>(name: K, payload: JobPayload<K>, options?: JobsOptions): Promise<boolean>;
+    tryEnqueue<K extends JobName>(
+      name: K,
+      payload: JobPayload<K>,
+      options?: JobsOptions,
+      log?: FastifyBaseLogger,
+    ): Promise<boolean>;
     /** The polling interval (ms) of a connection's dataset as the worker's planner set it; undefined if unknown. */
     plannedSyncInterval(connectionId: string, dataset: string): Promise<number | undefined>;
   }
@@ -47,7 +53,7 @@ async function queuesPlugin(app: FastifyInstance, options: QueuesOptions): Promi
     ),
   );
   app.decorate('redis', redis);
-  app.decorate('tryEnqueue', async (name, payload, jobOptions) => {
+  app.decorate('tryEnqueue', async (name, payload, jobOptions, log = app.log) => {
     try {
       // BullMQ waits for a connection that may never come; the request must not.
       await withTimeout(enqueue(queues, name, payload, jobOptions), ENQUEUE_TIMEOUT_MS, () => {
@@ -55,7 +61,7 @@ async function queuesPlugin(app: FastifyInstance, options: QueuesOptions): Promi
       });
       return true;
     } catch (error) {
-      app.log.warn({ job: name, err: error }, 'could not enqueue; the reconciler will');
+      log.warn({ job: name, err: error }, 'could not enqueue; the reconciler will');
       return false;
     }
   });

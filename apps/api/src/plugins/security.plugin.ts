@@ -1,9 +1,8 @@
 import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
-import { HttpError } from '../errors.ts';
-import { type Access, credentialsOf, hashApiKey, type Refusal } from './auth.plugin.ts';
+import { createStorefrontLimit, type StorefrontLimit } from '../auth/storefront-limit.ts';
+import type { Access, Refusal } from './auth.plugin.ts';
 
 // Browser pages (docs, operator page, Bull Board, the OAuth callback page) carry inline styles, and Bull Board loads
 // its fonts from Google; the JSON API needs none of that, so only those routes get the looser style rules.
@@ -27,12 +26,6 @@ const PAGES = {
   fontSrc: ["'self'", 'data:', 'https://fonts.gstatic.com'],
 };
 const isPage = (url: string) => /^\/(admin|docs)(\/|$)/.test(url) || url === '/v1/oauth/callback';
-
-/** A bucket per storefront key (by its hash, so the key itself is not kept); callers without one share their IP's. */
-function rateLimitKey(request: FastifyRequest): string {
-  const { bearer } = credentialsOf(request);
-  return bearer ? `key:${hashApiKey(bearer)}` : `ip:${request.ip}`;
-}
 
 /**
  * Sent rather than thrown, because Bull Board's routes have an error handler of their own. Pages ask for Basic auth,
@@ -71,51 +64,73 @@ function accessOf(route: RouteOptions): readonly Access[] {
   return [declared].flat();
 }
 
-/** Checks credentials before anything else (validation included), so a caller without them learns nothing. */
-function guardFor(app: FastifyInstance, allowed: readonly Access[]) {
+/**
+ * Counts a storefront key's request and says where the key stands in `RateLimit-*` headers (on every answer to it,
+ * a 429 included); over the limit, the request is refused.
+ */
+async function limitStorefront(
+  limit: StorefrontLimit,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<Refusal | undefined> {
+  if (!request.storefront) return undefined;
+  const state = await limit.hit(request.storefront.keyId);
+  reply.header('ratelimit-limit', String(state.limit));
+  reply.header('ratelimit-remaining', String(state.remaining));
+  reply.header('ratelimit-reset', String(state.resetSeconds));
+  if (state.allowed) return undefined;
+  const message = `more than ${state.limit} requests a minute with this API key; retry in ${state.resetSeconds} s`;
+  return { status: 429, message, retryAfterSeconds: state.resetSeconds };
+}
+
+/**
+ * Checks credentials before anything else (validation included), so a caller without them learns nothing; then a
+ * storefront key's request limit.
+ */
+function guardFor(app: FastifyInstance, allowed: readonly Access[], limit: StorefrontLimit) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
-    const refusal = await app.authenticate(request, allowed);
+    const refusal =
+      (await app.authenticate(request, allowed)) ?? (await limitStorefront(limit, request, reply));
     if (refusal !== undefined) return refuse(reply, refusal);
   };
 }
 
 const hooksOf = (route: RouteOptions) => [route.onRequest ?? []].flat();
 
+interface SecurityOptions {
+  /** STOREFRONT_RATE_LIMIT_PER_MINUTE: requests per storefront key and minute, over all storefront routes. */
+  storefrontPerMinute: number;
+  redisPrefix: string;
+}
+
 /**
  * Security headers on every answer (helmet), credentials on every route that is not public, and a per-key request
- * limit on the storefront routes. The limit is counted in memory in each api process: N replicas allow a key N times
- * the limit, which suits its purpose (stopping a runaway client) and keeps Redis off the order path, since orders
- * are accepted without Redis.
+ * limit on the storefront routes: one count per key over all of them, shared by every api process through Redis,
+ * and per process while Redis does not answer (see `createStorefrontLimit`), since orders are accepted without
+ * Redis.
  */
-async function securityPlugin(app: FastifyInstance, options: { storefrontPerMinute: number }): Promise<void> {
-  // Registered before helmet and rate-limit, whose own onRoute hooks read what this one sets.
+async function securityPlugin(app: FastifyInstance, options: SecurityOptions): Promise<void> {
+  const limit = createStorefrontLimit({
+    redis: app.redis,
+    prefix: options.redisPrefix,
+    perMinute: options.storefrontPerMinute,
+    onFallback: (fallback, error) =>
+      fallback
+        ? app.log.warn({ err: error }, 'storefront request limits counted per process: Redis does not answer')
+        : app.log.info('storefront request limits counted in Redis again'),
+  });
+  // Registered before helmet, whose own onRoute hook reads what this one sets.
   app.addHook('onRoute', (route: RouteOptions) => {
     const allowed = accessOf(route);
     // Resolved onto the route, so the docs name the credentials of the plugins' routes too.
-    route.config = {
-      ...route.config,
-      access: allowed,
-      ...(allowed.includes('storefront') && { rateLimit: {} }),
-    };
+    route.config = { ...route.config, access: allowed };
     if (isPage(route.url))
       route.helmet = { contentSecurityPolicy: { useDefaults: false, directives: PAGES } };
-    if (!allowed.includes('public')) route.onRequest = [guardFor(app, allowed), ...hooksOf(route)];
+    if (!allowed.includes('public')) route.onRequest = [guardFor(app, allowed, limit), ...hooksOf(route)];
   });
   await app.register(helmet, {
     contentSecurityPolicy: { useDefaults: false, directives: STRICT },
   });
-  await app.register(rateLimit, {
-    global: false,
-    max: options.storefrontPerMinute,
-    timeWindow: 60_000,
-    keyGenerator: rateLimitKey,
-    errorResponseBuilder: (_request, context) =>
-      new HttpError(
-        429,
-        'rate_limited',
-        `more than ${context.max} requests a minute with this API key; retry in ${context.after}`,
-      ),
-  });
 }
 
-export default fp(securityPlugin, { name: 'security', dependencies: ['errors', 'auth'] });
+export default fp(securityPlugin, { name: 'security', dependencies: ['errors', 'auth', 'queues'] });

@@ -4,9 +4,17 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { apiKeyBody, apiKeyView, idParams } from '../connections/connection.schemas.ts';
 import { notFound } from '../errors.ts';
+import { empty, failures, json } from '../openapi/answers.ts';
 import { newApiKey } from '../plugins/auth.plugin.ts';
 
 const tags = ['api keys'];
+
+const createdKeySchema = apiKeyView
+  .extend({ key: z.string().describe('the key itself: shown only in this answer') })
+  .meta({ id: 'ApiKeyCreated' });
+const apiKeyPageSchema = z
+  .object({ data: z.array(apiKeyView), nextCursor: z.string().nullable().describe('always null: one page') })
+  .meta({ id: 'ApiKeyPage' });
 
 const toView = (row: ApiKeyRow) => ({
   id: row.id,
@@ -31,10 +39,14 @@ export async function apiKeyRoutes(instance: FastifyInstance): Promise<void> {
       config: { access: 'operator' },
       schema: {
         tags,
+        operationId: 'createApiKey',
         summary: 'Create a storefront key (the key is shown only in this answer)',
         params: idParams,
         body: apiKeyBody,
-        response: { 201: apiKeyView.extend({ key: z.string() }) },
+        response: {
+          201: json(createdKeySchema, 'Created: store the key now.'),
+          ...failures({ 404: 'No such connection.' }),
+        },
       },
     },
     async (request, reply) => {
@@ -57,8 +69,13 @@ export async function apiKeyRoutes(instance: FastifyInstance): Promise<void> {
       config: { access: 'operator' },
       schema: {
         tags,
+        operationId: 'listApiKeys',
+        summary: "A connection's storefront keys (without the keys themselves)",
         params: idParams,
-        response: { 200: z.object({ data: z.array(apiKeyView), nextCursor: z.string().nullable() }) },
+        response: {
+          200: json(apiKeyPageSchema, 'The keys, revoked ones included.'),
+          ...failures({ 404: 'No such connection.' }),
+        },
       },
     },
     async (request) => {
@@ -72,7 +89,16 @@ export async function apiKeyRoutes(instance: FastifyInstance): Promise<void> {
     '/v1/api-keys/:id',
     {
       config: { access: 'operator' },
-      schema: { tags, summary: 'Revoke a storefront key', params: idParams, response: { 204: z.null() } },
+      schema: {
+        tags,
+        operationId: 'revokeApiKey',
+        summary: 'Revoke a storefront key',
+        params: idParams,
+        response: {
+          204: empty('Revoked: the key is refused from now on.'),
+          ...failures({ 404: 'No such key.' }),
+        },
+      },
     },
     async (request, reply) => {
       if (!(await revokeApiKey(db, request.params.id))) throw notFound('API key');

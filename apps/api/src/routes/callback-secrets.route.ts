@@ -6,8 +6,13 @@ import { CALLBACK_SECRET_OVERLAP_MS, rotateChannelSecret } from '../connections/
 import { channelParams } from '../connections/connection.schemas.ts';
 import type { WithServices } from '../connections/connection-services.ts';
 import { notFound } from '../errors.ts';
+import { failures, json } from '../openapi/answers.ts';
 
 const overlapHours = CALLBACK_SECRET_OVERLAP_MS / 3_600_000;
+
+const secretSchema = z
+  .object({ secret: z.string().describe('the new signing secret (`whsec_…`): shown only in this answer') })
+  .meta({ id: 'CallbackSecret' });
 
 /** The secret a channel's callbacks are signed with: made when its first callbackUrl is set, rotated here. */
 export async function callbackSecretRoutes(
@@ -23,9 +28,13 @@ export async function callbackSecretRoutes(
       config: { access: 'operator' },
       schema: {
         tags: ['connections'],
+        operationId: 'rotateCallbackSecret',
         summary: `New signing secret for a channel's callbacks (shown only in this answer); the old one keeps signing, second, for ${overlapHours} hours`,
         params: channelParams,
-        response: { 201: z.object({ secret: z.string() }) },
+        response: {
+          201: json(secretSchema, 'The new secret: store it now.'),
+          ...failures({ 404: 'No such connection.' }),
+        },
       },
     },
     async (request, reply) => {

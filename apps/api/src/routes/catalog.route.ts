@@ -8,6 +8,7 @@ import {
 } from '@exact-sync/db';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
 import {
   accountFeedSchema,
   type CatalogQueryParams,
@@ -23,7 +24,7 @@ import {
   toStockTotals,
   toStockView,
 } from '../catalog/catalog-view.ts';
-import { errorSchema } from '../orders/order.schemas.ts';
+import { json } from '../openapi/answers.ts';
 import { storefrontOf } from '../plugins/auth.plugin.ts';
 
 const PULLS =
@@ -43,12 +44,13 @@ function catalogQuery(request: FastifyRequest, q: CatalogQueryParams, settleMs: 
   };
 }
 
-const schema = <R>(summary: string, response: R) => ({
+const schema = <R extends z.ZodType>(operationId: string, summary: string, page: R, what: string) => ({
   tags: ['catalogue'],
+  operationId,
   summary,
   description: PULLS,
   querystring: catalogQuerySchema,
-  response: { 200: response, 400: errorSchema, 401: errorSchema },
+  response: { 200: json(page, `A page of ${what}.`) },
 });
 
 /** Catalogue reads for storefronts: the synced data of the key's connection, straight from Postgres. */
@@ -58,7 +60,10 @@ export async function catalogRoutes(instance: FastifyInstance, options: { settle
 
   app.get(
     '/v1/items',
-    { config: { access: 'storefront' }, schema: schema('Items (`code` = item code)', itemFeedSchema) },
+    {
+      config: { access: 'storefront' },
+      schema: schema('listItems', 'Items (`code` = item code)', itemFeedSchema, 'items'),
+    },
     async (request) => {
       const page = await listItems(db, catalogQuery(request, request.query, options.settleMs));
       return { data: page.data.map(toItemView), nextCursor: page.nextCursor };
@@ -70,9 +75,11 @@ export async function catalogRoutes(instance: FastifyInstance, options: { settle
     {
       config: { access: 'storefront' },
       schema: schema(
+        'listStock',
         'Stock per item and warehouse (`code` = item code), with `totals`: one entry per item on the page, ' +
           'summed over all its live warehouse rows (zeros when none is left)',
         stockFeedSchema,
+        'stock positions',
       ),
     },
     async (request) => {
@@ -93,8 +100,10 @@ export async function catalogRoutes(instance: FastifyInstance, options: { settle
     {
       config: { access: 'storefront' },
       schema: schema(
+        'listPrices',
         'Sales prices (`code` = item code); customer-specific ones carry accountId and accountCode',
         priceFeedSchema,
+        'prices',
       ),
     },
     async (request) => {
@@ -107,7 +116,12 @@ export async function catalogRoutes(instance: FastifyInstance, options: { settle
     '/v1/accounts',
     {
       config: { access: 'storefront' },
-      schema: schema('Customer accounts (`code` = trimmed account code)', accountFeedSchema),
+      schema: schema(
+        'listAccounts',
+        'Customer accounts (`code` = trimmed account code)',
+        accountFeedSchema,
+        'accounts',
+      ),
     },
     async (request) => {
       const page = await listAccounts(db, catalogQuery(request, request.query, options.settleMs));

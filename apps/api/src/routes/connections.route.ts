@@ -16,7 +16,6 @@ import { checkCallbackUrls } from '../connections/callback-urls.ts';
 import {
   connectionView,
   createConnectionBody,
-  errorSchema,
   idParams,
   patchConnectionBody,
   patchedConnectionView,
@@ -27,8 +26,29 @@ import type { WithServices } from '../connections/connection-services.ts';
 import { connectionStatus, toConnectionView } from '../connections/connection-view.ts';
 import { enqueueDeletions, enqueueSyncs } from '../connections/sync-jobs.ts';
 import { HttpError, invalidField, notFound } from '../errors.ts';
+import { empty, failures, json } from '../openapi/answers.ts';
 
 const tags = ['connections'];
+
+const createdSchema = z
+  .object({
+    id: z.uuid(),
+    authorizeUrl: z
+      .url()
+      .describe('a signed link a person opens in a browser to authorize the connection in Exact'),
+  })
+  .meta({ id: 'ConnectionCreated' });
+const connectionPageSchema = z
+  .object({
+    data: z.array(connectionView),
+    nextCursor: z.string().nullable().describe('always null: one page'),
+  })
+  .meta({ id: 'ConnectionPage' });
+const syncStartedSchema = z
+  .object({ enqueued: z.array(z.string()).describe('the entities (and `deleted`) queued for a run') })
+  .meta({ id: 'SyncStarted' });
+const authorizeLinkSchema = z.object({ authorizeUrl: z.url() }).meta({ id: 'AuthorizeLink' });
+const noConnection = { 404: 'No such connection.' } as const;
 
 /** Operator routes of a connection's lifecycle (the OAuth steps live in oauth.route.ts). */
 export async function connectionRoutes(instance: FastifyInstance, { services }: WithServices): Promise<void> {
@@ -52,9 +72,10 @@ export async function connectionRoutes(instance: FastifyInstance, { services }: 
       config: { access: 'operator' },
       schema: {
         tags,
+        operationId: 'createConnection',
         summary: 'Create a connection; a person opens authorizeUrl to authorize it in Exact',
         body: createConnectionBody,
-        response: { 201: z.object({ id: z.uuid(), authorizeUrl: z.string() }) },
+        response: { 201: json(createdSchema, 'Created, waiting to be authorized in Exact.') },
       },
     },
     async (request, reply) => {
@@ -80,7 +101,9 @@ export async function connectionRoutes(instance: FastifyInstance, { services }: 
       config: { access: 'operator' },
       schema: {
         tags,
-        response: { 200: z.object({ data: z.array(connectionView), nextCursor: z.string().nullable() }) },
+        operationId: 'listConnections',
+        summary: 'Every connection',
+        response: { 200: json(connectionPageSchema, 'The connections.') },
       },
     },
     async () => {
@@ -91,7 +114,16 @@ export async function connectionRoutes(instance: FastifyInstance, { services }: 
 
   app.get(
     '/v1/connections/:id/status',
-    { config: { access: 'operator' }, schema: { tags, params: idParams, response: { 200: statusView } } },
+    {
+      config: { access: 'operator' },
+      schema: {
+        tags,
+        operationId: 'getConnectionStatus',
+        summary: 'Sync progress per entity, the rate budget, order counts and callbacks of a connection',
+        params: idParams,
+        response: { 200: json(statusView, 'The connection and how it is doing.'), ...failures(noConnection) },
+      },
+    },
     async (request) => {
       const status = await connectionStatus(
         { db, governor: services.governor, now: Date.now(), plannedInterval: app.plannedSyncInterval },
@@ -106,7 +138,20 @@ export async function connectionRoutes(instance: FastifyInstance, { services }: 
     '/v1/connections/:id',
     {
       config: { access: 'operator' },
-      schema: { tags, params: idParams, body: patchConnectionBody, response: { 200: patchedConnectionView } },
+      schema: {
+        tags,
+        operationId: 'updateConnection',
+        summary: 'Rename, pause or resume a connection; set its channels and freshness targets',
+        params: idParams,
+        body: patchConnectionBody,
+        response: {
+          200: json(
+            patchedConnectionView,
+            'Changed (with the signing secret of a channel given its first callbackUrl).',
+          ),
+          ...failures(noConnection),
+        },
+      },
     },
     async (request) => {
       const { id } = request.params;
@@ -133,9 +178,17 @@ export async function connectionRoutes(instance: FastifyInstance, { services }: 
       config: { access: 'operator' },
       schema: {
         tags,
+        operationId: 'deleteConnection',
+        summary: 'Delete a connection with its synced data and keys',
         params: idParams,
         querystring: z.object({ force: z.enum(['true', 'false']).optional() }),
-        response: { 204: z.null(), 409: errorSchema },
+        response: {
+          204: empty('Deleted.'),
+          ...failures({
+            ...noConnection,
+            409: '`open_orders`: orders not yet in Exact would be dropped (add `?force=true`).',
+          }),
+        },
       },
     },
     async (request, reply) => {
@@ -160,11 +213,19 @@ export async function connectionRoutes(instance: FastifyInstance, { services }: 
       config: { access: 'operator' },
       schema: {
         tags,
+        operationId: 'startSync',
         summary:
           'Sync now (full: re-read everything and tombstone what is gone); without entities, the deletions too',
         params: idParams,
         body: syncBody,
-        response: { 202: z.object({ enqueued: z.array(z.string()) }), 409: errorSchema, 503: errorSchema },
+        response: {
+          202: json(syncStartedSchema, 'Queued.'),
+          ...failures({
+            ...noConnection,
+            409: 'The connection is not authorized, needs re-authorization, or is paused.',
+            503: '`queue_unavailable`: the job queue (Redis) is unreachable.',
+          }),
+        },
       },
     },
     async (request, reply) => {
@@ -196,10 +257,11 @@ export async function connectionRoutes(instance: FastifyInstance, { services }: 
       config: { access: 'operator' },
       schema: {
         tags,
+        operationId: 'reauthorizeConnection',
         summary:
           'A new authorize link; the connection keeps its tokens until the new authorization completes',
         params: idParams,
-        response: { 200: z.object({ authorizeUrl: z.string() }) },
+        response: { 200: json(authorizeLinkSchema, 'The link a person opens.'), ...failures(noConnection) },
       },
     },
     async (request) => {

@@ -3,12 +3,14 @@ import { consumeOAuthState, findConnection, issueOAuthState } from '@exact-sync/
 import { authorizationUrl, ConnectionNotAuthorizableError } from '@exact-sync/exact';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { connectionReadyPage } from '../connections/callback-page.ts';
 import { authorizeQuery, callbackQuery, idParams } from '../connections/connection.schemas.ts';
 import type { WithServices } from '../connections/connection-services.ts';
 import { SignedLinkError } from '../connections/signed-links.ts';
 import { enqueueSyncs } from '../connections/sync-jobs.ts';
 import { HttpError, notFound } from '../errors.ts';
+import { empty, failures } from '../openapi/answers.ts';
 
 const tags = ['connections'];
 
@@ -28,9 +30,19 @@ export async function oauthRoutes(instance: FastifyInstance, { services }: WithS
       config: { access: 'public' },
       schema: {
         tags,
+        operationId: 'authorizeConnection',
         summary: "Redirects to Exact's consent page",
+        description: 'The signed link of `createConnection`, opened by a person in a browser.',
         params: idParams,
         querystring: authorizeQuery,
+        response: {
+          302: empty("To Exact's consent page (`Location`)."),
+          ...failures({
+            401: 'The link is expired or its signature does not match.',
+            404: 'No such connection.',
+            409: '`connection_already_authorized`: the connection is authorized already.',
+          }),
+        },
       },
     },
     async (request, reply) => {
@@ -55,7 +67,26 @@ export async function oauthRoutes(instance: FastifyInstance, { services }: WithS
     '/v1/oauth/callback',
     {
       config: { access: 'public' },
-      schema: { tags, summary: 'Where Exact sends the person back', querystring: callbackQuery },
+      schema: {
+        tags,
+        operationId: 'completeAuthorization',
+        summary: 'Where Exact sends the person back',
+        description: 'Exchanges the code for tokens, finds the division and starts the first sync.',
+        querystring: callbackQuery,
+        response: {
+          200: {
+            description: 'Authorized: a page that says so.',
+            content: { 'text/html': { schema: z.string() } },
+          },
+          ...failures({
+            400: 'Exact did not authorize the connection, or refused the code.',
+            401: 'The state is expired, tampered with or used before.',
+            404: 'The connection is gone.',
+            409: 'The connection is authorized already, or for another division.',
+            502: 'Exact did not answer the code exchange.',
+          }),
+        },
+      },
     },
     async (request, reply) => {
       const { code, state, error } = request.query;

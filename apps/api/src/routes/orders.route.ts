@@ -4,10 +4,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { HttpError, notFound } from '../errors.ts';
+import { failures, json } from '../openapi/answers.ts';
 import {
-  errorSchema,
   orderBodySchema,
   orderFeedQuerySchema,
+  orderPageSchema,
   orderViewSchema,
 } from '../orders/order.schemas.ts';
 import { checkCustomer, checkExactRejections } from '../orders/order-checks.ts';
@@ -17,7 +18,6 @@ import { type Storefront, storefrontOf } from '../plugins/auth.plugin.ts';
 
 const ORDER_BODY_LIMIT = 256 * 1024;
 const idParams = z.object({ id: z.uuid('must be a UUID') });
-const listSchema = z.object({ data: z.array(orderViewSchema), nextCursor: z.string().nullable() });
 
 interface OrderRouteOptions {
   settleMs: number;
@@ -39,18 +39,23 @@ export async function orderRoutes(instance: FastifyInstance, options: OrderRoute
       bodyLimit: ORDER_BODY_LIMIT,
       schema: {
         tags: ['orders'],
+        operationId: 'createOrder',
         summary: 'Place an order (idempotent per reference)',
+        description:
+          'The order is stored at once and submitted to Exact by the order lane; follow it with `getOrder` (or ' +
+          'callbacks). Placing the same `reference` again answers 200 with the order already placed.',
         body: orderBodySchema,
         response: {
-          200: orderViewSchema,
-          202: orderViewSchema,
-          409: errorSchema,
-          422: errorSchema,
-          429: errorSchema.describe(
-            '`too_many_rejections`: Exact rejected too many orders of this key in the last hour ' +
-              '(ORDER_REJECTIONS_PER_KEY_PER_HOUR); Retry-After says when it takes new ones. ' +
-              '`rate_limited`: too many requests a minute.',
-          ),
+          200: json(orderViewSchema, 'This reference was placed before, with the same payload: that order.'),
+          202: json(orderViewSchema, 'Accepted: stored, and on its way to Exact.'),
+          ...failures({
+            409: '`order_conflict`: this reference was placed before with another payload (`details.id`).',
+            422: '`channel_not_configured`: a b2c order while the channel has no default account.',
+            429:
+              '`too_many_rejections`: Exact rejected too many orders of this key in the last hour ' +
+              '(ORDER_REJECTIONS_PER_KEY_PER_HOUR); `Retry-After` says when it takes new ones. ' +
+              '`rate_limited`: more requests than the key may make a minute.',
+          }),
         },
       },
     },
@@ -94,7 +99,7 @@ export async function orderRoutes(instance: FastifyInstance, options: OrderRoute
         }
         return reply.code(200).send(toOrderView(order));
       }
-      await app.tryEnqueue('order.submit', { orderId: order.id }, { jobId: order.id });
+      await app.tryEnqueue('order.submit', { orderId: order.id }, { jobId: order.id }, request.log);
       return reply.code(202).send(toOrderView(order));
     },
   );
@@ -103,7 +108,16 @@ export async function orderRoutes(instance: FastifyInstance, options: OrderRoute
     '/v1/orders/:id',
     {
       config: { access: ['storefront', 'operator'] },
-      schema: { tags: ['orders'], params: idParams, response: { 200: orderViewSchema } },
+      schema: {
+        tags: ['orders'],
+        operationId: 'getOrder',
+        summary: 'An order and its state',
+        params: idParams,
+        response: {
+          200: json(orderViewSchema, 'The order as it is now.'),
+          ...failures({ 404: 'No such order (a storefront key sees only the orders of its channel).' }),
+        },
+      },
     },
     async (request) => {
       const who = scope(request);
@@ -120,7 +134,17 @@ export async function orderRoutes(instance: FastifyInstance, options: OrderRoute
     '/v1/orders',
     {
       config: { access: ['storefront', 'operator'] },
-      schema: { tags: ['orders'], querystring: orderFeedQuerySchema, response: { 200: listSchema } },
+      schema: {
+        tags: ['orders'],
+        operationId: 'listOrders',
+        summary: 'Orders, oldest change first',
+        description:
+          'A storefront key sees the orders of its channel; the admin token, every order. `?updated_since=` lists ' +
+          'the orders changed after that time; `?status=` only those in one state. Follow `nextCursor` (with the ' +
+          'same parameters) until it is null.',
+        querystring: orderFeedQuerySchema,
+        response: { 200: json(orderPageSchema, 'A page of orders.') },
+      },
     },
     async (request) => {
       const who = scope(request);
@@ -143,7 +167,16 @@ export async function orderRoutes(instance: FastifyInstance, options: OrderRoute
     '/v1/orders/:id/retry',
     {
       config: { access: 'operator' },
-      schema: { tags: ['orders'], params: idParams, response: { 202: orderViewSchema, 409: errorSchema } },
+      schema: {
+        tags: ['orders'],
+        operationId: 'retryOrder',
+        summary: 'Send an open or failed order to Exact again',
+        params: idParams,
+        response: {
+          202: json(orderViewSchema, 'Queued again: the order as it is now.'),
+          ...failures({ 404: 'No such order.', 409: '`not_retriable`: the order is submitted or rejected.' }),
+        },
+      },
     },
     async (request, reply) => {
       const { id } = request.params;
@@ -159,7 +192,7 @@ export async function orderRoutes(instance: FastifyInstance, options: OrderRoute
       if (order.status === 'failed') await transitionOrder(app.database.db, id, ['failed'], 'accepted');
       // A failed BullMQ job of the same id would swallow the new one: clear it first.
       await app.queues.orders.remove(id).catch(() => 0);
-      await app.tryEnqueue('order.submit', { orderId: id }, { jobId: id });
+      await app.tryEnqueue('order.submit', { orderId: id }, { jobId: id }, request.log);
       const updated = await findOrder(app.database.db, id);
       if (!updated) throw notFound('order');
       return reply.code(202).send(toOrderView(updated));

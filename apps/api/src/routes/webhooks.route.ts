@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { HttpError, unauthorized } from '../errors.ts';
-import { errorSchema } from '../orders/order.schemas.ts';
+import { failures, json } from '../openapi/answers.ts';
 import {
   entitiesOfTopic,
   hashCodeMatches,
@@ -16,13 +16,17 @@ import {
 // A delivery is a few hundred bytes; anything near this is not from Exact.
 const WEBHOOK_BODY_LIMIT = 64 * 1024;
 
-const receivedSchema = z.object({
-  received: z.literal(true),
-  queued: z
-    .number()
-    .int()
-    .describe('sync requests handed to the queue (a run already waiting absorbs them); 0 for unknown topics'),
-});
+const receivedSchema = z
+  .object({
+    received: z.literal(true),
+    queued: z
+      .number()
+      .int()
+      .describe(
+        'sync requests handed to the queue (a run already waiting absorbs them); 0 for unknown topics',
+      ),
+  })
+  .meta({ id: 'WebhookReceipt' });
 
 const hostOf = (url: string | undefined): string | undefined => {
   try {
@@ -71,8 +75,19 @@ export async function webhookRoutes(
       bodyLimit: WEBHOOK_BODY_LIMIT,
       schema: {
         tags: ['webhooks'],
+        operationId: 'receiveExactWebhook',
         summary: 'Exact Online webhook deliveries (authenticated by their HashCode)',
-        response: { 200: receivedSchema, 400: errorSchema, 401: errorSchema, 503: errorSchema },
+        response: {
+          200: json(
+            receivedSchema,
+            'Received (an empty POST, which Exact sends to check a subscription, too).',
+          ),
+          ...failures({
+            400: '`invalid_webhook`: not a delivery Exact sends.',
+            401: 'The HashCode does not match the delivery.',
+            503: '`webhooks_not_configured`: EXACT_WEBHOOK_SECRET is not set.',
+          }),
+        },
       },
     },
     async (request) => {
@@ -110,6 +125,7 @@ export async function webhookRoutes(
                   'sync.deleted',
                   { connectionId },
                   { deduplication: syncDedup(connectionId, 'deleted'), delay },
+                  request.log,
                 ),
               ]
             : entities.map((entity) =>
@@ -117,6 +133,7 @@ export async function webhookRoutes(
                   'sync.entity',
                   { connectionId, entity },
                   { deduplication: syncDedup(connectionId, entity), delay },
+                  request.log,
                 ),
               ),
         ),

@@ -11,7 +11,7 @@ import Fastify, { type FastifyInstance, type HTTPMethods } from 'fastify';
 import fp from 'fastify-plugin';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { app } from '../../src/app.ts';
-import { seedConnection, testConfig } from '../helpers.ts';
+import { awayFromMinuteEdge, seedConnection, testConfig } from '../helpers.ts';
 import { ADMIN } from '../onboarding.ts';
 
 const ADMIN_TOKEN = ADMIN.authorization.replace('Bearer ', '');
@@ -124,6 +124,7 @@ describe('credentials', () => {
 
 describe('storefront rate limit', () => {
   it('is counted per API key and answers 429 in the error shape', async () => {
+    await awayFromMinuteEdge();
     const get = (key: string) =>
       api.inject({ url: '/v1/items', headers: { authorization: `Bearer ${key}` } });
     for (let i = 0; i < 3; i++) expect((await get(shop.keys.b2b)).statusCode).toBe(200);

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import errorsPlugin from '../../src/plugins/errors.plugin.ts';
@@ -17,6 +18,15 @@ const stubAuth = fp(
   },
   { name: 'auth' },
 );
+// The storefront limit's Redis: never reached, since the stub authenticates no storefront.
+const stubQueues = fp(
+  async (app: FastifyInstance) => {
+    const redis = new Redis('redis://127.0.0.1:1', { lazyConnect: true });
+    app.decorate('redis', redis);
+    app.addHook('onClose', async () => redis.disconnect());
+  },
+  { name: 'queues' },
+);
 
 let api: FastifyInstance | undefined;
 
@@ -26,7 +36,8 @@ async function appWith(routes: (app: FastifyInstance) => void): Promise<FastifyI
   api.setSerializerCompiler(serializerCompiler);
   await api.register(errorsPlugin);
   await api.register(stubAuth);
-  await api.register(securityPlugin, { storefrontPerMinute: 100 });
+  await api.register(stubQueues);
+  await api.register(securityPlugin, { storefrontPerMinute: 100, redisPrefix: 'unused' });
   await api.register(async (instance) => routes(instance));
   await api.ready();
   return api;
