@@ -34,10 +34,22 @@ function authorize(state: SimState, query: URLSearchParams): Reply {
       description: 'response_type must be code.',
     });
   }
-  target.searchParams.set(
-    'code',
-    state.tokens.issueCode(clientId, redirectUri, userDivisionOf(state.config)),
-  );
+  // Exact's login page lets the person switch to any of their divisions before approving; `sim_division` stands in
+  // for that choice (tests onboarding several divisions at once), otherwise the configured user's division.
+  const chosen = query.get('sim_division');
+  let division = userDivisionOf(state.config);
+  if (chosen !== null) {
+    const n = Number(chosen);
+    if (!Number.isSafeInteger(n) || !state.divisions.has(n)) {
+      return oauthError({
+        status: 400,
+        error: 'invalid_request',
+        description: 'sim_division is not a division of this simulator.',
+      });
+    }
+    division = n;
+  }
+  target.searchParams.set('code', state.tokens.issueCode(clientId, redirectUri, division));
   const clientState = query.get('state');
   if (clientState !== null) target.searchParams.set('state', clientState);
   return { status: 302, headers: { Location: target.toString() } };

@@ -1,5 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DIVISION, type ExactErrorBody, json, type Sim, startSim, type TokenSet } from './helpers.ts';
+import {
+  DIVISION,
+  type ExactErrorBody,
+  json,
+  OTHER_DIVISION,
+  type Sim,
+  startSim,
+  type TokenSet,
+} from './helpers.ts';
 
 const CLIENT = { client_id: 'exact-sim-client', client_secret: 'exact-sim-secret' };
 const REDIRECT = 'https://shop.example/v1/oauth/callback';
@@ -25,12 +33,13 @@ function tokenCall(form: Record<string, string>): Promise<Response> {
   });
 }
 
-async function authorize(): Promise<string> {
+async function authorize(extra: Record<string, string> = {}): Promise<string> {
   const query = new URLSearchParams({
     client_id: CLIENT.client_id,
     redirect_uri: REDIRECT,
     response_type: 'code',
     state: 's-42',
+    ...extra,
   });
   const response = await fetch(`${sim.url}/api/oauth2/auth?${query}`, { redirect: 'manual' });
   expect(response.status).toBe(302);
@@ -80,6 +89,27 @@ describe('authorization code flow', () => {
     });
     expect(again.status).toBe(400);
     expect((await json<OAuthError>(again)).error).toBe('invalid_grant');
+  });
+
+  it('lets the person switch division at login (sim_division) and refuses one the simulator lacks', async () => {
+    const code = await authorize({ sim_division: String(OTHER_DIVISION) });
+    const tokens = await json<TokenSet>(
+      await tokenCall({ ...CLIENT, grant_type: 'authorization_code', code, redirect_uri: REDIRECT }),
+    );
+    const me = await sim.api(tokens.access_token, 'current/Me?$select=CurrentDivision');
+    expect(
+      (await json<{ d: { results: Array<{ CurrentDivision: number }> } }>(me)).d.results[0]?.CurrentDivision,
+    ).toBe(OTHER_DIVISION);
+
+    const query = new URLSearchParams({
+      client_id: CLIENT.client_id,
+      redirect_uri: REDIRECT,
+      response_type: 'code',
+      sim_division: '999999',
+    });
+    const refused = await fetch(`${sim.url}/api/oauth2/auth?${query}`, { redirect: 'manual' });
+    expect(refused.status).toBe(400);
+    expect((await json<OAuthError>(refused)).error_description).toContain('sim_division');
   });
 
   it('refuses an expired authorization code', async () => {

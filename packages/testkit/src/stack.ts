@@ -132,6 +132,12 @@ export async function onboard(
   const { id, authorizeUrl } = created.body as { id: string; authorizeUrl: string };
   let url = authorizeUrl;
   for (let hop = 0; hop < 4; hop++) {
+    // The person switches to the connection's division on Exact's login page (the simulator's `sim_division`).
+    if (input.division !== undefined && url.startsWith(`${stack.sim.url}/api/oauth2/auth`)) {
+      const chosen = new URL(url);
+      chosen.searchParams.set('sim_division', String(input.division));
+      url = chosen.toString();
+    }
     const res = await fetch(url, { redirect: 'manual' });
     const location = res.headers.get('location');
     if (res.status >= 300 && res.status < 400 && location) {
