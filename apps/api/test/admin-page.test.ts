@@ -4,6 +4,7 @@ import type { StatusView } from '../src/connections/connection.schemas.ts';
 
 const NOW = Date.parse('2026-03-01T12:00:00.000Z');
 const entity = {
+  enabled: true,
   phase: 'incremental' as const,
   cursor: '42',
   records: 1234,
@@ -64,6 +65,13 @@ const stuck: StatusView = {
       parkedDeletions: 7,
     },
     accounts: { ...entity, droppedFields: ['Email', 'City'] },
+    addresses: entity,
+    contacts: { ...entity, enabled: false, phase: 'initial', records: 0 },
+    orderHeaders: entity,
+    orderLines: entity,
+    deliveries: entity,
+    deliveryLines: entity,
+    invoices: entity,
   },
   deletions: {
     strategy: 'per_type',
@@ -84,6 +92,13 @@ const stuck: StatusView = {
       deleted_stock: { ...chain, active: true },
       deleted_prices: { ...chain, active: true },
       deleted_accounts: { ...chain, active: true },
+      deleted_addresses: { ...chain, active: true },
+      deleted_contacts: chain,
+      deleted_orderHeaders: { ...chain, active: true },
+      deleted_orderLines: { ...chain, active: true },
+      deleted_deliveries: { ...chain, active: true },
+      deleted_deliveryLines: { ...chain, active: true },
+      deleted_invoices: { ...chain, active: true },
     },
   },
   budget: null,
@@ -138,6 +153,14 @@ describe('the operator page', () => {
     expect(figure(page, 'entities.stock.meetsTarget')).toBe('false');
     expect(page).toContain('misses target');
     expect(figure(page, 'entities.items.meetsTarget')).toBe('true');
+  });
+
+  it('lists every synced dataset, the order life and CRM ones too, and marks one switched off', () => {
+    for (const name of ['addresses', 'orderHeaders', 'orderLines', 'deliveries', 'deliveryLines', 'invoices'])
+      expect(figure(page, `entities.${name}.records`), name).toBe('1234');
+    expect(figure(page, 'entities.contacts.enabled')).toBe('false');
+    expect(figure(page, 'entities.orderHeaders.enabled')).toBeUndefined();
+    expect(figure(page, 'deletions.chains.deleted_invoices.phase')).toBe('incremental');
   });
 
   it('shows the deletions strategy, what both strategies cost, and a stale cursor that was resynced', () => {

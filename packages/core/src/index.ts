@@ -17,8 +17,10 @@ export {
   type EntitiesSettings,
   type EntityName,
   EXACT_ENTITIES,
+  enabledEntities,
   entityForDeletedType,
   entityNameSchema,
+  isEntityEnabled,
   targetLagSeconds,
 } from './entities.ts';
 export {

@@ -27,8 +27,8 @@ export function entitiesTable(status: StatusView, now: number): SafeHtml {
   const rows = ENTITY_NAMES.map((name) => {
     const e = status.entities[name];
     const at = `entities.${name}`;
-    return html`<tr data-entity="${name}">
-      <th scope="row">${name}</th>
+    return html`<tr data-entity="${name}"${e.enabled ? '' : html` class="muted"`}>
+      <th scope="row">${name}${e.enabled ? '' : html` ${figure(`${at}.enabled`, e.enabled, { className: 'muted', shown: '(off)' })}`}</th>
       ${figure(`${at}.phase`, e.phase, { tag: 'td', className: `phase phase-${e.phase}` })}
       ${figure(`${at}.records`, e.records, { tag: 'td', className: 'num', shown: count(e.records) })}
       ${figure(`${at}.lastSuccessAt`, e.lastSuccessAt, { tag: 'td', shown: when(e.lastSuccessAt, now) })}

@@ -47,7 +47,18 @@ const targetLag = z
   .nullable()
   .describe('seconds the entity may lag behind Exact; null restores the default');
 
-const entitySettingsPatch = z.object({ targetLagSeconds: targetLag.optional() }).strict();
+const entitySettingsPatch = z
+  .object({
+    targetLagSeconds: targetLag.optional(),
+    enabled: z
+      .boolean()
+      .nullable()
+      .optional()
+      .describe(
+        'whether the connection syncs the entity; null restores the default (see README, Synced data)',
+      ),
+  })
+  .strict();
 
 export const patchConnectionBody = z
   .object({
@@ -62,7 +73,7 @@ export const patchConnectionBody = z
       )
       .strict()
       .optional()
-      .describe('per entity: the freshness target the planner aims for'),
+      .describe('per entity: whether it is synced, and the freshness target the planner aims for'),
     channels: z
       .object({
         b2c: z
@@ -127,7 +138,10 @@ export const connectionView = z.object({
   statusReason: z.string().nullable(),
   channels: z.object({ b2b: channelView.optional(), b2c: channelView.optional() }),
   /** What the operator set per entity (defaults are not listed). */
-  entitySettings: z.record(z.string(), z.object({ targetLagSeconds: z.number().optional() })),
+  entitySettings: z.record(
+    z.string(),
+    z.object({ targetLagSeconds: z.number().optional(), enabled: z.boolean().optional() }),
+  ),
   createdAt: utcTime,
   updatedAt: utcTime,
 });
@@ -155,6 +169,8 @@ const windowView = z.object({
 const syncPhase = z.enum(['initial', 'incremental', 'error']);
 
 const entityView = z.object({
+  /** Whether the connection syncs the entity (a disabled one keeps its rows, and is neither polled nor planned). */
+  enabled: z.boolean(),
   phase: syncPhase,
   cursor: z.string(),
   records: z.number(),

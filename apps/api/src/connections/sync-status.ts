@@ -3,6 +3,8 @@ import {
   DELETION_CHAINS,
   ENTITY_NAMES,
   type EntitiesSettings,
+  enabledEntities,
+  isEntityEnabled,
   targetLagSeconds,
 } from '@exact-sync/core';
 import type { DeletionPlanRow, SyncStateRow } from '@exact-sync/db';
@@ -34,6 +36,7 @@ export function entitiesView(facts: SyncFacts): StatusView['entities'] {
     return [
       name,
       {
+        enabled: isEntityEnabled(facts.settings, name),
         phase: phaseOf(s),
         cursor: String(s?.cursor ?? 0),
         records: s?.records ?? 0,
@@ -58,7 +61,7 @@ export function entitiesView(facts: SyncFacts): StatusView['entities'] {
 export function deletionsView(facts: SyncFacts): StatusView['deletions'] {
   const { plan } = facts;
   const strategy = plan?.strategy ?? 'all';
-  const active = new Set<string>(chainsOf(strategy));
+  const active = new Set<string>(chainsOf(strategy, enabledEntities(facts.settings)));
   const chains = DELETION_CHAINS.map((name) => {
     const s = facts.states.find((state) => state.entity === name);
     return [

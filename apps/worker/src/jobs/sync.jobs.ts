@@ -1,4 +1,4 @@
-import { syncDedup } from '@exact-sync/core';
+import { isEntityEnabled, syncDedup } from '@exact-sync/core';
 import { recordSyncError, requestFullResync, type SyncDataset, withSessionLock } from '@exact-sync/db';
 import { ConnectionNeedsReauthError, isPermanent, RetryLaterError } from '@exact-sync/exact';
 import { enqueue } from '@exact-sync/queues';
@@ -67,6 +67,11 @@ export function syncEntityHandler(services: WorkerServices): Handler<'sync.entit
     const access = await exactFor(services, connectionId);
     if (!access.ok) {
       context.log.info({ connectionId, entity, reason: access.reason }, 'sync skipped');
+      return;
+    }
+    // A webhook or an older schedule may still ask for an entity the operator switched off.
+    if (!isEntityEnabled(access.connection.entitySettings, entity)) {
+      context.log.info({ connectionId, entity }, 'sync skipped: the entity is disabled');
       return;
     }
     await guarded(services, context, { connectionId, dataset: entity }, async () => {

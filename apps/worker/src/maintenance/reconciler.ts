@@ -1,4 +1,4 @@
-import { DELETION_CHAINS, ENTITY_NAMES, syncDedupId } from '@exact-sync/core';
+import { DELETION_CHAINS, enabledEntities, syncDedupId } from '@exact-sync/core';
 import {
   listActiveConnections,
   listSyncStates,
@@ -63,7 +63,7 @@ export async function reconcile(
       },
     );
     const states = await listSyncStates(db, connection.id);
-    for (const entity of ENTITY_NAMES) {
+    for (const entity of enabledEntities(connection.entitySettings)) {
       const state = states.find((s) => s.entity === entity);
       const unfinished =
         !state || state.phase === 'initial' || state.nextUrl !== null || state.fullResyncRequested > 0;

@@ -1,7 +1,7 @@
 import {
   chainsOf,
-  ENTITY_NAMES,
   type EntitiesSettings,
+  enabledEntities,
   schedulerTemplate,
   syncDedupId,
   targetLagSeconds,
@@ -28,11 +28,12 @@ interface Dataset extends PlannedDataset {
 }
 
 /**
- * A connection's datasets with their targets: each entity's (the operator's or the default), and its deletions,
- * which follow the slowest entity target, costing one call per chain of the connection's strategy.
+ * A connection's datasets with their targets: each enabled entity's (the operator's or the catalogue's default),
+ * and its deletions, which follow the slowest entity target, costing one call per chain of the connection's
+ * strategy. Disabled entities are not planned: their schedulers go.
  */
 function datasetsOf(connectionId: string, settings: EntitiesSettings, chains: number): Dataset[] {
-  const entities = ENTITY_NAMES.map((entity) => ({
+  const entities = enabledEntities(settings).map((entity) => ({
     connectionId,
     dataset: entity,
     targetMs: targetLagSeconds(settings, entity) * 1000,
@@ -69,7 +70,7 @@ export async function applySyncPlans(services: WorkerServices, minIntervalMs: nu
   for (const [budgetKey, connections] of byKey) {
     const datasets = connections.flatMap((c) => {
       const strategy = plans.find((p) => p.connectionId === c.id)?.strategy ?? 'all';
-      return datasetsOf(c.id, c.entitySettings, chainsOf(strategy).length);
+      return datasetsOf(c.id, c.entitySettings, chainsOf(strategy, enabledEntities(c.entitySettings)).length);
     });
     const budget = await services.governor.snapshot(budgetKey);
     const plan = planSync({ now: services.clock.now(), budget, minIntervalMs, datasets });

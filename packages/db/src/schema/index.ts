@@ -18,3 +18,12 @@ export {
 } from './orders.ts';
 export { syncState } from './sync-state.ts';
 export { accounts, items, salesItemPrices, stockPositions } from './synced.ts';
+export {
+  addresses,
+  contacts,
+  exactOrderHeaders,
+  exactOrderLines,
+  goodsDeliveries,
+  goodsDeliveryLines,
+  salesInvoiceLines,
+} from './synced-sales.ts';
