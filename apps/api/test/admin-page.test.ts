@@ -30,6 +30,17 @@ const chain = {
   staleResyncReason: null,
 };
 
+const list = {
+  phase: 'incremental' as const,
+  records: 6,
+  lastSuccessAt: '2026-03-01T06:00:00.000Z',
+  lagSeconds: 21_600,
+  plannedIntervalSeconds: 86_400,
+  targetLagSeconds: 86_400,
+  lastError: null,
+  retryAt: null,
+};
+
 /** A connection whose refresh token died while it was paused: the states an operator must not miss. */
 const stuck: StatusView = {
   id: '6f1d5c1e-0000-4000-8000-000000000001',
@@ -101,6 +112,16 @@ const stuck: StatusView = {
       deleted_invoices: { ...chain, active: true },
     },
   },
+  lists: {
+    priceLists: list,
+    priceListPeriods: list,
+    volumeDiscounts: { ...list, records: 2400 },
+    vatCodes: { ...list, phase: 'error', lastError: 'Forbidden <vat>' },
+    vatPercentages: list,
+    itemGroups: list,
+    units: list,
+    warehouses: { ...list, phase: 'initial', records: 0, lastSuccessAt: null, lagSeconds: null },
+  },
   budget: null,
   orders: { accepted: 3, submitting: 0, submitted: 10, rejected: 1, failed: 2 },
   callbacks: {
@@ -161,6 +182,10 @@ describe('the operator page', () => {
     expect(figure(page, 'entities.contacts.enabled')).toBe('false');
     expect(figure(page, 'entities.orderHeaders.enabled')).toBeUndefined();
     expect(figure(page, 'deletions.chains.deleted_invoices.phase')).toBe('incremental');
+    expect(figure(page, 'lists.volumeDiscounts.records')).toBe('2400');
+    expect(figure(page, 'lists.vatCodes.lastError')).toBe('Forbidden &lt;vat&gt;');
+    expect(figure(page, 'lists.warehouses.phase')).toBe('initial');
+    expect(page).toContain('every 1 d');
   });
 
   it('shows the deletions strategy, what both strategies cost, and a stale cursor that was resynced', () => {

@@ -1,4 +1,5 @@
 import { ENTITY_NAMES, type EntityName, EXACT_ENTITIES } from './entities.ts';
+import { LIST_NAMES, type ListName } from './lists.ts';
 
 /**
  * The `sync/Deleted` chains a connection may follow, each with its own cursor: `deleted` reads every entity type in
@@ -14,10 +15,10 @@ export const DELETION_CHAINS: readonly DeletionChain[] = [
 export const DELETION_STRATEGIES = ['all', 'per_type'] as const;
 export type DeletionStrategy = (typeof DELETION_STRATEGIES)[number];
 
-/** Every dataset that has a sync state: the entities and the deletion chains. */
-export const SYNC_DATASETS = [...ENTITY_NAMES, ...DELETION_CHAINS] as unknown as readonly [
-  EntityName | DeletionChain,
-  ...(EntityName | DeletionChain)[],
+/** Every dataset that has a sync state: the entities, the deletion chains and the REST lists. */
+export const SYNC_DATASETS = [...ENTITY_NAMES, ...DELETION_CHAINS, ...LIST_NAMES] as unknown as readonly [
+  EntityName | DeletionChain | ListName,
+  ...(EntityName | DeletionChain | ListName)[],
 ];
 
 /** The chain that reads only this entity's deletions. */

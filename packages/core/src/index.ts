@@ -36,6 +36,12 @@ export {
   syncDedup,
   syncDedupId,
 } from './jobs.ts';
+export {
+  EXACT_LISTS,
+  LIST_INTERVAL_SECONDS,
+  LIST_NAMES,
+  type ListName,
+} from './lists.ts';
 export { argsForLog, errorForLog, fieldsForLog, LOG_REDACT_PATHS } from './log-safety.ts';
 export {
   CHANNELS,

@@ -5,6 +5,7 @@ import {
   DELETION_STRATEGIES,
   ENTITY_NAMES,
   entityNameSchema,
+  LIST_NAMES,
 } from '@exact-sync/core';
 import { z } from 'zod';
 import { utcTime } from '../openapi/fields.ts';
@@ -189,6 +190,17 @@ const entityView = z.object({
   parkedDeletions: z.number(),
 });
 
+const listView = z.object({
+  phase: syncPhase,
+  records: z.number(),
+  lastSuccessAt: isoTime,
+  lagSeconds: z.number().nullable(),
+  plannedIntervalSeconds: z.number().nullable(),
+  targetLagSeconds: z.number(),
+  lastError: z.string().nullable(),
+  retryAt: isoTime,
+});
+
 const chainView = z.object({
   /** Whether the chain runs under the current strategy (the unfiltered one is also probed while it does not). */
   active: z.boolean(),
@@ -250,6 +262,13 @@ export const statusView = connectionView.extend({
     >,
   ),
   deletions: deletionsView,
+  /** The REST lists without a sync endpoint, each read whole once a day. */
+  lists: z.object(
+    Object.fromEntries(LIST_NAMES.map((name) => [name, listView])) as Record<
+      (typeof LIST_NAMES)[number],
+      typeof listView
+    >,
+  ),
   budget: z.object({ minute: windowView, day: windowView }).nullable(),
   orders: z.object({
     accepted: z.number(),

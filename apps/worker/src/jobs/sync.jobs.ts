@@ -6,6 +6,7 @@ import { UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import { exactFor, type WorkerServices } from '../services.ts';
 import { runDeletions } from '../sync/deletions.run.ts';
+import { runListSync } from '../sync/list-sync.run.ts';
 import { runEntitySync } from '../sync/sync-entity.run.ts';
 import type { DeletionRunDeps } from '../sync/sync-run-deps.ts';
 import type { Handler, JobContext } from './handler.ts';
@@ -90,6 +91,21 @@ export function syncEntityHandler(services: WorkerServices): Handler<'sync.entit
           { deduplication: syncDedup(connectionId, 'deleted') },
         );
       }
+    });
+  };
+}
+
+/** A full read of one REST list (price lists, VAT codes, …): planned daily, and once when a connection starts. */
+export function syncListHandler(services: WorkerServices): Handler<'sync.list'> {
+  return async ({ connectionId, list }, context) => {
+    const access = await exactFor(services, connectionId);
+    if (!access.ok) {
+      context.log.info({ connectionId, list, reason: access.reason }, 'list read skipped');
+      return;
+    }
+    await guarded(services, context, { connectionId, dataset: list }, async () => {
+      const result = await runListSync(runDeps(services, context.log), access.exact, { connectionId, list });
+      context.log.info({ connectionId, list, ...result }, 'list read finished');
     });
   };
 }

@@ -16,6 +16,16 @@ export {
   orderLines,
   orders,
 } from './orders.ts';
+export {
+  itemGroups,
+  priceListPeriods,
+  priceLists,
+  units,
+  vatCodes,
+  vatPercentages,
+  volumeDiscounts,
+  warehouses,
+} from './reference-lists.ts';
 export { syncState } from './sync-state.ts';
 export { accounts, items, salesItemPrices, stockPositions } from './synced.ts';
 export {
