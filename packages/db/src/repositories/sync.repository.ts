@@ -2,6 +2,15 @@ import type { EntityName } from '@exact-sync/core';
 import { and, eq, getTableColumns, isNull, lt, lte, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../client.ts';
 import { accounts, items, salesItemPrices, stockPositions } from '../schema/synced.ts';
+import {
+  addresses,
+  contacts,
+  exactOrderHeaders,
+  exactOrderLines,
+  goodsDeliveries,
+  goodsDeliveryLines,
+  salesInvoiceLines,
+} from '../schema/synced-sales.ts';
 
 /** The table that holds each synced entity. */
 export const SYNC_TABLES = {
@@ -9,7 +18,14 @@ export const SYNC_TABLES = {
   stock: stockPositions,
   prices: salesItemPrices,
   accounts,
-} as const;
+  addresses,
+  contacts,
+  orderHeaders: exactOrderHeaders,
+  orderLines: exactOrderLines,
+  deliveries: goodsDeliveries,
+  deliveryLines: goodsDeliveryLines,
+  invoices: salesInvoiceLines,
+} as const satisfies Record<EntityName, unknown>;
 
 type SyncTable = (typeof SYNC_TABLES)[EntityName];
 export type SyncRow<E extends EntityName> = (typeof SYNC_TABLES)[E]['$inferInsert'];
