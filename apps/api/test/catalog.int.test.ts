@@ -73,7 +73,15 @@ async function seed(): Promise<void> {
       stock(EMPTIED, 'EMPTIED', 'AMS', '7', { updatedAt: at(40), deletedAt: at(40) }),
     ]);
   await db.insert(accounts).values([
-    { ...common, connectionId: a, exactId: CUSTOMER, code: 'C100', name: 'Bakker BV', blocked: false },
+    {
+      ...common,
+      connectionId: a,
+      exactId: CUSTOMER,
+      code: 'C100',
+      name: 'Bakker BV',
+      blocked: false,
+      status: 'C',
+    },
     { ...common, connectionId: shopB.connectionId, exactId: id(), code: 'C100', name: 'Other shop' },
   ]);
   const price = {
@@ -127,28 +135,27 @@ describe('GET /v1/items', () => {
       expect(res.statusCode).toBe(200);
       const body = res.json();
       expect(body.data.length).toBeLessThanOrEqual(4);
-      seen.push(...body.data.map((row: { id: string }) => row.id));
+      seen.push(...body.data.map((row: { exactId: string }) => row.exactId));
       if (body.nextCursor === null) break;
       url = `/v1/items?limit=4&cursor=${encodeURIComponent(body.nextCursor)}`;
     }
     expect(seen).toEqual([...liveItems].sort(byFeedOrder).map((r) => r.exactId));
   });
 
-  it('answers camelCase JSON with numbers and ISO times, and filters by code within the key’s connection', async () => {
+  it('answers camelCase JSON with decimal strings and ISO times, never the cost price, and filters by sku within the key’s connection', async () => {
     const item = liveItems[0];
-    const res = await get('/v1/items?code=SKU-00');
+    const res = await get('/v1/items?sku=SKU-00');
     expect(res.json()).toEqual({
       data: [
         {
-          id: item?.exactId,
-          code: 'SKU-00',
-          description: null,
-          unit: null,
+          exactId: item?.exactId,
+          sku: 'SKU-00',
+          name: null,
+          unitCode: null,
           isSalesItem: true,
           isWebshopItem: null,
           barcode: null,
-          costPrice: 12.34,
-          modified: '2026-03-01T10:00:00.000Z',
+          exactModifiedAt: '2026-03-01T10:00:00.000Z',
           updatedAt: '2026-03-01T10:00:05.000Z',
           deleted: false,
           deletedAt: null,
@@ -157,8 +164,8 @@ describe('GET /v1/items', () => {
       nextCursor: null,
     });
     const other = await get('/v1/items', shopB.keys.b2b);
-    expect(other.json().data.map((r: { code: string }) => r.code)).toEqual(['SKU-00']);
-    expect(other.json().data[0].id).not.toBe(item?.exactId);
+    expect(other.json().data.map((r: { sku: string }) => r.sku)).toEqual(['SKU-00']);
+    expect(other.json().data[0].exactId).not.toBe(item?.exactId);
   });
 
   it('leaves tombstones out of plain listings and returns them to updated_since pulls', async () => {
@@ -167,14 +174,14 @@ describe('GET /v1/items', () => {
 
     const since = await get(`/v1/items?updated_since=${encodeURIComponent('2026-03-01T11:00:20+01:00')}`);
     const rows = since.json().data as {
-      id: string;
-      code: string;
+      exactId: string;
+      sku: string;
       deleted: boolean;
       deletedAt: string | null;
     }[];
-    expect(rows.map((r) => r.code)).toEqual(['SKU-21', 'SKU-22', 'GONE-1']);
+    expect(rows.map((r) => r.sku)).toEqual(['SKU-21', 'SKU-22', 'GONE-1']);
     expect(rows.at(-1)).toMatchObject({
-      id: deletedItem.exactId,
+      exactId: deletedItem.exactId,
       deleted: true,
       deletedAt: '2026-03-01T10:01:40.000Z',
       updatedAt: '2026-03-01T10:01:40.000Z',
@@ -206,24 +213,24 @@ describe('GET /v1/items', () => {
 
 describe('GET /v1/stock', () => {
   it('lists live warehouse rows with per-item totals over all live warehouses, whatever the page', async () => {
-    const res = await get('/v1/stock?code=WIDGET&limit=1');
+    const res = await get('/v1/stock?sku=WIDGET&limit=1');
     const body = res.json();
     expect(body.data).toHaveLength(1);
-    expect(body.data[0]).toMatchObject({ itemCode: 'WIDGET', warehouseCode: 'AMS', currentStock: 10.5 });
+    expect(body.data[0]).toMatchObject({ sku: 'WIDGET', warehouseCode: 'AMS', currentStock: '10.5' });
     expect(body.totals).toEqual([
       {
-        itemId: WIDGET,
-        itemCode: 'WIDGET',
+        itemExactId: WIDGET,
+        sku: 'WIDGET',
         warehouses: 2,
-        currentStock: 14.5,
-        freeStock: 14.5,
-        planningIn: 2,
-        planningOut: 1,
-        projectedStock: 14.5,
-        reservedStock: 0,
+        currentStock: '14.5',
+        freeStock: '14.5',
+        planningIn: '2',
+        planningOut: '1',
+        projectedStock: '14.5',
+        reservedStock: '0',
       },
     ]);
-    const next = await get(`/v1/stock?code=WIDGET&limit=1&cursor=${body.nextCursor}`);
+    const next = await get(`/v1/stock?sku=WIDGET&limit=1&cursor=${body.nextCursor}`);
     expect(next.json().data[0].warehouseCode).toBe('RTM');
     expect(next.json().nextCursor).toBeNull();
   });
@@ -237,47 +244,47 @@ describe('GET /v1/stock', () => {
       ['OLD', true],
       ['AMS', true],
     ]);
-    expect(body.totals.map((t: { itemCode: string; warehouses: number; currentStock: number }) => t)).toEqual(
-      [
-        expect.objectContaining({ itemCode: 'WIDGET', warehouses: 2, currentStock: 14.5 }),
-        expect.objectContaining({ itemCode: 'EMPTIED', warehouses: 0, currentStock: 0, freeStock: 0 }),
-      ],
-    );
+    expect(body.totals).toEqual([
+      expect.objectContaining({ sku: 'WIDGET', warehouses: 2, currentStock: '14.5' }),
+      expect.objectContaining({ sku: 'EMPTIED', warehouses: 0, currentStock: '0', freeStock: '0' }),
+    ]);
   });
 });
 
 describe('GET /v1/prices and /v1/accounts', () => {
   it('carries currency, unit, quantity, dates and the customer of customer-specific prices', async () => {
-    const res = await get('/v1/prices?code=WIDGET');
+    const res = await get('/v1/prices?sku=WIDGET');
     const rows = res.json().data;
     expect(rows).toHaveLength(3);
     expect(rows[0]).toMatchObject({
-      price: 19.95,
+      price: '19.95',
       currency: 'EUR',
-      unit: 'pc',
-      accountId: null,
-      accountCode: null,
+      unitCode: 'pc',
+      accountExactId: null,
+      customerCode: null,
     });
     expect(rows[1]).toMatchObject({
-      price: 17.5,
-      quantity: 10,
-      accountId: CUSTOMER,
-      accountCode: 'C100',
+      price: '17.5',
+      quantity: '10',
+      accountExactId: CUSTOMER,
+      customerCode: 'C100',
       startDate: '2026-03-01T10:00:00.000Z',
       endDate: null,
     });
     // A customer this service has not synced (yet): the id is known, the code is not.
-    expect(rows[2]).toMatchObject({ price: 16, accountCode: null });
-    expect(rows[2].accountId).toEqual(expect.any(String));
+    expect(rows[2]).toMatchObject({ price: '16', customerCode: null });
+    expect(rows[2].accountExactId).toEqual(expect.any(String));
   });
 
   it('finds an account by its trimmed code, only in the key’s own connection', async () => {
     const res = await get(`/v1/accounts?code=${encodeURIComponent(' C100 ')}`);
     expect(res.json().data).toEqual([
       expect.objectContaining({
-        id: CUSTOMER,
+        exactId: CUSTOMER,
         code: 'C100',
         name: 'Bakker BV',
+        status: 'customer',
+        statusCode: 'C',
         blocked: false,
         deleted: false,
       }),

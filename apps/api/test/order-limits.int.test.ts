@@ -20,7 +20,7 @@ const ADMIN = 'test-admin-token-0123456789';
 const order = (reference: string) => ({
   reference,
   customer: { code: 'C0001' },
-  lines: [{ sku: 'SKU-1', quantity: 1 }],
+  lines: [{ sku: 'SKU-1', quantity: '1' }],
 });
 
 const post = (key: string, body: unknown) =>

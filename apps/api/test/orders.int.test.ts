@@ -21,8 +21,8 @@ const validOrder = (reference: string) => ({
   reference,
   customer: { code: 'C0001' },
   lines: [
-    { sku: 'SKU-1', quantity: 2, unitPrice: 9.95 },
-    { sku: 'SKU-2', quantity: 1 },
+    { sku: 'SKU-1', quantity: '2', unitPrice: '9.95' },
+    { sku: 'SKU-2', quantity: '1' },
   ],
   orderDate: '2026-11-29',
 });
@@ -67,8 +67,8 @@ describe('POST /v1/orders', () => {
       exactOrderNumber: null,
     });
     expect(body.lines).toEqual([
-      { sku: 'SKU-1', quantity: 2, unitPrice: 9.95 },
-      { sku: 'SKU-2', quantity: 1, unitPrice: null },
+      { sku: 'SKU-1', quantity: '2', unitPrice: '9.95' },
+      { sku: 'SKU-2', quantity: '1', unitPrice: null },
     ]);
     const job = await api.queues.orders.getJob(body.id);
     expect(job?.name).toBe('order.submit');
@@ -85,7 +85,7 @@ describe('POST /v1/orders', () => {
     expect(again.json().id).toBe(first.json().id);
     const changed = await post(keys.keys.b2b, {
       ...validOrder('A-2'),
-      lines: [{ sku: 'SKU-1', quantity: 3 }],
+      lines: [{ sku: 'SKU-1', quantity: '3' }],
     });
     expect(changed.statusCode).toBe(409);
     expect(changed.json().error.code).toBe('order_conflict');
@@ -110,12 +110,56 @@ describe('POST /v1/orders', () => {
     ]);
   });
 
+  it('takes amounts as decimal strings within the precision Exact keeps, with a currency, and answers strings', async () => {
+    const res = await post(keys.keys.b2b, {
+      ...validOrder('DEC-1'),
+      currency: 'EUR',
+      lines: [{ sku: 'SKU-1', quantity: '0.5000', unitPrice: '19.9999' }],
+    });
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toMatchObject({ currency: 'EUR', lines: [{ quantity: '0.5', unitPrice: '19.9999' }] });
+    const [line] = await api.database.db
+      .select()
+      .from(orderLines)
+      .where(eq(orderLines.orderId, res.json().id));
+    expect(line).toMatchObject({ quantity: '0.5000', unitPrice: '19.9999' });
+  });
+
+  it('refuses numbers, finer precision, signs and bad currencies, naming each field', async () => {
+    const before = await counts();
+    const res = await post(keys.keys.b2b, {
+      ...validOrder('DEC-2'),
+      currency: 'eur',
+      lines: [
+        { sku: 'SKU-1', quantity: 2 },
+        { sku: 'SKU-1', quantity: '1e-7' },
+        { sku: 'SKU-1', quantity: '1', unitPrice: '19.999999' },
+        { sku: 'SKU-1', quantity: '0.00001' },
+        { sku: 'SKU-1', quantity: '0.0000' },
+        { sku: 'SKU-1', quantity: '1', unitPrice: '-1' },
+        { sku: 'SKU-1', quantity: '1234567890' },
+      ],
+    });
+    expect(res.statusCode).toBe(400);
+    const details: { field: string; message: string }[] = res.json().error.details;
+    const messageOf = (field: string) => details.find((d) => d.field === field)?.message;
+    expect(messageOf('body.currency')).toContain('ISO 4217');
+    expect(messageOf('body.lines.0.quantity')).toContain('decimal string');
+    expect(messageOf('body.lines.1.quantity')).toContain('decimal string');
+    expect(messageOf('body.lines.2.unitPrice')).toContain('at most 4 decimals');
+    expect(messageOf('body.lines.3.quantity')).toContain('at most 4 decimals');
+    expect(messageOf('body.lines.4.quantity')).toContain('greater than 0');
+    expect(messageOf('body.lines.5.unitPrice')).toContain('decimal string');
+    expect(messageOf('body.lines.6.quantity')).toContain('at most 9 digits');
+    expect(await counts()).toEqual(before);
+  });
+
   it('names every bad field and writes nothing', async () => {
     const before = await counts();
     const res = await post(keys.keys.b2b, {
       reference: 'bad ref!',
       customer: { code: 'C1' },
-      lines: [{ sku: '', quantity: 0 }],
+      lines: [{ sku: '', quantity: '0' }],
       orderDate: '29-11-2026',
     });
     expect(res.statusCode).toBe(400);

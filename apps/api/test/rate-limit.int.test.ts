@@ -38,7 +38,7 @@ const asKey = (key: string) => ({ authorization: `Bearer ${key}` });
 const order = (reference: string) => ({
   reference,
   customer: { code: 'C0001' },
-  lines: [{ sku: 'SKU-1', quantity: 1 }],
+  lines: [{ sku: 'SKU-1', quantity: '1' }],
 });
 const limitOf = (res: LightMyRequestResponse) => ({
   limit: res.headers['ratelimit-limit'],

@@ -53,8 +53,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Items (`code` = item code)
-         * @description `?code=` filters by code; `?updated_since=` lists rows changed after that time, deleted ones as tombstones (`deleted: true`); without it only live rows are listed. Follow `nextCursor` (with the same parameters) until it is null.
+         * Items (`sku` = item code)
+         * @description `?sku=` (`?code=` on accounts) filters by code; `?updated_since=` lists rows changed after that time, deleted ones as tombstones (`deleted: true`); without it only live rows are listed. Follow `nextCursor` (with the same parameters) until it is null.
          */
         get: operations["listItems"];
         put?: never;
@@ -73,8 +73,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Stock per item and warehouse (`code` = item code), with `totals`: one entry per item on the page, summed over all its live warehouse rows (zeros when none is left)
-         * @description `?code=` filters by code; `?updated_since=` lists rows changed after that time, deleted ones as tombstones (`deleted: true`); without it only live rows are listed. Follow `nextCursor` (with the same parameters) until it is null.
+         * Stock per item and warehouse (`sku` = item code), with `totals`: one entry per item on the page, summed over all its live warehouse rows (zeros when none is left)
+         * @description `?sku=` (`?code=` on accounts) filters by code; `?updated_since=` lists rows changed after that time, deleted ones as tombstones (`deleted: true`); without it only live rows are listed. Follow `nextCursor` (with the same parameters) until it is null.
          */
         get: operations["listStock"];
         put?: never;
@@ -93,8 +93,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Sales prices (`code` = item code); customer-specific ones carry accountId and accountCode
-         * @description `?code=` filters by code; `?updated_since=` lists rows changed after that time, deleted ones as tombstones (`deleted: true`); without it only live rows are listed. Follow `nextCursor` (with the same parameters) until it is null.
+         * Sales prices (`sku` = item code); customer-specific ones carry accountExactId and customerCode
+         * @description `?sku=` (`?code=` on accounts) filters by code; `?updated_since=` lists rows changed after that time, deleted ones as tombstones (`deleted: true`); without it only live rows are listed. Follow `nextCursor` (with the same parameters) until it is null.
          */
         get: operations["listPrices"];
         put?: never;
@@ -114,7 +114,7 @@ export interface paths {
         };
         /**
          * Customer accounts (`code` = trimmed account code)
-         * @description `?code=` filters by code; `?updated_since=` lists rows changed after that time, deleted ones as tombstones (`deleted: true`); without it only live rows are listed. Follow `nextCursor` (with the same parameters) until it is null.
+         * @description `?sku=` (`?code=` on accounts) filters by code; `?updated_since=` lists rows changed after that time, deleted ones as tombstones (`deleted: true`); without it only live rows are listed. Follow `nextCursor` (with the same parameters) until it is null.
          */
         get: operations["listAccounts"];
         put?: never;
@@ -162,9 +162,9 @@ export interface components {
              * Format: uuid
              * @description Exact's ID
              */
-            id: string;
-            /** @description when Exact last changed the record */
-            modified: string | null;
+            exactId: string;
+            /** @description when Exact last changed the record (Exact's `Modified`) */
+            exactModifiedAt: string | null;
             /**
              * Format: date-time
              * @description when this service last changed the record: the `updated_since` clock
@@ -173,22 +173,24 @@ export interface components {
             /** @description a tombstone: listed only to `updated_since` pulls */
             deleted: boolean;
             deletedAt: string | null;
-            code: string;
-            description: string | null;
-            unit: string | null;
+            /** @description the item's code */
+            sku: string;
+            /** @description Exact's `Description` */
+            name: string | null;
+            /** @description the item's default sales unit (Exact's `Unit`) */
+            unitCode: string | null;
             isSalesItem: boolean;
             isWebshopItem: boolean | null;
             barcode: string | null;
-            costPrice: number | null;
         };
         StockPosition: {
             /**
              * Format: uuid
              * @description Exact's ID
              */
-            id: string;
-            /** @description when Exact last changed the record */
-            modified: string | null;
+            exactId: string;
+            /** @description when Exact last changed the record (Exact's `Modified`) */
+            exactModifiedAt: string | null;
             /**
              * Format: date-time
              * @description when this service last changed the record: the `updated_since` clock
@@ -198,38 +200,62 @@ export interface components {
             deleted: boolean;
             deletedAt: string | null;
             /** Format: uuid */
-            itemId: string;
-            itemCode: string | null;
-            warehouseId: string | null;
+            itemExactId: string;
+            sku: string | null;
+            warehouseExactId: string | null;
             warehouseCode: string | null;
-            currentStock: number | null;
-            freeStock: number | null;
-            planningIn: number | null;
-            planningOut: number | null;
-            projectedStock: number | null;
-            reservedStock: number | null;
+            currentStock: string | null;
+            freeStock: string | null;
+            planningIn: string | null;
+            planningOut: string | null;
+            projectedStock: string | null;
+            reservedStock: string | null;
         };
         StockTotal: {
             /** Format: uuid */
-            itemId: string;
-            itemCode: string | null;
+            itemExactId: string;
+            sku: string | null;
             /** @description live stock rows (warehouses) summed */
             warehouses: number;
-            currentStock: number;
-            freeStock: number;
-            planningIn: number;
-            planningOut: number;
-            projectedStock: number;
-            reservedStock: number;
+            /**
+             * @description a decimal string
+             * @example 10.5
+             */
+            currentStock: string;
+            /**
+             * @description a decimal string
+             * @example 10.5
+             */
+            freeStock: string;
+            /**
+             * @description a decimal string
+             * @example 10.5
+             */
+            planningIn: string;
+            /**
+             * @description a decimal string
+             * @example 10.5
+             */
+            planningOut: string;
+            /**
+             * @description a decimal string
+             * @example 10.5
+             */
+            projectedStock: string;
+            /**
+             * @description a decimal string
+             * @example 10.5
+             */
+            reservedStock: string;
         };
         Price: {
             /**
              * Format: uuid
              * @description Exact's ID
              */
-            id: string;
-            /** @description when Exact last changed the record */
-            modified: string | null;
+            exactId: string;
+            /** @description when Exact last changed the record (Exact's `Modified`) */
+            exactModifiedAt: string | null;
             /**
              * Format: date-time
              * @description when this service last changed the record: the `updated_since` clock
@@ -239,17 +265,17 @@ export interface components {
             deleted: boolean;
             deletedAt: string | null;
             /** Format: uuid */
-            itemId: string;
-            itemCode: string | null;
+            itemExactId: string;
+            sku: string | null;
             /** @description set for a customer-specific price */
-            accountId: string | null;
+            accountExactId: string | null;
             /** @description the account's trimmed code, when that account is synced */
-            accountCode: string | null;
+            customerCode: string | null;
             currency: string | null;
-            price: number | null;
+            price: string | null;
             /** @description the quantity from which the price applies */
-            quantity: number | null;
-            unit: string | null;
+            quantity: string | null;
+            unitCode: string | null;
             startDate: string | null;
             endDate: string | null;
         };
@@ -258,9 +284,9 @@ export interface components {
              * Format: uuid
              * @description Exact's ID
              */
-            id: string;
-            /** @description when Exact last changed the record */
-            modified: string | null;
+            exactId: string;
+            /** @description when Exact last changed the record (Exact's `Modified`) */
+            exactModifiedAt: string | null;
             /**
              * Format: date-time
              * @description when this service last changed the record: the `updated_since` clock
@@ -275,7 +301,10 @@ export interface components {
             email: string | null;
             city: string | null;
             country: string | null;
-            status: string | null;
+            /** @description Exact's `Status` in words (A none, S suspect, P prospect, C customer) */
+            status: ("none" | "suspect" | "prospect" | "customer") | null;
+            /** @description Exact's `Status` code (`C`, `P`, `S`, `A`) */
+            statusCode: string | null;
             blocked: boolean | null;
         };
         /** @description Items; follow `nextCursor` (with the same parameters) until it is null. */
@@ -322,8 +351,12 @@ export interface components {
         OrderStatus: "accepted" | "submitting" | "submitted" | "rejected" | "failed";
         OrderLine: {
             sku: string;
-            quantity: number;
-            unitPrice: number | null;
+            /**
+             * @description a decimal string
+             * @example 10.5
+             */
+            quantity: string;
+            unitPrice: string | null;
         };
         /**
          * @example {
@@ -339,10 +372,11 @@ export interface components {
          *       "customer": {
          *         "code": "1002"
          *       },
+         *       "currency": null,
          *       "lines": [
          *         {
          *           "sku": "CAN-000003",
-         *           "quantity": 2,
+         *           "quantity": "2",
          *           "unitPrice": null
          *         }
          *       ],
@@ -376,6 +410,8 @@ export interface components {
             customer: {
                 [key: string]: unknown;
             };
+            /** @description the currency of the order's prices as placed; null: the customer's currency in Exact */
+            currency: string | null;
             lines: components["schemas"]["OrderLine"][];
             orderDate: string | null;
             deliveryDate: string | null;
@@ -414,8 +450,18 @@ export interface components {
         };
         OrderRequestLine: {
             sku: string;
-            quantity: number;
-            unitPrice?: number;
+            /**
+             * @description a decimal string greater than 0, at most 4 decimals
+             * @example 2
+             * @example 19.95
+             */
+            quantity: string;
+            /**
+             * @description a decimal string in the order's currency, at most 4 decimals
+             * @example 2
+             * @example 19.95
+             */
+            unitPrice?: string;
         };
         /**
          * @description An order as a storefront places it; the same `reference` again is answered with that order.
@@ -427,7 +473,7 @@ export interface components {
          *       "lines": [
          *         {
          *           "sku": "CAN-000003",
-         *           "quantity": 2
+         *           "quantity": "2"
          *         }
          *       ]
          *     }
@@ -435,6 +481,11 @@ export interface components {
         OrderRequest: {
             reference: string;
             customer: components["schemas"]["OrderCustomer"];
+            /**
+             * @description the currency of the order's prices; without it, the customer's currency in Exact
+             * @example EUR
+             */
+            currency?: string;
             lines: components["schemas"]["OrderRequestLine"][];
             /** Format: date */
             orderDate?: string;
@@ -546,7 +597,7 @@ export interface operations {
                  *       "lines": [
                  *         {
                  *           "sku": "CAN-000003",
-                 *           "quantity": 2
+                 *           "quantity": "2"
                  *         }
                  *       ]
                  *     }
@@ -579,10 +630,11 @@ export interface operations {
                      *       "customer": {
                      *         "code": "1002"
                      *       },
+                     *       "currency": null,
                      *       "lines": [
                      *         {
                      *           "sku": "CAN-000003",
-                     *           "quantity": 2,
+                     *           "quantity": "2",
                      *           "unitPrice": null
                      *         }
                      *       ],
@@ -623,10 +675,11 @@ export interface operations {
                      *       "customer": {
                      *         "code": "1002"
                      *       },
+                     *       "currency": null,
                      *       "lines": [
                      *         {
                      *           "sku": "CAN-000003",
-                     *           "quantity": 2,
+                     *           "quantity": "2",
                      *           "unitPrice": null
                      *         }
                      *       ],
@@ -743,10 +796,11 @@ export interface operations {
                      *       "customer": {
                      *         "code": "1002"
                      *       },
+                     *       "currency": null,
                      *       "lines": [
                      *         {
                      *           "sku": "CAN-000003",
-                     *           "quantity": 2,
+                     *           "quantity": "2",
                      *           "unitPrice": null
                      *         }
                      *       ],
@@ -818,7 +872,7 @@ export interface operations {
     listItems: {
         parameters: {
             query?: {
-                code?: string;
+                sku?: string;
                 updated_since?: string;
                 cursor?: string;
                 limit?: number;
@@ -884,7 +938,7 @@ export interface operations {
     listStock: {
         parameters: {
             query?: {
-                code?: string;
+                sku?: string;
                 updated_since?: string;
                 cursor?: string;
                 limit?: number;
@@ -950,7 +1004,7 @@ export interface operations {
     listPrices: {
         parameters: {
             query?: {
-                code?: string;
+                sku?: string;
                 updated_since?: string;
                 cursor?: string;
                 limit?: number;

@@ -1,33 +1,38 @@
 import { z } from 'zod';
 import { utcTime } from '../openapi/fields.ts';
 import { isoDateTime } from '../validation/dates.ts';
+import { decimalAnswer } from '../validation/decimals.ts';
 import { queryInt } from '../validation/numbers.ts';
 import { code, token } from '../validation/text.ts';
 
-/** Query of every catalogue feed. Unknown parameters are refused, so a typo never silently widens a pull. */
-export const catalogQuerySchema = z.strictObject(
-  {
-    code: code(60).optional(),
-    updated_since: isoDateTime.optional(),
-    cursor: token(200).optional(),
-    limit: queryInt(1, 1_000).default(100),
-  },
-  {
+const feedParams = {
+  updated_since: isoDateTime.optional(),
+  cursor: token(200).optional(),
+  limit: queryInt(1, 1_000).default(100),
+};
+
+/** Unknown parameters are refused, so a typo never silently widens a pull. */
+const strictQuery = <S extends z.ZodRawShape>(shape: S) =>
+  z.strictObject(shape, {
     error: (issue) =>
       issue.code === 'unrecognized_keys'
-        ? `unknown parameter ${issue.keys.map((k) => `"${k}"`).join(', ')} (known: code, updated_since, cursor, limit)`
+        ? `unknown parameter ${issue.keys.map((k) => `"${k}"`).join(', ')} (known: ${Object.keys(shape).join(', ')})`
         : undefined,
-  },
-);
-export type CatalogQueryParams = z.infer<typeof catalogQuerySchema>;
+  });
+
+/** Query of the item datasets' feeds (stock, prices): `sku` is the item code. */
+export const skuQuerySchema = strictQuery({ sku: code(60).optional(), ...feedParams });
+
+/** Query of the accounts feed: `code` is the account's trimmed code. */
+export const accountQuerySchema = strictQuery({ code: code(60).optional(), ...feedParams });
 
 const time = utcTime;
-const quantity = z.number().nullable();
+const quantity = decimalAnswer.nullable();
 
 /** Every synced record carries Exact's ID, its change times and whether it was deleted in Exact. */
 const synced = {
-  id: z.uuid().describe("Exact's ID"),
-  modified: time.nullable().describe('when Exact last changed the record'),
+  exactId: z.uuid().describe("Exact's ID"),
+  exactModifiedAt: time.nullable().describe("when Exact last changed the record (Exact's `Modified`)"),
   updatedAt: time.describe('when this service last changed the record: the `updated_since` clock'),
   deleted: z.boolean().describe('a tombstone: listed only to `updated_since` pulls'),
   deletedAt: time.nullable(),
@@ -36,13 +41,12 @@ const synced = {
 const itemViewSchema = z
   .object({
     ...synced,
-    code: z.string(),
-    description: z.string().nullable(),
-    unit: z.string().nullable(),
+    sku: z.string().describe("the item's code"),
+    name: z.string().nullable().describe("Exact's `Description`"),
+    unitCode: z.string().nullable().describe("the item's default sales unit (Exact's `Unit`)"),
     isSalesItem: z.boolean(),
     isWebshopItem: z.boolean().nullable(),
     barcode: z.string().nullable(),
-    costPrice: z.number().nullable(),
   })
   .meta({ id: 'Item' });
 
@@ -58,9 +62,9 @@ const stockQuantities = {
 const stockViewSchema = z
   .object({
     ...synced,
-    itemId: z.uuid(),
-    itemCode: z.string().nullable(),
-    warehouseId: z.uuid().nullable(),
+    itemExactId: z.uuid(),
+    sku: z.string().nullable(),
+    warehouseExactId: z.uuid().nullable(),
     warehouseCode: z.string().nullable(),
     ...stockQuantities,
   })
@@ -68,29 +72,29 @@ const stockViewSchema = z
 
 const stockTotalViewSchema = z
   .object({
-    itemId: z.uuid(),
-    itemCode: z.string().nullable(),
+    itemExactId: z.uuid(),
+    sku: z.string().nullable(),
     warehouses: z.number().int().describe('live stock rows (warehouses) summed'),
-    currentStock: z.number(),
-    freeStock: z.number(),
-    planningIn: z.number(),
-    planningOut: z.number(),
-    projectedStock: z.number(),
-    reservedStock: z.number(),
+    currentStock: decimalAnswer,
+    freeStock: decimalAnswer,
+    planningIn: decimalAnswer,
+    planningOut: decimalAnswer,
+    projectedStock: decimalAnswer,
+    reservedStock: decimalAnswer,
   })
   .meta({ id: 'StockTotal' });
 
 const priceViewSchema = z
   .object({
     ...synced,
-    itemId: z.uuid(),
-    itemCode: z.string().nullable(),
-    accountId: z.uuid().nullable().describe('set for a customer-specific price'),
-    accountCode: z.string().nullable().describe("the account's trimmed code, when that account is synced"),
+    itemExactId: z.uuid(),
+    sku: z.string().nullable(),
+    accountExactId: z.uuid().nullable().describe('set for a customer-specific price'),
+    customerCode: z.string().nullable().describe("the account's trimmed code, when that account is synced"),
     currency: z.string().nullable(),
-    price: z.number().nullable(),
-    quantity: z.number().nullable().describe('the quantity from which the price applies'),
-    unit: z.string().nullable(),
+    price: decimalAnswer.nullable(),
+    quantity: decimalAnswer.nullable().describe('the quantity from which the price applies'),
+    unitCode: z.string().nullable(),
     startDate: time.nullable(),
     endDate: time.nullable(),
   })
@@ -104,7 +108,11 @@ const accountViewSchema = z
     email: z.string().nullable(),
     city: z.string().nullable(),
     country: z.string().nullable(),
-    status: z.string().nullable(),
+    status: z
+      .enum(['none', 'suspect', 'prospect', 'customer'])
+      .nullable()
+      .describe("Exact's `Status` in words (A none, S suspect, P prospect, C customer)"),
+    statusCode: z.string().nullable().describe("Exact's `Status` code (`C`, `P`, `S`, `A`)"),
     blocked: z.boolean().nullable(),
   })
   .meta({ id: 'Account' });

@@ -1,9 +1,10 @@
 import type { OrderWithLines } from '@exact-sync/db';
+import { decimalText } from '../validation/decimals.ts';
 import type { OrderView } from './order.schemas.ts';
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
-/** The JSON face of an order: camelCase, ISO times, numbers as numbers. */
+/** The JSON face of an order: camelCase, ISO times, amounts as decimal strings. */
 export function toOrderView(order: OrderWithLines): OrderView {
   return {
     id: order.id,
@@ -16,10 +17,11 @@ export function toOrderView(order: OrderWithLines): OrderView {
     exactOrderId: order.exactOrderId,
     exactOrderNumber: order.exactOrderNumber,
     customer: order.customer,
+    currency: order.currency,
     lines: order.lines.map((l) => ({
       sku: l.sku,
-      quantity: Number(l.quantity),
-      unitPrice: l.unitPrice === null ? null : Number(l.unitPrice),
+      quantity: decimalText(l.quantity),
+      unitPrice: decimalText(l.unitPrice),
     })),
     orderDate: order.orderDate,
     deliveryDate: order.deliveryDate,

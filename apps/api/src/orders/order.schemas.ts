@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DEMO } from '../openapi/demo-data.ts';
 import { calendarDate, guid, utcTime } from '../openapi/fields.ts';
 import { isoDate, isoDateTime } from '../validation/dates.ts';
+import { currencyCode, DECIMAL_SCALE, decimal, decimalAnswer } from '../validation/decimals.ts';
 import { queryInt } from '../validation/numbers.ts';
 import { code, freeText, text, token } from '../validation/text.ts';
 
@@ -40,13 +41,15 @@ const customerSchema = z
       "booked on the channel's default account.",
   });
 
-const amount = z.number().finite().max(1e9, 'is too large');
-
 const orderRequestLineSchema = z
   .object({
     sku: code(30),
-    quantity: amount.positive('must be greater than 0'),
-    unitPrice: amount.nonnegative('must not be negative').optional(),
+    quantity: decimal({ positive: true }).describe(
+      `a decimal string greater than 0, at most ${DECIMAL_SCALE} decimals`,
+    ),
+    unitPrice: decimal()
+      .optional()
+      .describe(`a decimal string in the order's currency, at most ${DECIMAL_SCALE} decimals`),
   })
   .strict()
   .meta({ id: 'OrderRequestLine' });
@@ -55,6 +58,9 @@ export const orderBodySchema = z
   .object({
     reference: orderReferenceSchema,
     customer: customerSchema,
+    currency: currencyCode
+      .optional()
+      .describe("the currency of the order's prices; without it, the customer's currency in Exact"),
     lines: z
       .array(orderRequestLineSchema)
       .min(1, 'must hold at least one line')
@@ -69,7 +75,11 @@ export const orderBodySchema = z
     description:
       'An order as a storefront places it; the same `reference` again is answered with that order.',
     examples: [
-      { reference: '100232', customer: { code: DEMO.customerCode }, lines: [{ sku: DEMO.sku, quantity: 2 }] },
+      {
+        reference: '100232',
+        customer: { code: DEMO.customerCode },
+        lines: [{ sku: DEMO.sku, quantity: '2' }],
+      },
     ],
   });
 export type OrderBody = z.infer<typeof orderBodySchema>;
@@ -120,7 +130,7 @@ const orderStatusSchema = z.enum(ORDER_STATUSES).meta({
 });
 
 const orderLineSchema = z
-  .object({ sku: z.string(), quantity: z.number(), unitPrice: z.number().nullable() })
+  .object({ sku: z.string(), quantity: decimalAnswer, unitPrice: decimalAnswer.nullable() })
   .meta({ id: 'OrderLine' });
 
 const EXAMPLE_TIME = '2026-03-01T12:00:00.000Z';
@@ -137,6 +147,10 @@ export const orderViewSchema = z
     exactOrderId: guid.nullable().describe("the order's ID in Exact, once it is there"),
     exactOrderNumber: z.number().nullable().describe("Exact's OrderNumber, once the order is there"),
     customer: z.record(z.string(), z.unknown()).describe('the customer as placed'),
+    currency: z
+      .string()
+      .nullable()
+      .describe("the currency of the order's prices as placed; null: the customer's currency in Exact"),
     lines: z.array(orderLineSchema),
     orderDate: calendarDate.nullable(),
     deliveryDate: calendarDate.nullable(),
@@ -161,7 +175,8 @@ export const orderViewSchema = z
         exactOrderId: null,
         exactOrderNumber: null,
         customer: { code: DEMO.customerCode },
-        lines: [{ sku: DEMO.sku, quantity: 2, unitPrice: null }],
+        currency: null,
+        lines: [{ sku: DEMO.sku, quantity: '2', unitPrice: null }],
         orderDate: null,
         deliveryDate: null,
         note: null,

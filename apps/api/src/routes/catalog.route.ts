@@ -11,10 +11,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import {
   accountFeedSchema,
-  type CatalogQueryParams,
-  catalogQuerySchema,
+  accountQuerySchema,
   itemFeedSchema,
   priceFeedSchema,
+  skuQuerySchema,
   stockFeedSchema,
 } from '../catalog/catalog.schemas.ts';
 import {
@@ -28,15 +28,21 @@ import { json } from '../openapi/answers.ts';
 import { storefrontOf } from '../plugins/auth.plugin.ts';
 
 const PULLS =
-  '`?code=` filters by code; `?updated_since=` lists rows changed after that time, deleted ones as tombstones ' +
+  '`?sku=` (`?code=` on accounts) filters by code; `?updated_since=` lists rows changed after that time, deleted ones as tombstones ' +
   '(`deleted: true`); without it only live rows are listed. Follow `nextCursor` (with the same parameters) ' +
   'until it is null.';
 
 /** The storefront's connection and its query, in the repository's terms. */
-function catalogQuery(request: FastifyRequest, q: CatalogQueryParams, settleMs: number): CatalogQuery {
+type FeedParams = { updated_since?: string | undefined; cursor?: string | undefined; limit: number };
+
+function catalogQuery(
+  request: FastifyRequest,
+  q: FeedParams & { sku?: string | undefined; code?: string | undefined },
+  settleMs: number,
+): CatalogQuery {
   return {
     connectionId: storefrontOf(request).connectionId,
-    code: q.code,
+    code: q.sku ?? q.code,
     updatedSince: q.updated_since ? new Date(q.updated_since) : undefined,
     cursor: q.cursor,
     limit: q.limit,
@@ -44,12 +50,18 @@ function catalogQuery(request: FastifyRequest, q: CatalogQueryParams, settleMs: 
   };
 }
 
-const schema = <R extends z.ZodType>(operationId: string, summary: string, page: R, what: string) => ({
+const schema = <R extends z.ZodType, Q extends z.ZodType>(
+  operationId: string,
+  summary: string,
+  page: R,
+  what: string,
+  querystring: Q,
+) => ({
   tags: ['catalogue'],
   operationId,
   summary,
   description: PULLS,
-  querystring: catalogQuerySchema,
+  querystring,
   response: { 200: json(page, `A page of ${what}.`) },
 });
 
@@ -62,7 +74,7 @@ export async function catalogRoutes(instance: FastifyInstance, options: { settle
     '/v1/items',
     {
       config: { access: 'storefront' },
-      schema: schema('listItems', 'Items (`code` = item code)', itemFeedSchema, 'items'),
+      schema: schema('listItems', 'Items (`sku` = item code)', itemFeedSchema, 'items', skuQuerySchema),
     },
     async (request) => {
       const page = await listItems(db, catalogQuery(request, request.query, options.settleMs));
@@ -76,10 +88,11 @@ export async function catalogRoutes(instance: FastifyInstance, options: { settle
       config: { access: 'storefront' },
       schema: schema(
         'listStock',
-        'Stock per item and warehouse (`code` = item code), with `totals`: one entry per item on the page, ' +
+        'Stock per item and warehouse (`sku` = item code), with `totals`: one entry per item on the page, ' +
           'summed over all its live warehouse rows (zeros when none is left)',
         stockFeedSchema,
         'stock positions',
+        skuQuerySchema,
       ),
     },
     async (request) => {
@@ -101,9 +114,10 @@ export async function catalogRoutes(instance: FastifyInstance, options: { settle
       config: { access: 'storefront' },
       schema: schema(
         'listPrices',
-        'Sales prices (`code` = item code); customer-specific ones carry accountId and accountCode',
+        'Sales prices (`sku` = item code); customer-specific ones carry accountExactId and customerCode',
         priceFeedSchema,
         'prices',
+        skuQuerySchema,
       ),
     },
     async (request) => {
@@ -121,6 +135,7 @@ export async function catalogRoutes(instance: FastifyInstance, options: { settle
         'Customer accounts (`code` = trimmed account code)',
         accountFeedSchema,
         'accounts',
+        accountQuerySchema,
       ),
     },
     async (request) => {

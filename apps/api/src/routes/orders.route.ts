@@ -77,14 +77,11 @@ export async function orderRoutes(instance: FastifyInstance, options: OrderRoute
         yourRef: yourRefFor(storefront.channel, body.reference),
         payloadHash: hash,
         customer: body.customer,
+        currency: body.currency,
         orderDate: body.orderDate,
         deliveryDate: body.deliveryDate,
         note: body.note,
-        lines: body.lines.map((l) => ({
-          sku: l.sku,
-          quantity: String(l.quantity),
-          unitPrice: l.unitPrice === undefined ? undefined : String(l.unitPrice),
-        })),
+        lines: body.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, unitPrice: l.unitPrice })),
       });
       if (!created) {
         if (order.payloadHash !== hash) {

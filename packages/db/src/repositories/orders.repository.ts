@@ -21,6 +21,7 @@ interface NewOrder {
   yourRef: string;
   payloadHash: string;
   customer: OrderCustomer;
+  currency?: string | undefined;
   orderDate?: string | undefined;
   deliveryDate?: string | undefined;
   note?: string | undefined;

@@ -43,6 +43,8 @@ export const orders = pgTable(
     /** Hash of the normalized request body: the same reference with another body is a conflict. */
     payloadHash: text('payload_hash').notNull(),
     customer: jsonb('customer').$type<OrderCustomer>().notNull(),
+    /** ISO 4217 code of the order's prices as placed; null: the customer's currency in Exact. */
+    currency: text('currency'),
     orderDate: date('order_date'),
     deliveryDate: date('delivery_date'),
     note: text('note'),
