@@ -18,6 +18,7 @@ let shopB: Awaited<ReturnType<typeof seedConnection>>;
 const prefix = uniqueName('catalog');
 
 const T0 = Date.parse('2026-03-01T10:00:00.000Z');
+const EPOCH = '1970-01-01T00:00:00.000Z';
 const at = (seconds: number) => new Date(T0 + seconds * 1000);
 const id = () => randomUUID();
 const byFeedOrder = (a: { updatedAt: Date; exactId: string }, b: { updatedAt: Date; exactId: string }) =>
@@ -35,6 +36,16 @@ const oldDeletedItem = { exactId: id(), code: 'GONE-0', updatedAt: at(1), delete
 const WIDGET = id();
 const EMPTIED = id();
 const CUSTOMER = id();
+const ENDED_PRICE = id();
+// A webshop item with stock and prices, and an item that is not for sale (changed after everything else).
+const widgetItem = {
+  exactId: WIDGET,
+  code: 'WIDGET',
+  description: 'Blue Widget 50%',
+  isWebshopItem: true,
+  updatedAt: at(200),
+};
+const notForSale = { exactId: id(), code: 'NOSALE', isSalesItem: false, updatedAt: at(201) };
 
 async function seed(): Promise<void> {
   const { db } = api.database;
@@ -46,6 +57,8 @@ async function seed(): Promise<void> {
       ...liveItems.map((r) => ({ ...common, ...r, connectionId: a, costPrice: '12.3400', barcode: null })),
       { ...common, ...deletedItem, connectionId: a },
       { ...common, ...oldDeletedItem, connectionId: a },
+      { ...common, ...widgetItem, connectionId: a },
+      { ...common, ...notForSale, connectionId: a },
       { ...common, exactId: id(), code: 'SKU-00', connectionId: shopB.connectionId, updatedAt: at(3) },
     ]);
   const stock = (itemId: string, itemCode: string, warehouse: string, current: string, extra = {}) => ({
@@ -104,6 +117,8 @@ async function seed(): Promise<void> {
       updatedAt: at(2),
     },
     { ...price, exactId: id(), accountId: id(), price: '16', quantity: '1', updatedAt: at(3) },
+    // Ended on 2026-03-01: no longer live.
+    { ...price, exactId: ENDED_PRICE, price: '21', quantity: '1', endDate: at(60), updatedAt: at(4) },
   ]);
 }
 
@@ -139,7 +154,7 @@ describe('GET /v1/items', () => {
       if (body.nextCursor === null) break;
       url = `/v1/items?limit=4&cursor=${encodeURIComponent(body.nextCursor)}`;
     }
-    expect(seen).toEqual([...liveItems].sort(byFeedOrder).map((r) => r.exactId));
+    expect(seen).toEqual([...liveItems, widgetItem].sort(byFeedOrder).map((r) => r.exactId));
   });
 
   it('answers camelCase JSON with decimal strings and ISO times, never the cost price, and filters by sku within the key’s connection', async () => {
@@ -179,8 +194,8 @@ describe('GET /v1/items', () => {
       deleted: boolean;
       deletedAt: string | null;
     }[];
-    expect(rows.map((r) => r.sku)).toEqual(['SKU-21', 'SKU-22', 'GONE-1']);
-    expect(rows.at(-1)).toMatchObject({
+    expect(rows.map((r) => r.sku)).toEqual(['SKU-21', 'SKU-22', 'GONE-1', 'WIDGET', 'NOSALE']);
+    expect(rows.find((r) => r.sku === 'GONE-1')).toMatchObject({
       exactId: deletedItem.exactId,
       deleted: true,
       deletedAt: '2026-03-01T10:01:40.000Z',
@@ -208,6 +223,116 @@ describe('GET /v1/items', () => {
     }
     const anonymous = await api.inject({ method: 'GET', url: '/v1/items' });
     expect(anonymous.statusCode).toBe(401);
+  });
+});
+
+describe('GET /v1/items: the reads a product page needs', () => {
+  const skus = (res: { json(): { data: { sku: string }[] } }) =>
+    res
+      .json()
+      .data.map((r) => r.sku)
+      .sort();
+
+  it('takes several SKUs, the webshop flag and a text search on code and name', async () => {
+    expect(skus(await get('/v1/items?sku=SKU-01,SKU-02,WIDGET,NO-SUCH'))).toEqual([
+      'SKU-01',
+      'SKU-02',
+      'WIDGET',
+    ]);
+    expect(skus(await get('/v1/items?webshop=true'))).toEqual(['WIDGET']);
+    expect(skus(await get('/v1/items?webshop=false&limit=1000'))).toHaveLength(23);
+    expect(skus(await get('/v1/items?q=blue%20widget'))).toEqual(['WIDGET']);
+    expect(skus(await get('/v1/items?q=sku-0'))).toEqual(liveItems.slice(0, 10).map((r) => r.code));
+    // `%` and `_` are taken literally, not as patterns.
+    expect(skus(await get('/v1/items?q=50%25'))).toEqual(['WIDGET']);
+    expect(skus(await get('/v1/items?q=SKU_0'))).toEqual([]);
+  });
+
+  it('leaves items that are not for sale out unless asked for, marked when listed', async () => {
+    expect(skus(await get('/v1/items?limit=1000'))).not.toContain('NOSALE');
+    const asked = await get('/v1/items?include=not_for_sale&sku=NOSALE');
+    expect(asked.json().data).toEqual([expect.objectContaining({ sku: 'NOSALE', isSalesItem: false })]);
+    const pulled = await get(`/v1/items?updated_since=${encodeURIComponent('2026-03-01T10:03:00Z')}`);
+    expect(pulled.json().data).toEqual([
+      expect.objectContaining({ sku: 'WIDGET' }),
+      expect.objectContaining({ sku: 'NOSALE', isSalesItem: false }),
+    ]);
+  });
+
+  it('expands items with their stock per warehouse and their live prices, for a customer too', async () => {
+    const res = await get('/v1/items/WIDGET?expand=stock,price&customer=C100');
+    expect(res.statusCode).toBe(200);
+    const item = res.json();
+    expect(item).toMatchObject({ sku: 'WIDGET', name: 'Blue Widget 50%', isWebshopItem: true });
+    expect(item).not.toHaveProperty('costPrice');
+    expect(item.stock).toMatchObject({ warehouses: 2, currentStock: '14.5', planningOut: '1' });
+    expect(
+      item.stock.byWarehouse.map((w: { warehouseCode: string; currentStock: string }) => [
+        w.warehouseCode,
+        w.currentStock,
+      ]),
+    ).toEqual([
+      ['AMS', '10.5'],
+      ['RTM', '4'],
+    ]);
+    // The general price and C100's own; not another customer's, not the ended one.
+    expect(
+      item.prices.map((p: { price: string; customerCode: string | null; live: boolean }) => [
+        p.price,
+        p.customerCode,
+        p.live,
+      ]),
+    ).toEqual([
+      ['19.95', null, true],
+      ['17.5', 'C100', true],
+    ]);
+    const general = (await get('/v1/items/WIDGET?expand=price')).json();
+    expect(general.prices.map((p: { price: string }) => p.price)).toEqual(['19.95']);
+    expect(general).not.toHaveProperty('stock');
+  });
+
+  it('gives every item of a page its stock totals, zeros when it has no stock rows, in one call', async () => {
+    const res = await get('/v1/items?sku=SKU-00,WIDGET&expand=stock');
+    const bySku = Object.fromEntries(
+      res.json().data.map((r: { sku: string; stock: unknown }) => [r.sku, r.stock]),
+    );
+    expect(bySku['SKU-00']).toEqual({
+      warehouses: 0,
+      currentStock: '0',
+      freeStock: '0',
+      planningIn: '0',
+      planningOut: '0',
+      projectedStock: '0',
+      reservedStock: '0',
+      byWarehouse: [],
+    });
+    expect(bySku.WIDGET).toMatchObject({ warehouses: 2, currentStock: '14.5' });
+  });
+
+  it('answers one item by code, not-for-sale ones too, and 404 for none', async () => {
+    expect((await get('/v1/items/NOSALE')).json()).toMatchObject({ sku: 'NOSALE', isSalesItem: false });
+    const none = await get('/v1/items/NO-SUCH');
+    expect(none.statusCode).toBe(404);
+    expect((await get('/v1/items/GONE-1')).statusCode).toBe(404);
+    expect((await get('/v1/items/SKU-00', shopB.keys.b2b)).json().exactId).not.toBe(liveItems[0]?.exactId);
+  });
+
+  it('refuses bad filters and expansions, naming the parameter', async () => {
+    const cases: [string, string][] = [
+      ['/v1/items?webshop=yes', 'querystring.webshop'],
+      ['/v1/items?expand=stock,colour', 'querystring.expand'],
+      ['/v1/items?include=everything', 'querystring.include'],
+      ['/v1/items?customer=C100', 'querystring.customer'],
+      ['/v1/items?expand=price&customer=NO-SUCH', 'querystring.customer'],
+      [`/v1/items?sku=${Array.from({ length: 101 }, (_, i) => `S${i}`).join(',')}`, 'querystring.sku'],
+      ['/v1/items?sku=A,,B', 'querystring.sku'],
+      ['/v1/prices?include=future', 'querystring.include'],
+    ];
+    for (const [url, field] of cases) {
+      const res = await get(url);
+      expect(res.statusCode, url).toBe(400);
+      expect(res.json().error.message, url).toContain(field);
+    }
   });
 });
 
@@ -274,6 +399,25 @@ describe('GET /v1/prices and /v1/accounts', () => {
     // A customer this service has not synced (yet): the id is known, the code is not.
     expect(rows[2]).toMatchObject({ price: '16', customerCode: null });
     expect(rows[2].accountExactId).toEqual(expect.any(String));
+  });
+
+  it('lists prices whose endDate has passed only when asked for, marked as not live', async () => {
+    const plain = (await get('/v1/prices?sku=WIDGET')).json().data as { exactId: string; live: boolean }[];
+    expect(plain.map((r) => r.exactId)).not.toContain(ENDED_PRICE);
+    expect(plain.every((r) => r.live)).toBe(true);
+    const asked = (await get('/v1/prices?sku=WIDGET&include=ended')).json().data as {
+      exactId: string;
+      live: boolean;
+    }[];
+    expect(asked.find((r) => r.exactId === ENDED_PRICE)).toMatchObject({
+      live: false,
+      endDate: '2026-03-01T10:01:00.000Z',
+    });
+    const pulled = (await get(`/v1/prices?updated_since=${EPOCH}`)).json().data as {
+      exactId: string;
+      live: boolean;
+    }[];
+    expect(pulled.find((r) => r.exactId === ENDED_PRICE)).toMatchObject({ live: false });
   });
 
   it('finds an account by its trimmed code, only in the key’s own connection', async () => {

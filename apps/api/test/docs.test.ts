@@ -67,6 +67,7 @@ const INTERFACE: ReadonlyArray<readonly [string, string, Inputs]> = [
     (path) => ['get', path, { query: ['sku', 'updated_since', 'cursor', 'limit'] }] as const,
   ),
   ['get', '/v1/accounts', { query: ['code', 'updated_since', 'cursor', 'limit'] }],
+  ['get', '/v1/items/{sku}', { path: ['sku'], query: ['expand', 'customer'] }],
   ['post', '/webhooks/exact', {}],
 ];
 
@@ -122,6 +123,7 @@ describe('the documents per audience', () => {
     const storefront = documents.storefront as OpenApiDocument;
     expect(ids(storefront)).toEqual([
       'createOrder',
+      'getItem',
       'getOrder',
       'listAccounts',
       'listItems',

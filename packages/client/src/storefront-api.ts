@@ -54,9 +54,29 @@ export interface paths {
         };
         /**
          * Items (`sku` = item code)
-         * @description `?sku=` (`?code=` on accounts) filters by code; `?updated_since=` lists rows changed after that time, deleted ones as tombstones (`deleted: true`); without it only live rows are listed. Follow `nextCursor` (with the same parameters) until it is null.
+         * @description `?sku=` takes one item code or several, separated by commas; `?webshop=true` keeps the webshop items; `?q=` finds a part of the code or name. Items that are not sales items are left out of plain listings unless `?include=not_for_sale`; `updated_since` pulls list them (marked `isSalesItem: false`), so a local copy learns that an item left the sale. `?expand=stock,price` adds each item’s stock (totals, zeros when it has none, and per warehouse) and its live prices (with `?customer=<account code>`, that customer’s own too). `?sku=` (`?code=` on accounts) filters by code; `?updated_since=` lists rows changed after that time, deleted ones as tombstones (`deleted: true`); without it only live rows are listed. Follow `nextCursor` (with the same parameters) until it is null.
          */
         get: operations["listItems"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/items/{sku}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One item by its code, sales item or not
+         * @description `?expand=stock,price` adds its stock (totals, zeros when it has none, and per warehouse) and its live prices (with `?customer=<account code>`, that customer’s own too).
+         */
+        get: operations["getItem"];
         put?: never;
         post?: never;
         delete?: never;
@@ -93,7 +113,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Sales prices (`sku` = item code); customer-specific ones carry accountExactId and customerCode
+         * Sales prices (`sku` = item code); customer-specific ones carry accountExactId and customerCode. Prices whose endDate has passed are left out of plain listings unless `?include=ended`; `updated_since` pulls list them, marked `live: false`
          * @description `?sku=` (`?code=` on accounts) filters by code; `?updated_since=` lists rows changed after that time, deleted ones as tombstones (`deleted: true`); without it only live rows are listed. Follow `nextCursor` (with the same parameters) until it is null.
          */
         get: operations["listPrices"];
@@ -156,32 +176,6 @@ export interface components {
                 /** @description every refused field, with its reason */
                 details?: components["schemas"]["FieldError"][];
             };
-        };
-        Item: {
-            /**
-             * Format: uuid
-             * @description Exact's ID
-             */
-            exactId: string;
-            /** @description when Exact last changed the record (Exact's `Modified`) */
-            exactModifiedAt: string | null;
-            /**
-             * Format: date-time
-             * @description when this service last changed the record: the `updated_since` clock
-             */
-            updatedAt: string;
-            /** @description a tombstone: listed only to `updated_since` pulls */
-            deleted: boolean;
-            deletedAt: string | null;
-            /** @description the item's code */
-            sku: string;
-            /** @description Exact's `Description` */
-            name: string | null;
-            /** @description the item's default sales unit (Exact's `Unit`) */
-            unitCode: string | null;
-            isSalesItem: boolean;
-            isWebshopItem: boolean | null;
-            barcode: string | null;
         };
         StockPosition: {
             /**
@@ -278,6 +272,8 @@ export interface components {
             unitCode: string | null;
             startDate: string | null;
             endDate: string | null;
+            /** @description false once `endDate` has passed: the price no longer applies */
+            live: boolean;
         };
         Account: {
             /**
@@ -307,9 +303,91 @@ export interface components {
             statusCode: string | null;
             blocked: boolean | null;
         };
+        WarehouseStock: {
+            /**
+             * Format: uuid
+             * @description the stock position's Exact ID
+             */
+            exactId: string;
+            warehouseExactId: string | null;
+            warehouseCode: string | null;
+            currentStock: string | null;
+            freeStock: string | null;
+            planningIn: string | null;
+            planningOut: string | null;
+            projectedStock: string | null;
+            reservedStock: string | null;
+        };
+        /** @description The item’s stock over all its live warehouses (zeros when none), and per warehouse. */
+        ItemStock: {
+            /** @description live stock rows (warehouses) summed */
+            warehouses: number;
+            /**
+             * @description a decimal string
+             * @example 10.5
+             */
+            currentStock: string;
+            /**
+             * @description a decimal string
+             * @example 10.5
+             */
+            freeStock: string;
+            /**
+             * @description a decimal string
+             * @example 10.5
+             */
+            planningIn: string;
+            /**
+             * @description a decimal string
+             * @example 10.5
+             */
+            planningOut: string;
+            /**
+             * @description a decimal string
+             * @example 10.5
+             */
+            projectedStock: string;
+            /**
+             * @description a decimal string
+             * @example 10.5
+             */
+            reservedStock: string;
+            /** @description each live warehouse row of the item */
+            byWarehouse: components["schemas"]["WarehouseStock"][];
+        };
+        ExpandedItem: {
+            /**
+             * Format: uuid
+             * @description Exact's ID
+             */
+            exactId: string;
+            /** @description when Exact last changed the record (Exact's `Modified`) */
+            exactModifiedAt: string | null;
+            /**
+             * Format: date-time
+             * @description when this service last changed the record: the `updated_since` clock
+             */
+            updatedAt: string;
+            /** @description a tombstone: listed only to `updated_since` pulls */
+            deleted: boolean;
+            deletedAt: string | null;
+            /** @description the item's code */
+            sku: string;
+            /** @description Exact's `Description` */
+            name: string | null;
+            /** @description the item's default sales unit (Exact's `Unit`) */
+            unitCode: string | null;
+            isSalesItem: boolean;
+            isWebshopItem: boolean | null;
+            barcode: string | null;
+            /** @description with `expand=stock` */
+            stock?: components["schemas"]["ItemStock"];
+            /** @description with `expand=price`: live prices by quantity break */
+            prices?: components["schemas"]["Price"][];
+        };
         /** @description Items; follow `nextCursor` (with the same parameters) until it is null. */
         ItemPage: {
-            data: components["schemas"]["Item"][];
+            data: components["schemas"]["ExpandedItem"][];
             nextCursor: string | null;
         };
         /** @description Prices; follow `nextCursor` (with the same parameters) until it is null. */
@@ -872,7 +950,18 @@ export interface operations {
     listItems: {
         parameters: {
             query?: {
+                /** @description one item code, or up to 100 separated by commas (`CAN-000003,CAN-000004`) */
                 sku?: string;
+                /** @description only items whose webshop flag (Exact's `IsWebshopItem`) is this */
+                webshop?: "true" | "false";
+                /** @description a case-insensitive part of the item code or name */
+                q?: string;
+                /** @description `not_for_sale`: also list items that are not sales items (marked `isSalesItem: false`) */
+                include?: string;
+                /** @description `stock`: each item with its stock totals and warehouses (zeros when it has none); `price`: each item with its live prices: the general ones and, with `customer`, that customer's */
+                expand?: string;
+                /** @description an account code: with `expand=price`, that customer's own prices are added */
+                customer?: string;
                 updated_since?: string;
                 cursor?: string;
                 limit?: number;
@@ -913,6 +1002,87 @@ export interface operations {
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: wait `Retry-After` seconds (`rate_limited`). */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getItem: {
+        parameters: {
+            query?: {
+                /** @description `stock`: each item with its stock totals and warehouses (zeros when it has none); `price`: each item with its live prices: the general ones and, with `customer`, that customer's */
+                expand?: string;
+                /** @description an account code: with `expand=price`, that customer's own prices are added */
+                customer?: string;
+            };
+            header?: never;
+            path: {
+                sku: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The item. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpandedItem"];
+                };
+            };
+            /** @description The request broke the input rules: `validation_failed` names every bad field in `details`. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Credentials missing, unknown or revoked (`unauthorized`). */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No live item with this code. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1005,6 +1175,8 @@ export interface operations {
         parameters: {
             query?: {
                 sku?: string;
+                /** @description `ended`: also list prices whose `endDate` has passed (marked `live: false`) */
+                include?: string;
                 updated_since?: string;
                 cursor?: string;
                 limit?: number;

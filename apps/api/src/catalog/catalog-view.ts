@@ -1,6 +1,13 @@
 import type { AccountRow, ItemRow, PriceRow, StockRow, StockTotalRow } from '@exact-sync/db';
 import { decimalText } from '../validation/decimals.ts';
-import type { AccountView, ItemView, PriceView, StockTotalView, StockView } from './catalog.schemas.ts';
+import type {
+  AccountView,
+  ItemStockView,
+  ItemView,
+  PriceView,
+  StockTotalView,
+  StockView,
+} from './catalog.schemas.ts';
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
@@ -50,7 +57,8 @@ export const toStockView = (row: StockRow): StockView => ({
   reservedStock: decimalText(row.reservedStock),
 });
 
-export const toPriceView = (row: PriceRow): PriceView => ({
+/** A price is live until its `endDate` has passed. */
+export const toPriceView = (row: PriceRow, now: Date): PriceView => ({
   ...synced(row),
   itemExactId: row.itemId,
   sku: row.itemCode,
@@ -62,6 +70,7 @@ export const toPriceView = (row: PriceRow): PriceView => ({
   unitCode: row.unit,
   startDate: iso(row.startDate),
   endDate: iso(row.endDate),
+  live: row.endDate === null || row.endDate > now,
 });
 
 /** Exact's account `Status` codes in words (Exact's CRM/Accounts documentation: A=None, S=Suspect, P=Prospect, C=Customer). */
@@ -89,6 +98,25 @@ const ZERO = {
   projectedStock: '0',
   reservedStock: '0',
 };
+
+/** An item's stock: the totals over its live warehouse rows (zeros when it has none), and each of them. */
+export function toItemStock(rows: readonly StockRow[], sum: StockTotalRow | undefined): ItemStockView {
+  return {
+    warehouses: sum?.warehouses ?? 0,
+    ...(sum ? quantities(sum) : ZERO),
+    byWarehouse: rows.map((row) => ({
+      exactId: row.exactId,
+      warehouseExactId: row.warehouseId,
+      warehouseCode: row.warehouseCode,
+      currentStock: decimalText(row.currentStock),
+      freeStock: decimalText(row.freeStock),
+      planningIn: decimalText(row.planningIn),
+      planningOut: decimalText(row.planningOut),
+      projectedStock: decimalText(row.projectedStock),
+      reservedStock: decimalText(row.reservedStock),
+    })),
+  };
+}
 
 /** One item's total over its live warehouse rows; zeros when it has none. */
 function toStockTotal(

@@ -3,7 +3,7 @@ import { utcTime } from '../openapi/fields.ts';
 import { isoDateTime } from '../validation/dates.ts';
 import { decimalAnswer } from '../validation/decimals.ts';
 import { queryInt } from '../validation/numbers.ts';
-import { code, token } from '../validation/text.ts';
+import { code, text, token } from '../validation/text.ts';
 
 const feedParams = {
   updated_since: isoDateTime.optional(),
@@ -20,8 +20,74 @@ const strictQuery = <S extends z.ZodRawShape>(shape: S) =>
         : undefined,
   });
 
-/** Query of the item datasets' feeds (stock, prices): `sku` is the item code. */
+/** Query of the stock feed: `sku` is the item code. */
 export const skuQuerySchema = strictQuery({ sku: code(60).optional(), ...feedParams });
+
+/** `a,b,c`: each of a fixed set of words, given once or more. */
+const wordList = <const W extends readonly [string, ...string[]]>(words: W) =>
+  z
+    .string()
+    .refine((value) => value.split(',').every((w) => (words as readonly string[]).includes(w.trim())), {
+      error: `must be a comma-separated list of ${words.join(', ')}`,
+    })
+    .transform((value) => new Set(value.split(',').map((w) => w.trim()) as W[number][]))
+    .meta({ description: `comma-separated: ${words.join(', ')}` });
+
+const MAX_SKUS = 100;
+const skuList = z
+  .string()
+  .transform((value) => [...new Set(value.split(',').map((s) => s.trim()))])
+  .refine((codes) => codes.length <= MAX_SKUS, { error: `must list at most ${MAX_SKUS} SKUs` })
+  .refine((codes) => codes.every((c) => c.length >= 1 && c.length <= 60), {
+    error: 'must be item codes of 1 to 60 characters, separated by commas',
+  })
+  .meta({
+    description: `one item code, or up to ${MAX_SKUS} separated by commas (\`CAN-000003,CAN-000004\`)`,
+  });
+
+/** `true` or `false` in a query string. */
+const queryBool = z
+  .enum(['true', 'false'], { error: 'must be true or false' })
+  .transform((value) => value === 'true');
+
+const itemViewParams = {
+  expand: wordList(['stock', 'price'] as const)
+    .optional()
+    .describe(
+      '`stock`: each item with its stock totals and warehouses (zeros when it has none); `price`: each item with ' +
+        "its live prices: the general ones and, with `customer`, that customer's",
+    ),
+  customer: code(18)
+    .optional()
+    .describe("an account code: with `expand=price`, that customer's own prices are added"),
+};
+
+/** Query of the items list: filters, and what to add to each item. */
+export const itemQuerySchema = strictQuery({
+  sku: skuList.optional(),
+  webshop: queryBool.optional().describe("only items whose webshop flag (Exact's `IsWebshopItem`) is this"),
+  q: text(100).optional().describe('a case-insensitive part of the item code or name'),
+  include: wordList(['not_for_sale'] as const)
+    .optional()
+    .describe('`not_for_sale`: also list items that are not sales items (marked `isSalesItem: false`)'),
+  ...itemViewParams,
+  ...feedParams,
+});
+
+/** Query of one item: what to add to it. */
+export const oneItemQuerySchema = strictQuery(itemViewParams);
+export type OneItemQueryParams = z.infer<typeof oneItemQuerySchema>;
+
+export const itemParamsSchema = z.object({ sku: code(60) });
+
+/** Query of the prices feed. */
+export const priceQuerySchema = strictQuery({
+  sku: code(60).optional(),
+  include: wordList(['ended'] as const)
+    .optional()
+    .describe('`ended`: also list prices whose `endDate` has passed (marked `live: false`)'),
+  ...feedParams,
+});
 
 /** Query of the accounts feed: `code` is the account's trimmed code. */
 export const accountQuerySchema = strictQuery({ code: code(60).optional(), ...feedParams });
@@ -97,6 +163,7 @@ const priceViewSchema = z
     unitCode: z.string().nullable(),
     startDate: time.nullable(),
     endDate: time.nullable(),
+    live: z.boolean().describe('false once `endDate` has passed: the price no longer applies'),
   })
   .meta({ id: 'Price' });
 
@@ -117,11 +184,44 @@ const accountViewSchema = z
   })
   .meta({ id: 'Account' });
 
+const warehouseStockSchema = z
+  .object({
+    exactId: z.uuid().describe("the stock position's Exact ID"),
+    warehouseExactId: z.uuid().nullable(),
+    warehouseCode: z.string().nullable(),
+    ...stockQuantities,
+  })
+  .meta({ id: 'WarehouseStock' });
+
+const itemStockSchema = stockTotalViewSchema
+  .omit({ itemExactId: true, sku: true })
+  .extend({ byWarehouse: z.array(warehouseStockSchema).describe('each live warehouse row of the item') })
+  .meta({
+    id: 'ItemStock',
+    description: 'The item’s stock over all its live warehouses (zeros when none), and per warehouse.',
+  });
+
+/** An item, with its stock and prices when `expand` asks for them. */
+const expandedItemSchema = itemViewSchema
+  .extend({
+    stock: itemStockSchema.optional().describe('with `expand=stock`'),
+    prices: z
+      .array(priceViewSchema)
+      .optional()
+      .describe('with `expand=price`: live prices by quantity break'),
+  })
+  .meta({ id: 'ExpandedItem' });
+
+export const oneItemSchema = expandedItemSchema;
+
 const page = <T extends z.ZodType>(row: T) =>
   z.object({ data: z.array(row), nextCursor: z.string().nullable() });
 const follow = 'follow `nextCursor` (with the same parameters) until it is null';
 
-export const itemFeedSchema = page(itemViewSchema).meta({ id: 'ItemPage', description: `Items; ${follow}.` });
+export const itemFeedSchema = page(expandedItemSchema).meta({
+  id: 'ItemPage',
+  description: `Items; ${follow}.`,
+});
 export const priceFeedSchema = page(priceViewSchema).meta({
   id: 'PricePage',
   description: `Prices; ${follow}.`,
@@ -137,6 +237,8 @@ export const stockFeedSchema = page(stockViewSchema)
   .meta({ id: 'StockPage', description: `Stock positions, with totals per item; ${follow}.` });
 
 export type ItemView = z.infer<typeof itemViewSchema>;
+export type ExpandedItemView = z.infer<typeof expandedItemSchema>;
+export type ItemStockView = z.infer<typeof itemStockSchema>;
 export type StockView = z.infer<typeof stockViewSchema>;
 export type StockTotalView = z.infer<typeof stockTotalViewSchema>;
 export type PriceView = z.infer<typeof priceViewSchema>;

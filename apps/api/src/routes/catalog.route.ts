@@ -1,9 +1,13 @@
 import {
   type CatalogQuery,
+  findAccountByCode,
+  type ItemRow,
   listAccounts,
   listItems,
   listPrices,
   listStock,
+  pricesOfItems,
+  stockOfItems,
   stockTotals,
 } from '@exact-sync/db';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -12,19 +16,28 @@ import type { z } from 'zod';
 import {
   accountFeedSchema,
   accountQuerySchema,
+  type ExpandedItemView,
   itemFeedSchema,
+  itemParamsSchema,
+  itemQuerySchema,
+  type OneItemQueryParams,
+  oneItemQuerySchema,
+  oneItemSchema,
   priceFeedSchema,
+  priceQuerySchema,
   skuQuerySchema,
   stockFeedSchema,
 } from '../catalog/catalog.schemas.ts';
 import {
   toAccountView,
+  toItemStock,
   toItemView,
   toPriceView,
   toStockTotals,
   toStockView,
 } from '../catalog/catalog-view.ts';
-import { json } from '../openapi/answers.ts';
+import { invalidField, notFound } from '../errors.ts';
+import { failures, json } from '../openapi/answers.ts';
 import { storefrontOf } from '../plugins/auth.plugin.ts';
 
 const PULLS =
@@ -37,12 +50,12 @@ type FeedParams = { updated_since?: string | undefined; cursor?: string | undefi
 
 function catalogQuery(
   request: FastifyRequest,
-  q: FeedParams & { sku?: string | undefined; code?: string | undefined },
+  q: FeedParams & { sku?: string | readonly string[] | undefined; code?: string | undefined },
   settleMs: number,
 ): CatalogQuery {
   return {
     connectionId: storefrontOf(request).connectionId,
-    code: q.sku ?? q.code,
+    ...(Array.isArray(q.sku) ? { codes: q.sku } : { code: (q.sku as string | undefined) ?? q.code }),
     updatedSince: q.updated_since ? new Date(q.updated_since) : undefined,
     cursor: q.cursor,
     limit: q.limit,
@@ -65,20 +78,110 @@ const schema = <R extends z.ZodType, Q extends z.ZodType>(
   response: { 200: json(page, `A page of ${what}.`) },
 });
 
+const ITEMS =
+  '`?sku=` takes one item code or several, separated by commas; `?webshop=true` keeps the webshop items; `?q=` ' +
+  'finds a part of the code or name. Items that are not sales items are left out of plain listings unless ' +
+  '`?include=not_for_sale`; `updated_since` pulls list them (marked `isSalesItem: false`), so a local copy learns ' +
+  'that an item left the sale. `?expand=stock,price` adds each item’s stock (totals, zeros when it has none, and ' +
+  'per warehouse) and its live prices (with `?customer=<account code>`, that customer’s own too).';
+
 /** Catalogue reads for storefronts: the synced data of the key's connection, straight from Postgres. */
 export async function catalogRoutes(instance: FastifyInstance, options: { settleMs: number }): Promise<void> {
   const app = instance.withTypeProvider<ZodTypeProvider>();
   const { db } = app.database;
 
+  /** The customer whose own prices `expand=price` adds: none without `customer`. */
+  async function priceAccounts(request: FastifyRequest, q: OneItemQueryParams): Promise<string[]> {
+    if (q.customer === undefined) return [];
+    if (!q.expand?.has('price')) {
+      throw invalidField('querystring.customer', 'is only used with expand=price');
+    }
+    const account = await findAccountByCode(db, storefrontOf(request).connectionId, q.customer);
+    if (!account) throw invalidField('querystring.customer', 'no synced account has this code');
+    return [account.exactId];
+  }
+
+  /** Items with what `expand` asks for: three queries for a whole page, whatever its size. */
+  async function expandItems(
+    request: FastifyRequest,
+    rows: readonly ItemRow[],
+    q: OneItemQueryParams,
+  ): Promise<ExpandedItemView[]> {
+    const views: ExpandedItemView[] = rows.map(toItemView);
+    const accountIds = await priceAccounts(request, q);
+    if (!q.expand || rows.length === 0) return views;
+    const { connectionId } = storefrontOf(request);
+    const ids = rows.map((row) => row.exactId);
+    const now = new Date();
+    const [stockRows, sums, prices] = await Promise.all([
+      q.expand.has('stock') ? stockOfItems(db, connectionId, ids) : undefined,
+      q.expand.has('stock') ? stockTotals(db, connectionId, ids) : undefined,
+      q.expand.has('price') ? pricesOfItems(db, connectionId, ids, { liveAt: now, accountIds }) : undefined,
+    ]);
+    return views.map((view) => ({
+      ...view,
+      ...(stockRows &&
+        sums && {
+          stock: toItemStock(
+            stockRows.filter((row) => row.itemId === view.exactId),
+            sums.find((sum) => sum.itemId === view.exactId),
+          ),
+        }),
+      ...(prices && {
+        prices: prices.filter((row) => row.itemId === view.exactId).map((row) => toPriceView(row, now)),
+      }),
+    }));
+  }
+
   app.get(
     '/v1/items',
     {
       config: { access: 'storefront' },
-      schema: schema('listItems', 'Items (`sku` = item code)', itemFeedSchema, 'items', skuQuerySchema),
+      schema: {
+        ...schema('listItems', 'Items (`sku` = item code)', itemFeedSchema, 'items', itemQuerySchema),
+        description: `${ITEMS} ${PULLS}`,
+      },
     },
     async (request) => {
-      const page = await listItems(db, catalogQuery(request, request.query, options.settleMs));
-      return { data: page.data.map(toItemView), nextCursor: page.nextCursor };
+      const q = request.query;
+      const page = await listItems(db, catalogQuery(request, q, options.settleMs), {
+        webshop: q.webshop,
+        search: q.q,
+        salesOnly: !q.include?.has('not_for_sale') && q.updated_since === undefined,
+      });
+      return { data: await expandItems(request, page.data, q), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    '/v1/items/:sku',
+    {
+      config: { access: 'storefront' },
+      schema: {
+        tags: ['catalogue'],
+        operationId: 'getItem',
+        summary: 'One item by its code, sales item or not',
+        description:
+          '`?expand=stock,price` adds its stock (totals, zeros when it has none, and per warehouse) and its live ' +
+          'prices (with `?customer=<account code>`, that customer’s own too).',
+        params: itemParamsSchema,
+        querystring: oneItemQuerySchema,
+        response: {
+          200: json(oneItemSchema, 'The item.'),
+          ...failures({ 404: 'No live item with this code.' }),
+        },
+      },
+    },
+    async (request) => {
+      const { data } = await listItems(db, {
+        connectionId: storefrontOf(request).connectionId,
+        code: request.params.sku,
+        limit: 1,
+        settleMs: options.settleMs,
+      });
+      if (data.length === 0) throw notFound('item');
+      const [item] = await expandItems(request, data, request.query);
+      return item;
     },
   );
 
@@ -114,15 +217,22 @@ export async function catalogRoutes(instance: FastifyInstance, options: { settle
       config: { access: 'storefront' },
       schema: schema(
         'listPrices',
-        'Sales prices (`sku` = item code); customer-specific ones carry accountExactId and customerCode',
+        'Sales prices (`sku` = item code); customer-specific ones carry accountExactId and customerCode. Prices ' +
+          'whose endDate has passed are left out of plain listings unless `?include=ended`; `updated_since` pulls ' +
+          'list them, marked `live: false`',
         priceFeedSchema,
         'prices',
-        skuQuerySchema,
+        priceQuerySchema,
       ),
     },
     async (request) => {
-      const page = await listPrices(db, catalogQuery(request, request.query, options.settleMs));
-      return { data: page.data.map(toPriceView), nextCursor: page.nextCursor };
+      const q = request.query;
+      const now = new Date();
+      const allTimes = q.include?.has('ended') || q.updated_since !== undefined;
+      const page = await listPrices(db, catalogQuery(request, q, options.settleMs), {
+        liveAt: allTimes ? undefined : now,
+      });
+      return { data: page.data.map((row) => toPriceView(row, now)), nextCursor: page.nextCursor };
     },
   );
 
