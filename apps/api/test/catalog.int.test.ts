@@ -37,6 +37,8 @@ const WIDGET = id();
 const EMPTIED = id();
 const CUSTOMER = id();
 const ENDED_PRICE = id();
+/** The b2c channel's default account (`seedConnection` sets CONSUMERS), with a price of its own. */
+const CONSUMERS = id();
 // A webshop item with stock and prices, and an item that is not for sale (changed after everything else).
 const widgetItem = {
   exactId: WIDGET,
@@ -96,6 +98,7 @@ async function seed(): Promise<void> {
       status: 'C',
     },
     { ...common, connectionId: shopB.connectionId, exactId: id(), code: 'C100', name: 'Other shop' },
+    { ...common, connectionId: a, exactId: CONSUMERS, code: 'CONSUMERS', name: 'Web shop consumers' },
   ]);
   const price = {
     ...common,
@@ -119,10 +122,11 @@ async function seed(): Promise<void> {
     { ...price, exactId: id(), accountId: id(), price: '16', quantity: '1', updatedAt: at(3) },
     // Ended on 2026-03-01: no longer live.
     { ...price, exactId: ENDED_PRICE, price: '21', quantity: '1', endDate: at(60), updatedAt: at(4) },
+    { ...price, exactId: id(), accountId: CONSUMERS, price: '18', quantity: '1', updatedAt: at(5) },
   ]);
 }
 
-const get = (url: string, key = shopA.keys.b2c) =>
+const get = (url: string, key = shopA.keys.b2b) =>
   api.inject({ method: 'GET', url, headers: { authorization: `Bearer ${key}` } });
 
 beforeAll(async () => {
@@ -380,7 +384,7 @@ describe('GET /v1/prices and /v1/accounts', () => {
   it('carries currency, unit, quantity, dates and the customer of customer-specific prices', async () => {
     const res = await get('/v1/prices?sku=WIDGET');
     const rows = res.json().data;
-    expect(rows).toHaveLength(3);
+    expect(rows).toHaveLength(4);
     expect(rows[0]).toMatchObject({
       price: '19.95',
       currency: 'EUR',
@@ -433,7 +437,40 @@ describe('GET /v1/prices and /v1/accounts', () => {
         deleted: false,
       }),
     ]);
-    const other = await get('/v1/accounts?code=C100', shopB.keys.b2c);
+    const other = await get('/v1/accounts?code=C100', shopB.keys.b2b);
     expect(other.json().data.map((r: { name: string }) => r.name)).toEqual(['Other shop']);
+  });
+});
+
+describe('a b2c key, scoped to its channel', () => {
+  const b2c = (url: string) => get(url, shopA.keys.b2c);
+  const prices = (rows: { price: string; customerCode: string | null }[]) =>
+    rows.map((r) => [r.price, r.customerCode]);
+
+  it('reads no account list', async () => {
+    for (const url of ['/v1/accounts', '/v1/accounts?code=C100', `/v1/accounts?updated_since=${EPOCH}`]) {
+      const res = await b2c(url);
+      expect(res.statusCode, url).toBe(403);
+      expect(res.json().error.code).toBe('forbidden');
+    }
+  });
+
+  it("sees general prices and its default account's, never another customer's", async () => {
+    const expected = [
+      ['19.95', null],
+      ['18', 'CONSUMERS'],
+    ];
+    expect(prices((await b2c('/v1/prices?sku=WIDGET')).json().data)).toEqual(expected);
+    const pulled = (await b2c(`/v1/prices?updated_since=${EPOCH}`)).json().data;
+    expect(pulled.map((r: { accountExactId: string | null }) => r.accountExactId).filter(Boolean)).toEqual([
+      CONSUMERS,
+    ]);
+    expect(prices((await b2c('/v1/items/WIDGET?expand=price')).json().prices)).toEqual(expected);
+    expect(prices((await b2c('/v1/items/WIDGET?expand=price&customer=CONSUMERS')).json().prices)).toEqual(
+      expected,
+    );
+    const other = await b2c('/v1/items?expand=price&customer=C100');
+    expect(other.statusCode).toBe(403);
+    expect(other.json().error.code).toBe('forbidden');
   });
 });

@@ -82,7 +82,7 @@ describe('refused with the field and the reason', () => {
   });
 
   it.each([
-    ['/v1/items?sku=SKU%00', 'querystring.sku', /control characters/],
+    ['/v1/items?sku=SKU%00', 'querystring.sku.0', /control characters/],
     ['/v1/accounts?updated_since=0000-12-31T23:59:59Z', 'querystring.updated_since', /years 0001 to 9999/],
     [
       '/v1/items?updated_since=0001-01-01T00:00:00%2B01:00',

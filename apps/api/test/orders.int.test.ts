@@ -27,6 +27,12 @@ const validOrder = (reference: string) => ({
   orderDate: '2026-11-29',
 });
 
+/** A b2c order: it names its consumer, and goes on the channel's default account. */
+const consumerOrder = (reference: string) => ({
+  ...validOrder(reference),
+  customer: { name: 'Ann Smith', email: 'ann@example.com' },
+});
+
 const post = (key: string, body: unknown) =>
   api.inject({
     method: 'POST',
@@ -94,7 +100,7 @@ describe('POST /v1/orders', () => {
 
   it('keeps the same reference of two channels apart', async () => {
     const b2b = await post(keys.keys.b2b, validOrder('SAME-1'));
-    const b2c = await post(keys.keys.b2c, validOrder('SAME-1'));
+    const b2c = await post(keys.keys.b2c, consumerOrder('SAME-1'));
     expect(b2b.statusCode).toBe(202);
     expect(b2c.statusCode).toBe(202);
     expect(b2b.json().id).not.toBe(b2c.json().id);
@@ -102,7 +108,7 @@ describe('POST /v1/orders', () => {
 
   it('accepts many replays at once as one order', async () => {
     const results = await Promise.all(
-      Array.from({ length: 10 }, () => post(keys.keys.b2c, validOrder('RACE-1'))),
+      Array.from({ length: 10 }, () => post(keys.keys.b2c, consumerOrder('RACE-1'))),
     );
     expect(new Set(results.map((r) => r.json().id)).size).toBe(1);
     expect(results.map((r) => r.statusCode).sort()).toEqual([

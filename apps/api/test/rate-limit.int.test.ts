@@ -99,7 +99,7 @@ describe('the storefront request limit', () => {
       method: 'POST',
       url: '/v1/orders',
       headers: key,
-      payload: order('RL-2'),
+      payload: { ...order('RL-2'), customer: { name: 'Ann Smith' } },
     });
     expect(placed.statusCode, placed.body).toBe(202);
     expect(limitOf(placed)).toEqual({ limit: '4', remaining: '3' });

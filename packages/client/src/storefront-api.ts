@@ -54,7 +54,7 @@ export interface paths {
         };
         /**
          * Items (`sku` = item code)
-         * @description `?sku=` takes one item code or several, separated by commas; `?webshop=true` keeps the webshop items; `?q=` finds a part of the code or name. Items that are not sales items are left out of plain listings unless `?include=not_for_sale`; `updated_since` pulls list them (marked `isSalesItem: false`), so a local copy learns that an item left the sale. `?expand=stock,price` adds each item’s stock (totals, zeros when it has none, and per warehouse) and its live prices (with `?customer=<account code>`, that customer’s own too). `?sku=` (`?code=` on accounts) filters by code; `?updated_since=` lists rows changed after that time, deleted ones as tombstones (`deleted: true`); without it only live rows are listed. Follow `nextCursor` (with the same parameters) until it is null.
+         * @description `?sku=` takes one item code or several, separated by commas; `?webshop=true` keeps the webshop items; `?q=` finds a part of the code or name. Items that are not sales items are left out of plain listings unless `?include=not_for_sale`; `updated_since` pulls list them (marked `isSalesItem: false`), so a local copy learns that an item left the sale. `?expand=stock,price` adds each item’s stock (totals, zeros when it has none, and per warehouse) and its live prices (with `?customer=<account code>`, that customer’s own too). `?sku=` (`?code=` on accounts) filters by code; `?updated_since=` lists rows changed after that time, deleted ones as tombstones (`deleted: true`); without it only live rows are listed. Follow `nextCursor` (with the same parameters) until it is null. A b2c key sees the general prices and its channel's default account's own, never another customer's.
          */
         get: operations["listItems"];
         put?: never;
@@ -74,7 +74,7 @@ export interface paths {
         };
         /**
          * One item by its code, sales item or not
-         * @description `?expand=stock,price` adds its stock (totals, zeros when it has none, and per warehouse) and its live prices (with `?customer=<account code>`, that customer’s own too).
+         * @description `?expand=stock,price` adds its stock (totals, zeros when it has none, and per warehouse) and its live prices (with `?customer=<account code>`, that customer’s own too). A b2c key sees the general prices and its channel's default account's own, never another customer's.
          */
         get: operations["getItem"];
         put?: never;
@@ -113,7 +113,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Sales prices (`sku` = item code); customer-specific ones carry accountExactId and customerCode. Prices whose endDate has passed are left out of plain listings unless `?include=ended`; `updated_since` pulls list them, marked `live: false`
+         * Sales prices (`sku` = item code); customer-specific ones carry accountExactId and customerCode. Prices whose endDate has passed are left out of plain listings unless `?include=ended`; `updated_since` pulls list them, marked `live: false`. A b2c key sees the general prices and its channel's default account's own, never another customer's.
          * @description `?sku=` (`?code=` on accounts) filters by code; `?updated_since=` lists rows changed after that time, deleted ones as tombstones (`deleted: true`); without it only live rows are listed. Follow `nextCursor` (with the same parameters) until it is null.
          */
         get: operations["listPrices"];
@@ -133,7 +133,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Customer accounts (`code` = trimmed account code)
+         * Customer accounts (`code` = trimmed account code); b2b keys only
          * @description `?sku=` (`?code=` on accounts) filters by code; `?updated_since=` lists rows changed after that time, deleted ones as tombstones (`deleted: true`); without it only live rows are listed. Follow `nextCursor` (with the same parameters) until it is null.
          */
         get: operations["listAccounts"];
@@ -810,7 +810,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `channel_not_configured`: a b2c order while the channel has no default account. */
+            /** @description `channel_not_configured`: a b2c order while the channel has no default account. `customer_not_allowed`: a b2c order named a customer other than the channel's default account (b2c orders name their consumer and always go on that account). */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -1008,6 +1008,19 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `forbidden`: a b2c key named a `customer` other than its channel’s default account. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests: wait `Retry-After` seconds (`rate_limited`). */
             429: {
                 headers: {
@@ -1070,6 +1083,19 @@ export interface operations {
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden`: a b2c key named a `customer` other than its channel’s default account. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1283,6 +1309,19 @@ export interface operations {
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden`: a b2c key reads no customer accounts. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -36,11 +36,8 @@ const wordList = <const W extends readonly [string, ...string[]]>(words: W) =>
 const MAX_SKUS = 100;
 const skuList = z
   .string()
-  .transform((value) => [...new Set(value.split(',').map((s) => s.trim()))])
-  .refine((codes) => codes.length <= MAX_SKUS, { error: `must list at most ${MAX_SKUS} SKUs` })
-  .refine((codes) => codes.every((c) => c.length >= 1 && c.length <= 60), {
-    error: 'must be item codes of 1 to 60 characters, separated by commas',
-  })
+  .transform((value) => [...new Set(value.split(','))])
+  .pipe(z.array(code(60)).max(MAX_SKUS, `must list at most ${MAX_SKUS} SKUs`))
   .meta({
     description: `one item code, or up to ${MAX_SKUS} separated by commas (\`CAN-000003,CAN-000004\`)`,
   });

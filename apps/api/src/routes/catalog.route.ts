@@ -1,6 +1,7 @@
 import {
   type CatalogQuery,
   findAccountByCode,
+  findConnection,
   type ItemRow,
   listAccounts,
   listItems,
@@ -36,7 +37,7 @@ import {
   toStockTotals,
   toStockView,
 } from '../catalog/catalog-view.ts';
-import { invalidField, notFound } from '../errors.ts';
+import { HttpError, invalidField, notFound } from '../errors.ts';
 import { failures, json } from '../openapi/answers.ts';
 import { storefrontOf } from '../plugins/auth.plugin.ts';
 
@@ -85,17 +86,46 @@ const ITEMS =
   'that an item left the sale. `?expand=stock,price` adds each item’s stock (totals, zeros when it has none, and ' +
   'per warehouse) and its live prices (with `?customer=<account code>`, that customer’s own too).';
 
+const B2C_PRICES =
+  "A b2c key sees the general prices and its channel's default account's own, never another customer's.";
+const B2C_CUSTOMER = '`forbidden`: a b2c key named a `customer` other than its channel’s default account.';
+
 /** Catalogue reads for storefronts: the synced data of the key's connection, straight from Postgres. */
 export async function catalogRoutes(instance: FastifyInstance, options: { settleMs: number }): Promise<void> {
   const app = instance.withTypeProvider<ZodTypeProvider>();
   const { db } = app.database;
 
-  /** The customer whose own prices `expand=price` adds: none without `customer`. */
+  /**
+   * A b2c key sees the customer-specific prices of its channel's default account only (the account its orders are
+   * booked on), and none when that account is not set or not synced. Undefined for b2b keys: they see every one.
+   */
+  async function b2cAccount(
+    request: FastifyRequest,
+  ): Promise<{ code: string; exactId: string } | null | undefined> {
+    const { connectionId, channel } = storefrontOf(request);
+    if (channel !== 'b2c') return undefined;
+    const code = (await findConnection(db, connectionId))?.channels.b2c?.defaultAccountCode;
+    const account = code === undefined ? undefined : await findAccountByCode(db, connectionId, code);
+    return account ? { code: account.code, exactId: account.exactId } : null;
+  }
+
+  /** The customer whose own prices `expand=price` adds: none without `customer` (b2c: its default account). */
   async function priceAccounts(request: FastifyRequest, q: OneItemQueryParams): Promise<string[]> {
-    if (q.customer === undefined) return [];
-    if (!q.expand?.has('price')) {
+    if (q.customer !== undefined && !q.expand?.has('price')) {
       throw invalidField('querystring.customer', 'is only used with expand=price');
     }
+    const own = await b2cAccount(request);
+    if (own !== undefined) {
+      if (q.customer !== undefined && q.customer !== own?.code) {
+        throw new HttpError(
+          403,
+          'forbidden',
+          "a b2c key sees the prices of its channel's default account only; leave customer out",
+        );
+      }
+      return own ? [own.exactId] : [];
+    }
+    if (q.customer === undefined) return [];
     const account = await findAccountByCode(db, storefrontOf(request).connectionId, q.customer);
     if (!account) throw invalidField('querystring.customer', 'no synced account has this code');
     return [account.exactId];
@@ -139,7 +169,11 @@ export async function catalogRoutes(instance: FastifyInstance, options: { settle
       config: { access: 'storefront' },
       schema: {
         ...schema('listItems', 'Items (`sku` = item code)', itemFeedSchema, 'items', itemQuerySchema),
-        description: `${ITEMS} ${PULLS}`,
+        description: `${ITEMS} ${PULLS} ${B2C_PRICES}`,
+        response: {
+          200: json(itemFeedSchema, 'A page of items.'),
+          ...failures({ 403: B2C_CUSTOMER }),
+        },
       },
     },
     async (request) => {
@@ -163,12 +197,12 @@ export async function catalogRoutes(instance: FastifyInstance, options: { settle
         summary: 'One item by its code, sales item or not',
         description:
           '`?expand=stock,price` adds its stock (totals, zeros when it has none, and per warehouse) and its live ' +
-          'prices (with `?customer=<account code>`, that customer’s own too).',
+          `prices (with \`?customer=<account code>\`, that customer’s own too). ${B2C_PRICES}`,
         params: itemParamsSchema,
         querystring: oneItemQuerySchema,
         response: {
           200: json(oneItemSchema, 'The item.'),
-          ...failures({ 404: 'No live item with this code.' }),
+          ...failures({ 403: B2C_CUSTOMER, 404: 'No live item with this code.' }),
         },
       },
     },
@@ -219,7 +253,7 @@ export async function catalogRoutes(instance: FastifyInstance, options: { settle
         'listPrices',
         'Sales prices (`sku` = item code); customer-specific ones carry accountExactId and customerCode. Prices ' +
           'whose endDate has passed are left out of plain listings unless `?include=ended`; `updated_since` pulls ' +
-          'list them, marked `live: false`',
+          `list them, marked \`live: false\`. ${B2C_PRICES}`,
         priceFeedSchema,
         'prices',
         priceQuerySchema,
@@ -229,8 +263,10 @@ export async function catalogRoutes(instance: FastifyInstance, options: { settle
       const q = request.query;
       const now = new Date();
       const allTimes = q.include?.has('ended') || q.updated_since !== undefined;
+      const own = await b2cAccount(request);
       const page = await listPrices(db, catalogQuery(request, q, options.settleMs), {
         liveAt: allTimes ? undefined : now,
+        accountIds: own === undefined ? undefined : own ? [own.exactId] : [],
       });
       return { data: page.data.map((row) => toPriceView(row, now)), nextCursor: page.nextCursor };
     },
@@ -240,15 +276,24 @@ export async function catalogRoutes(instance: FastifyInstance, options: { settle
     '/v1/accounts',
     {
       config: { access: 'storefront' },
-      schema: schema(
-        'listAccounts',
-        'Customer accounts (`code` = trimmed account code)',
-        accountFeedSchema,
-        'accounts',
-        accountQuerySchema,
-      ),
+      schema: {
+        ...schema(
+          'listAccounts',
+          'Customer accounts (`code` = trimmed account code); b2b keys only',
+          accountFeedSchema,
+          'accounts',
+          accountQuerySchema,
+        ),
+        response: {
+          200: json(accountFeedSchema, 'A page of accounts.'),
+          ...failures({ 403: '`forbidden`: a b2c key reads no customer accounts.' }),
+        },
+      },
     },
     async (request) => {
+      if (storefrontOf(request).channel === 'b2c') {
+        throw new HttpError(403, 'forbidden', 'a b2c key reads no customer accounts; b2b keys do');
+      }
       const page = await listAccounts(db, catalogQuery(request, request.query, options.settleMs));
       return { data: page.data.map(toAccountView), nextCursor: page.nextCursor };
     },

@@ -50,7 +50,10 @@ export async function orderRoutes(instance: FastifyInstance, options: OrderRoute
           202: json(orderViewSchema, 'Accepted: stored, and on its way to Exact.'),
           ...failures({
             409: '`order_conflict`: this reference was placed before with another payload (`details.id`).',
-            422: '`channel_not_configured`: a b2c order while the channel has no default account.',
+            422:
+              '`channel_not_configured`: a b2c order while the channel has no default account. ' +
+              "`customer_not_allowed`: a b2c order named a customer other than the channel's default account " +
+              '(b2c orders name their consumer and always go on that account).',
             429:
               '`too_many_rejections`: Exact rejected too many orders of this key in the last hour ' +
               '(ORDER_REJECTIONS_PER_KEY_PER_HOUR); `Retry-After` says when it takes new ones. ' +

@@ -167,7 +167,7 @@ export function listPrices(
   );
 }
 
-/** The live prices of these items (see `PriceFilters`), by item, then quantity break. */
+/** The live prices of these items (see `PriceFilters`), by item, then quantity break, general prices first. */
 export async function pricesOfItems(
   db: Executor,
   connectionId: string,
@@ -188,7 +188,7 @@ export async function pricesOfItems(
         ...priceFilters(filters),
       ),
     )
-    .orderBy(asc(p.itemId), asc(p.quantity), asc(p.exactId));
+    .orderBy(asc(p.itemId), asc(p.quantity), sql`${p.accountId} nulls first`, asc(p.exactId));
 }
 
 /** The live stock rows (one per warehouse) of these items. */
