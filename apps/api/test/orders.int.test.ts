@@ -1,4 +1,4 @@
-import { orderLines, orders } from '@exact-sync/db';
+import { orderLines, orders, transitionOrder } from '@exact-sync/db';
 import {
   createTestDatabase,
   deleteRedisKeys,
@@ -322,5 +322,96 @@ describe('order feed', () => {
       headers: { authorization: `Bearer ${keys.keys.b2b}` },
     });
     expect(storefront.statusCode).toBe(401);
+  });
+});
+
+describe('orders a shop can follow', () => {
+  const reject = (id: string) =>
+    transitionOrder(api.database.db, id, ['accepted'], 'rejected', {
+      statusReason: 'SKU SKU-2 does not exist',
+      rejection: {
+        code: 'unknown_sku',
+        problems: [{ code: 'unknown_sku', field: 'lines.1.sku', message: 'SKU SKU-2 does not exist' }],
+      },
+    });
+  const list = async (key: string, query: string) =>
+    (await api.inject({ url: `/v1/orders?${query}`, headers: { authorization: `Bearer ${key}` } })).json()
+      .data as {
+      id: string;
+      attempt: number;
+      previousAttemptId: string | null;
+      status: string;
+    }[];
+
+  it('answers 202 with Location, and finds an order by its reference', async () => {
+    const res = await post(keys.keys.b2b, validOrder('FOLLOW-1'));
+    expect(res.statusCode).toBe(202);
+    expect(res.headers.location).toBe(`/v1/orders/${res.json().id}`);
+    const at = await api.inject({
+      url: res.headers.location as string,
+      headers: { authorization: `Bearer ${keys.keys.b2b}` },
+    });
+    expect(at.json().id).toBe(res.json().id);
+    expect((await list(keys.keys.b2b, 'reference=FOLLOW-1')).map((o) => o.id)).toEqual([res.json().id]);
+    expect(await list(keys.keys.b2c, 'reference=FOLLOW-1')).toEqual([]);
+    expect(await list(keys.keys.b2b, 'reference=NO-SUCH')).toEqual([]);
+  });
+
+  it("places a rejected order's reference again as a new attempt, linked to the old one", async () => {
+    const first = (await post(keys.keys.b2b, validOrder('AGAIN-1'))).json();
+    await reject(first.id);
+    // A replay still answers the rejected order; another payload without retryOf is a conflict that says how.
+    const replay = await post(keys.keys.b2b, validOrder('AGAIN-1'));
+    expect(replay.statusCode).toBe(200);
+    expect(replay.json()).toMatchObject({ id: first.id, status: 'rejected', attempt: 1 });
+    const fixed = { ...validOrder('AGAIN-1'), lines: [{ sku: 'SKU-1', quantity: '2' }] };
+    const conflict = await post(keys.keys.b2b, fixed);
+    expect(conflict.statusCode).toBe(409);
+    expect(conflict.json().error.message).toContain(`retryOf: "${first.id}"`);
+
+    const again = await post(keys.keys.b2b, { ...fixed, retryOf: first.id });
+    expect(again.statusCode).toBe(202);
+    expect(again.json()).toMatchObject({ status: 'accepted', attempt: 2, previousAttemptId: first.id });
+    expect(again.headers.location).toBe(`/v1/orders/${again.json().id}`);
+    expect((await api.queues.orders.getJob(again.json().id))?.data).toEqual({ orderId: again.json().id });
+    // The new attempt's replay is answered with it; the old payload now conflicts with it.
+    const replayed = await post(keys.keys.b2b, { ...fixed, retryOf: first.id });
+    expect(replayed.statusCode).toBe(200);
+    expect(replayed.json().id).toBe(again.json().id);
+    expect((await post(keys.keys.b2b, validOrder('AGAIN-1'))).statusCode).toBe(409);
+
+    const attempts = await list(keys.keys.b2b, 'reference=AGAIN-1');
+    expect(attempts.map((o) => [o.attempt, o.status, o.previousAttemptId])).toEqual([
+      [1, 'rejected', null],
+      [2, 'accepted', first.id],
+    ]);
+  });
+
+  it('refuses retryOf unless it names the latest attempt and that one is rejected, writing nothing', async () => {
+    const open = (await post(keys.keys.b2b, validOrder('AGAIN-2'))).json();
+    const before = await counts();
+    const changed = { ...validOrder('AGAIN-2'), note: 'second try' };
+    const notRejected = await post(keys.keys.b2b, { ...changed, retryOf: open.id });
+    expect(notRejected.statusCode).toBe(409);
+    expect(notRejected.json().error).toMatchObject({
+      code: 'not_retriable',
+      details: { id: open.id, status: 'accepted' },
+    });
+    await reject(open.id);
+    const other = await post(keys.keys.b2b, { ...changed, retryOf: '00000000-0000-4000-8000-000000000000' });
+    expect(other.statusCode).toBe(409);
+    const none = await post(keys.keys.b2b, { ...validOrder('AGAIN-NONE'), retryOf: open.id });
+    expect(none.statusCode).toBe(409);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('makes one new attempt of many concurrent retries', async () => {
+    const first = (await post(keys.keys.b2b, validOrder('AGAIN-3'))).json();
+    await reject(first.id);
+    const retry = { ...validOrder('AGAIN-3'), note: 'fixed', retryOf: first.id };
+    const results = await Promise.all(Array.from({ length: 8 }, () => post(keys.keys.b2b, retry)));
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 202]);
+    expect(new Set(results.map((r) => r.json().id)).size).toBe(1);
+    expect((await list(keys.keys.b2b, 'reference=AGAIN-3')).map((o) => o.attempt)).toEqual([1, 2]);
   });
 });

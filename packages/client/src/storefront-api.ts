@@ -13,13 +13,13 @@ export interface paths {
         };
         /**
          * Orders, oldest change first
-         * @description A storefront key sees the orders of its channel; the admin token, every order. `?updated_since=` lists the orders changed after that time; `?status=` only those in one state. Follow `nextCursor` (with the same parameters) until it is null.
+         * @description A storefront key sees the orders of its channel; the admin token, every order. `?updated_since=` lists the orders changed after that time; `?status=` only those in one state; `?reference=` every attempt at one reference. Follow `nextCursor` (with the same parameters) until it is null.
          */
         get: operations["listOrders"];
         put?: never;
         /**
          * Place an order (idempotent per reference)
-         * @description The order is stored at once and submitted to Exact by the order lane; follow it with `getOrder` (or callbacks). Placing the same `reference` again answers 200 with the order already placed.
+         * @description The order is stored at once and submitted to Exact by the order lane; follow it at `Location` (`getOrder`), by reference (`listOrders?reference=`) or through callbacks. Placing the same `reference` again answers 200 with the order already placed. A rejected order is placed again under its reference with `retryOf` (the rejected attempt’s `id`): a new order, the next `attempt`, linked by `previousAttemptId`.
          */
         post: operations["createOrder"];
         delete?: never;
@@ -442,6 +442,8 @@ export interface components {
          *       "connectionId": "6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f",
          *       "channel": "b2b",
          *       "reference": "100232",
+         *       "attempt": 1,
+         *       "previousAttemptId": null,
          *       "status": "accepted",
          *       "statusReason": null,
          *       "rejection": null,
@@ -476,6 +478,10 @@ export interface components {
             /** @enum {string} */
             channel: "b2b" | "b2c";
             reference: string;
+            /** @description 1 for the first order of a reference; one more for each new attempt */
+            attempt: number;
+            /** @description the rejected attempt this one follows */
+            previousAttemptId: string | null;
             status: components["schemas"]["OrderStatus"];
             statusReason: string | null;
             /** @description set when the order is `rejected`: the code of the first problem, and every problem */
@@ -570,6 +576,11 @@ export interface components {
             /** Format: date */
             deliveryDate?: string;
             note?: string;
+            /**
+             * Format: uuid
+             * @description to place a rejected order again under the same `reference`: the `id` of its latest attempt, which must be `rejected`. The new order is the next `attempt`, with `previousAttemptId` set.
+             */
+            retryOf?: string;
         };
     };
     responses: never;
@@ -586,6 +597,8 @@ export interface components {
         RateLimitReset: number;
         /** @description Seconds to wait before trying again. */
         RetryAfter: number;
+        /** @description Where the new resource is read (`/v1/orders/{id}`). */
+        CreatedLocation: string;
     };
     pathItems: never;
 }
@@ -594,6 +607,8 @@ export interface operations {
     listOrders: {
         parameters: {
             query?: {
+                /** @description every attempt at this reference */
+                reference?: string;
                 status?: components["schemas"]["OrderStatus"];
                 updated_since?: string;
                 cursor?: string;
@@ -700,6 +715,8 @@ export interface operations {
                      *       "connectionId": "6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f",
                      *       "channel": "b2b",
                      *       "reference": "100232",
+                     *       "attempt": 1,
+                     *       "previousAttemptId": null,
                      *       "status": "accepted",
                      *       "statusReason": null,
                      *       "rejection": null,
@@ -736,6 +753,7 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    Location: components["headers"]["CreatedLocation"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -745,6 +763,8 @@ export interface operations {
                      *       "connectionId": "6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f",
                      *       "channel": "b2b",
                      *       "reference": "100232",
+                     *       "attempt": 1,
+                     *       "previousAttemptId": null,
                      *       "status": "accepted",
                      *       "statusReason": null,
                      *       "rejection": null,
@@ -797,7 +817,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `order_conflict`: this reference was placed before with another payload (`details.id`). */
+            /** @description `order_conflict`: this reference was placed before with another payload (`details.id`: its latest attempt). `not_retriable`: `retryOf` does not name the latest attempt at this reference, or that attempt is not rejected. */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -866,6 +886,8 @@ export interface operations {
                      *       "connectionId": "6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f",
                      *       "channel": "b2b",
                      *       "reference": "100232",
+                     *       "attempt": 1,
+                     *       "previousAttemptId": null,
                      *       "status": "accepted",
                      *       "statusReason": null,
                      *       "rejection": null,

@@ -41,6 +41,33 @@ export async function checkCustomer(
   }
 }
 
+/**
+ * Which attempt at its reference an order is. Without `retryOf`, the first: a reference placed before is then a
+ * replay (200) or a conflict (409), as the insert finds. With it, the next after the latest attempt, which must be
+ * the one it names and rejected; the replay of that new attempt (the same payload) is the latest and is answered as
+ * a replay.
+ */
+export async function attemptOf(
+  app: FastifyInstance,
+  storefront: Storefront,
+  body: OrderBody,
+  hash: string,
+): Promise<{ attempt: number; previousAttemptId?: string }> {
+  if (body.retryOf === undefined) return { attempt: 1 };
+  const { db } = app.database;
+  const latest = await findOrderByReference(db, storefront.connectionId, storefront.channel, body.reference);
+  if (latest?.payloadHash === hash) return { attempt: latest.attempt };
+  if (latest?.id !== body.retryOf.toLowerCase() || latest.status !== 'rejected') {
+    throw new HttpError(
+      409,
+      'not_retriable',
+      `body.retryOf must be the id of the latest attempt at order ${body.reference}, and that attempt must be rejected`,
+      latest ? { id: latest.id, status: latest.status } : undefined,
+    );
+  }
+  return { attempt: latest.attempt + 1, previousAttemptId: latest.id };
+}
+
 /** Whether `customer` names the account with this code (by code, or by the exactId of the synced account). */
 async function isAccount(
   app: FastifyInstance,

@@ -11,6 +11,8 @@ export function toOrderView(order: OrderWithLines): OrderView {
     connectionId: order.connectionId,
     channel: order.channel,
     reference: order.reference,
+    attempt: order.attempt,
+    previousAttemptId: order.previousAttemptId,
     status: order.status,
     statusReason: order.statusReason,
     rejection: order.rejection,

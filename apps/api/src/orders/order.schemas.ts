@@ -68,6 +68,13 @@ export const orderBodySchema = z
     orderDate: isoDate.optional(),
     deliveryDate: isoDate.optional(),
     note: freeText(1_000).optional(),
+    retryOf: z
+      .uuid('must be a UUID')
+      .optional()
+      .describe(
+        'to place a rejected order again under the same `reference`: the `id` of its latest attempt, which must be ' +
+          '`rejected`. The new order is the next `attempt`, with `previousAttemptId` set.',
+      ),
   })
   .strict()
   .meta({
@@ -141,6 +148,8 @@ export const orderViewSchema = z
     connectionId: z.uuid(),
     channel: z.enum(['b2b', 'b2c']),
     reference: z.string(),
+    attempt: z.number().int().describe('1 for the first order of a reference; one more for each new attempt'),
+    previousAttemptId: guid.nullable().describe('the rejected attempt this one follows'),
     status: orderStatusSchema,
     statusReason: z.string().nullable(),
     rejection: rejectionSchema,
@@ -169,6 +178,8 @@ export const orderViewSchema = z
         connectionId: '6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f',
         channel: 'b2b',
         reference: '100232',
+        attempt: 1,
+        previousAttemptId: null,
         status: 'accepted',
         statusReason: null,
         rejection: null,
@@ -196,6 +207,7 @@ export const orderPageSchema = z
 
 export const orderFeedQuerySchema = z
   .object({
+    reference: orderReferenceSchema.optional().describe('every attempt at this reference'),
     status: orderStatusSchema.optional(),
     updated_since: isoDateTime.optional(),
     cursor: token(200).optional(),
