@@ -1,5 +1,5 @@
-import type { OrderWithLines } from '@exact-sync/db';
-import type { OrderView } from './order.schemas.ts';
+import type { ExactOrderProgress, OrderWithLines } from '@exact-sync/db';
+import type { OrderDetailView, OrderView } from './order.schemas.ts';
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
@@ -29,5 +29,25 @@ export function toOrderView(order: OrderWithLines): OrderView {
     rejectedAt: iso(order.rejectedAt),
     failedAt: iso(order.failedAt),
     updatedAt: order.updatedAt.toISOString(),
+  };
+}
+
+/** An order with its states after `submitted` and what Exact booked, delivered and invoiced. */
+export function toOrderDetailView(order: OrderWithLines, exact: ExactOrderProgress | null): OrderDetailView {
+  return {
+    ...toOrderView(order),
+    partlyDeliveredAt: iso(order.partlyDeliveredAt),
+    deliveredAt: iso(order.deliveredAt),
+    invoicedAt: iso(order.invoicedAt),
+    cancelledAt: iso(order.cancelledAt),
+    exact: exact && {
+      ...exact,
+      deliveries: exact.deliveries.map((d) => ({ ...d, deliveryDate: iso(d.deliveryDate) })),
+      invoices: exact.invoices.map((i) => ({
+        ...i,
+        invoiceDate: iso(i.invoiceDate),
+        dueDate: iso(i.dueDate),
+      })),
+    },
   };
 }
