@@ -45,7 +45,7 @@ export function orderBody(storefront: Storefront, reference: string): string {
   return JSON.stringify({
     reference,
     customer: { code: storefront.customer },
-    lines: [{ sku, quantity: 1 + (reference.length % 3), unitPrice: 9.95 }],
+    lines: [{ sku, quantity: String(1 + (reference.length % 3)), unitPrice: '9.95' }],
   });
 }
 

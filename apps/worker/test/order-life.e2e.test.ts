@@ -43,12 +43,12 @@ interface OrderDetail {
   updatedAt: string;
   exact: {
     orderNumber: number;
-    amountInclVat: number;
-    amountExclVat: number;
+    amountInclVat: string;
+    amountExclVat: string;
     invoiceStatus: number;
-    lines: { itemCode: string; quantity: number; quantityDelivered: number; quantityInvoiced: number }[];
-    deliveries: { id: string; lines: { itemCode: string; quantityDelivered: number }[] }[];
-    invoices: { invoiceNumber: number; amountExclVat: number; vatAmount: number; lines: unknown[] }[];
+    lines: { itemCode: string; quantity: string; quantityDelivered: string; quantityInvoiced: string }[];
+    deliveries: { id: string; lines: { itemCode: string; quantityDelivered: string }[] }[];
+    invoices: { invoiceNumber: number; amountExclVat: string; vatAmount: string; lines: unknown[] }[];
   } | null;
 }
 
@@ -141,7 +141,7 @@ afterAll(async () => {
 async function place(reference: string): Promise<OrderDetail> {
   const res = await stack.call('POST', '/v1/orders', {
     token: key,
-    body: { reference, customer: { code: customer }, lines: skus.map((sku) => ({ sku, quantity: 3 })) },
+    body: { reference, customer: { code: customer }, lines: skus.map((sku) => ({ sku, quantity: '3' })) },
   });
   expect(res.status).toBe(202);
   return waitForStatus((res.body as { id: string }).id, 'submitted');
@@ -179,24 +179,23 @@ describe("an order's life after Exact", () => {
     const header = (await stack.simControl.dataset(DIVISION, 'orderHeaders')).find(
       (h) => h.OrderID === exactId,
     );
-    expect(done.exact).toMatchObject({
-      orderNumber: order.exactOrderNumber,
-      amountInclVat: header?.AmountDC,
-      amountExclVat: header?.AmountFCExclVat,
-      invoiceStatus: 21,
-    });
+    expect(done.exact).toMatchObject({ orderNumber: order.exactOrderNumber, invoiceStatus: 21 });
+    // Amounts as decimal strings, as Exact booked them.
+    expect([Number(done.exact?.amountInclVat), Number(done.exact?.amountExclVat)]).toEqual([
+      header?.AmountDC,
+      header?.AmountFCExclVat,
+    ]);
     expect(done.exact?.lines.map((l) => [l.quantity, l.quantityDelivered, l.quantityInvoiced])).toEqual([
-      [3, 3, 3],
-      [3, 3, 3],
+      ['3', '3', '3'],
+      ['3', '3', '3'],
     ]);
     expect(done.exact?.deliveries).toHaveLength(2);
-    expect(done.exact?.deliveries.flatMap((d) => d.lines).reduce((n, l) => n + l.quantityDelivered, 0)).toBe(
-      6,
-    );
+    const delivered6 = done.exact?.deliveries.flatMap((d) => d.lines).map((l) => Number(l.quantityDelivered));
+    expect(delivered6?.reduce((n, q) => n + q, 0)).toBe(6);
     const records = invoiced.invoice.records;
     expect(done.exact?.invoices).toHaveLength(1);
     expect(done.exact?.invoices[0]?.lines).toHaveLength(records.length);
-    expect(done.exact?.invoices[0]?.amountExclVat).toBeCloseTo(
+    expect(Number(done.exact?.invoices[0]?.amountExclVat)).toBeCloseTo(
       records.reduce((n, r) => n + Number(r.AmountDC), 0),
       6,
     );

@@ -21,14 +21,17 @@ export {
 export {
   type AccountRow,
   type CatalogQuery,
+  findAccountByCode,
   type ItemRow,
   listAccounts,
   listItems,
   listPrices,
   listStock,
   type PriceRow,
+  pricesOfItems,
   type StockRow,
   type StockTotalRow,
+  stockOfItems,
   stockTotals,
 } from './repositories/catalog.repository.ts';
 export {

@@ -17,6 +17,8 @@ export interface StackOptions {
   workers?: number;
   /** Runs simulator, api and workers as built by `pnpm build` (node, dist/), not from source with tsx. */
   built?: boolean;
+  /** Runs api and workers from source through tsx's CLI, as `pnpm dev` does (see `StartOptions.tsxCli`). */
+  tsxCli?: boolean;
 }
 
 export interface Stack {
@@ -24,10 +26,11 @@ export interface Stack {
   readonly simControl: SimControl;
   readonly api: RunningProcess;
   readonly apiUrl: string;
-  readonly workers: RunningProcess[];
+  /** `match` is each worker's own URL (health and `/metrics`). */
+  readonly workers: (RunningProcess & { match: string })[];
   /** The environment api and worker run with (secrets included: tests grep logs for them). */
   readonly env: Record<string, string>;
-  startWorker(): Promise<RunningProcess>;
+  startWorker(): Promise<RunningProcess & { match: string }>;
   /** Operator or storefront call to the api; answers status and parsed JSON. */
   call(
     method: string,
@@ -63,11 +66,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ...options.env,
   };
   const startWorker = () =>
-    startEntry(entry('apps/worker/src/main.ts'), { env, ready: /worker listening on (\S+)/ });
-  const workers: RunningProcess[] = [];
+    startEntry(entry('apps/worker/src/main.ts'), {
+      env,
+      ready: /worker listening on (\S+)/,
+      tsxCli: options.tsxCli,
+    });
+  const workers: (RunningProcess & { match: string })[] = [];
   let api: RunningProcess;
   try {
-    api = await startEntry(entry('apps/api/src/server.ts'), { env, ready: /api listening on (\S+)/ });
+    api = await startEntry(entry('apps/api/src/server.ts'), {
+      env,
+      ready: /api listening on (\S+)/,
+      tsxCli: options.tsxCli,
+    });
     for (let i = 0; i < (options.workers ?? 1); i++) workers.push(await startWorker());
   } catch (error) {
     // Nothing started may outlive a failed start: the caller would hang on the leftovers.

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DEMO } from '../openapi/demo-data.ts';
 import { calendarDate, guid, utcTime } from '../openapi/fields.ts';
 import { isoDate, isoDateTime } from '../validation/dates.ts';
+import { currencyCode, DECIMAL_SCALE, decimal, decimalAnswer } from '../validation/decimals.ts';
 import { queryInt } from '../validation/numbers.ts';
 import { code, freeText, text, token } from '../validation/text.ts';
 
@@ -40,13 +41,15 @@ const customerSchema = z
       "booked on the channel's default account.",
   });
 
-const amount = z.number().finite().max(1e9, 'is too large');
-
 const orderRequestLineSchema = z
   .object({
     sku: code(30),
-    quantity: amount.positive('must be greater than 0'),
-    unitPrice: amount.nonnegative('must not be negative').optional(),
+    quantity: decimal({ positive: true }).describe(
+      `a decimal string greater than 0, at most ${DECIMAL_SCALE} decimals`,
+    ),
+    unitPrice: decimal()
+      .optional()
+      .describe(`a decimal string in the order's currency, at most ${DECIMAL_SCALE} decimals`),
   })
   .strict()
   .meta({ id: 'OrderRequestLine' });
@@ -55,6 +58,9 @@ export const orderBodySchema = z
   .object({
     reference: orderReferenceSchema,
     customer: customerSchema,
+    currency: currencyCode
+      .optional()
+      .describe("the currency of the order's prices; without it, the customer's currency in Exact"),
     lines: z
       .array(orderRequestLineSchema)
       .min(1, 'must hold at least one line')
@@ -62,6 +68,13 @@ export const orderBodySchema = z
     orderDate: isoDate.optional(),
     deliveryDate: isoDate.optional(),
     note: freeText(1_000).optional(),
+    retryOf: z
+      .uuid('must be a UUID')
+      .optional()
+      .describe(
+        'to place a rejected order again under the same `reference`: the `id` of its latest attempt, which must be ' +
+          '`rejected`. The new order is the next `attempt`, with `previousAttemptId` set.',
+      ),
   })
   .strict()
   .meta({
@@ -69,7 +82,11 @@ export const orderBodySchema = z
     description:
       'An order as a storefront places it; the same `reference` again is answered with that order.',
     examples: [
-      { reference: '100232', customer: { code: DEMO.customerCode }, lines: [{ sku: DEMO.sku, quantity: 2 }] },
+      {
+        reference: '100232',
+        customer: { code: DEMO.customerCode },
+        lines: [{ sku: DEMO.sku, quantity: '2' }],
+      },
     ],
   });
 export type OrderBody = z.infer<typeof orderBodySchema>;
@@ -121,7 +138,7 @@ const orderStatusSchema = z.enum(ORDER_STATUSES).meta({
 });
 
 const orderLineSchema = z
-  .object({ sku: z.string(), quantity: z.number(), unitPrice: z.number().nullable() })
+  .object({ sku: z.string(), quantity: decimalAnswer, unitPrice: decimalAnswer.nullable() })
   .meta({ id: 'OrderLine' });
 
 const EXAMPLE_TIME = '2026-03-01T12:00:00.000Z';
@@ -132,12 +149,18 @@ export const orderViewSchema = z
     connectionId: z.uuid(),
     channel: z.enum(['b2b', 'b2c']),
     reference: z.string(),
+    attempt: z.number().int().describe('1 for the first order of a reference; one more for each new attempt'),
+    previousAttemptId: guid.nullable().describe('the rejected attempt this one follows'),
     status: orderStatusSchema,
     statusReason: z.string().nullable(),
     rejection: rejectionSchema,
     exactOrderId: guid.nullable().describe("the order's ID in Exact, once it is there"),
     exactOrderNumber: z.number().nullable().describe("Exact's OrderNumber, once the order is there"),
     customer: z.record(z.string(), z.unknown()).describe('the customer as placed'),
+    currency: z
+      .string()
+      .nullable()
+      .describe("the currency of the order's prices as placed; null: the customer's currency in Exact"),
     lines: z.array(orderLineSchema),
     orderDate: calendarDate.nullable(),
     deliveryDate: calendarDate.nullable(),
@@ -156,13 +179,16 @@ export const orderViewSchema = z
         connectionId: '6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f',
         channel: 'b2b',
         reference: '100232',
+        attempt: 1,
+        previousAttemptId: null,
         status: 'accepted',
         statusReason: null,
         rejection: null,
         exactOrderId: null,
         exactOrderNumber: null,
         customer: { code: DEMO.customerCode },
-        lines: [{ sku: DEMO.sku, quantity: 2, unitPrice: null }],
+        currency: null,
+        lines: [{ sku: DEMO.sku, quantity: '2', unitPrice: null }],
         orderDate: null,
         deliveryDate: null,
         note: null,
@@ -176,7 +202,58 @@ export const orderViewSchema = z
   });
 export type OrderView = z.infer<typeof orderViewSchema>;
 
-const exactAmount = z.number().nullable();
+const exactAmount = decimalAnswer.nullable();
+const exactLineSchema = z
+  .object({
+    lineNumber: z.number().nullable(),
+    itemCode: z.string().nullable(),
+    description: z.string().nullable(),
+    quantity: exactAmount,
+    quantityDelivered: exactAmount,
+    quantityInvoiced: exactAmount,
+    unitCode: z.string().nullable(),
+    unitPrice: exactAmount.describe("the item's price in the line's unit before discount"),
+    netPrice: exactAmount.describe('the price Exact booked per unit, excluding VAT'),
+    amountExclVat: exactAmount,
+    vatCode: z.string().nullable(),
+    vatPercentage: exactAmount.describe('as Exact sends it'),
+    vatAmount: exactAmount,
+  })
+  .meta({ id: 'ExactOrderLine', description: 'A line of the order as Exact booked it.' });
+const exactDeliveryLineSchema = z
+  .object({
+    itemCode: z.string().nullable(),
+    quantityDelivered: exactAmount,
+    unitCode: z.string().nullable(),
+  })
+  .meta({ id: 'ExactDeliveryLine' });
+const exactDeliverySchema = z
+  .object({
+    id: guid.describe("the goods delivery's EntryID"),
+    deliveryNumber: z.number().nullable(),
+    deliveryDate: utcTime.nullable(),
+    trackingNumber: z.string().nullable(),
+    lines: z.array(exactDeliveryLineSchema),
+  })
+  .meta({ id: 'ExactDelivery', description: "A goods delivery of the order's lines." });
+const exactInvoiceLineSchema = z
+  .object({ itemCode: z.string().nullable(), quantity: exactAmount, amountExclVat: exactAmount })
+  .meta({ id: 'ExactInvoiceLine' });
+const exactInvoiceSchema = z
+  .object({
+    id: guid.describe("the invoice's InvoiceID"),
+    invoiceNumber: z.number().nullable(),
+    invoiceDate: utcTime.nullable(),
+    dueDate: utcTime.nullable(),
+    currency: z.string().nullable(),
+    amountExclVat: decimalAnswer,
+    vatAmount: decimalAnswer,
+    lines: z.array(exactInvoiceLineSchema),
+  })
+  .meta({
+    id: 'ExactInvoice',
+    description: 'A sales invoice of the order (its lines that name this order).',
+  });
 const exactProgressSchema = z
   .object({
     orderNumber: z.number().nullable().describe("Exact's OrderNumber"),
@@ -186,52 +263,9 @@ const exactProgressSchema = z
     currency: z.string().nullable(),
     amountInclVat: exactAmount.describe('what Exact booked for the order, VAT included'),
     amountExclVat: exactAmount.describe('the same without VAT'),
-    lines: z.array(
-      z.object({
-        lineNumber: z.number().nullable(),
-        itemCode: z.string().nullable(),
-        description: z.string().nullable(),
-        quantity: exactAmount,
-        quantityDelivered: exactAmount,
-        quantityInvoiced: exactAmount,
-        unitCode: z.string().nullable(),
-        unitPrice: exactAmount.describe("the item's price in the line's unit before discount"),
-        netPrice: exactAmount.describe('the price Exact booked per unit, excluding VAT'),
-        amountExclVat: exactAmount,
-        vatCode: z.string().nullable(),
-        vatPercentage: exactAmount.describe('as Exact sends it'),
-        vatAmount: exactAmount,
-      }),
-    ),
-    deliveries: z.array(
-      z.object({
-        id: guid.describe("the goods delivery's EntryID"),
-        deliveryNumber: z.number().nullable(),
-        deliveryDate: utcTime.nullable(),
-        trackingNumber: z.string().nullable(),
-        lines: z.array(
-          z.object({
-            itemCode: z.string().nullable(),
-            quantityDelivered: exactAmount,
-            unitCode: z.string().nullable(),
-          }),
-        ),
-      }),
-    ),
-    invoices: z.array(
-      z.object({
-        id: guid.describe("the invoice's InvoiceID"),
-        invoiceNumber: z.number().nullable(),
-        invoiceDate: utcTime.nullable(),
-        dueDate: utcTime.nullable(),
-        currency: z.string().nullable(),
-        amountExclVat: z.number(),
-        vatAmount: z.number(),
-        lines: z.array(
-          z.object({ itemCode: z.string().nullable(), quantity: exactAmount, amountExclVat: exactAmount }),
-        ),
-      }),
-    ),
+    lines: z.array(exactLineSchema),
+    deliveries: z.array(exactDeliverySchema),
+    invoices: z.array(exactInvoiceSchema),
   })
   .meta({
     id: 'ExactOrderProgress',
@@ -258,6 +292,7 @@ export const orderPageSchema = z
 
 export const orderFeedQuerySchema = z
   .object({
+    reference: orderReferenceSchema.optional().describe('every attempt at this reference'),
     status: orderStatusSchema.optional(),
     updated_since: isoDateTime.optional(),
     cursor: token(200).optional(),

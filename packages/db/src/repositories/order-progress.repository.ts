@@ -79,10 +79,11 @@ export async function markOrderExactVersion(db: Executor, id: string, version: b
   return rows.length > 0;
 }
 
-const num = (v: string | null) => (v === null ? null : Number(v));
+/** Amounts and quantities stay Postgres numeric text (Exact's decimals as stored). */
+const num = (v: string | null) => v;
 // Sums of Exact's decimals, without binary fractions creeping in (0.1 + 0.2).
 const sum = (values: (string | null)[]) =>
-  Math.round(values.reduce((n, v) => n + Number(v ?? 0), 0) * 1e6) / 1e6;
+  String(Math.round(values.reduce((n, v) => n + Number(v ?? 0), 0) * 1e6) / 1e6);
 
 /** What Exact booked for an order and what became of it: its header, lines, deliveries and invoices as synced. */
 export interface ExactOrderProgress {
@@ -91,29 +92,29 @@ export interface ExactOrderProgress {
   deliveryStatus: number | null;
   invoiceStatus: number | null;
   currency: string | null;
-  amountInclVat: number | null;
-  amountExclVat: number | null;
+  amountInclVat: string | null;
+  amountExclVat: string | null;
   lines: {
     lineNumber: number | null;
     itemCode: string | null;
     description: string | null;
-    quantity: number | null;
-    quantityDelivered: number | null;
-    quantityInvoiced: number | null;
+    quantity: string | null;
+    quantityDelivered: string | null;
+    quantityInvoiced: string | null;
     unitCode: string | null;
-    unitPrice: number | null;
-    netPrice: number | null;
-    amountExclVat: number | null;
+    unitPrice: string | null;
+    netPrice: string | null;
+    amountExclVat: string | null;
     vatCode: string | null;
-    vatPercentage: number | null;
-    vatAmount: number | null;
+    vatPercentage: string | null;
+    vatAmount: string | null;
   }[];
   deliveries: {
     id: string;
     deliveryNumber: number | null;
     deliveryDate: Date | null;
     trackingNumber: string | null;
-    lines: { itemCode: string | null; quantityDelivered: number | null; unitCode: string | null }[];
+    lines: { itemCode: string | null; quantityDelivered: string | null; unitCode: string | null }[];
   }[];
   invoices: {
     id: string;
@@ -121,9 +122,9 @@ export interface ExactOrderProgress {
     invoiceDate: Date | null;
     dueDate: Date | null;
     currency: string | null;
-    amountExclVat: number;
-    vatAmount: number;
-    lines: { itemCode: string | null; quantity: number | null; amountExclVat: number | null }[];
+    amountExclVat: string;
+    vatAmount: string;
+    lines: { itemCode: string | null; quantity: string | null; amountExclVat: string | null }[];
   }[];
 }
 
