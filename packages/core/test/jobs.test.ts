@@ -27,7 +27,8 @@ describe('job catalogue', () => {
       connectionId: id,
       entity: 'items',
     });
-    expect(() => parsePayload('sync.entity', { connectionId: id, entity: 'ledgers' })).toThrow(/entity/);
+    expect(() => parsePayload('sync.entity', { connectionId: id, entity: 'orders' })).toThrow(/entity/);
+    expect(() => parsePayload('sync.list', { connectionId: id, list: 'items' })).toThrow(/list/);
     expect(() => parsePayload('order.submit', { orderId: '42' })).toThrow(/orderId/);
     expect(() => parsePayload('order.submit', { orderId: id, token: 'x' })).toThrow(/token/);
   });
