@@ -54,7 +54,7 @@ export interface paths {
         };
         /**
          * Items (`sku` = item code)
-         * @description `?sku=` takes one item code or several, separated by commas; `?webshop=true` keeps the webshop items; `?q=` finds a part of the code or name. Items that are not sales items are left out of plain listings unless `?include=not_for_sale`; `updated_since` pulls list them (marked `isSalesItem: false`), so a local copy learns that an item left the sale. `?expand=stock,price` adds each item’s stock (totals, zeros when it has none, and per warehouse) and its live prices (with `?customer=<account code>`, that customer’s own too). `?sku=` (`?code=` on accounts) filters by code; `?updated_since=` lists rows changed after that time, deleted ones as tombstones (`deleted: true`); without it only live rows are listed. Follow `nextCursor` (with the same parameters) until it is null. A b2c key sees the general prices and its channel's default account's own, never another customer's.
+         * @description `?sku=` takes one item code or several, separated by commas; `?webshop=true` keeps the webshop items; `?q=` finds a part of the code or name. Items that are not sales items, and items Exact ended (`endDate` passed), are left out of plain listings unless `?include=not_for_sale`, `?include=ended`; `updated_since` pulls list them (marked `isSalesItem: false`, `ended: true`), so a local copy learns that an item left the sale. `?expand=stock,price` adds each item’s stock (totals, zeros when it has none, and per warehouse) and its live prices (with `?customer=<account code>`, that customer’s own too). `?sku=` (`?code=` on accounts) filters by code; `?updated_since=` lists rows changed after that time, deleted ones as tombstones (`deleted: true`); without it only live rows are listed. Follow `nextCursor` (with the same parameters) until it is null. A b2c key sees the general prices and its channel's default account's own, never another customer's.
          */
         get: operations["listItems"];
         put?: never;
@@ -73,7 +73,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One item by its code, sales item or not
+         * One item by its code, sales item or not, ended or not
          * @description `?expand=stock,price` adds its stock (totals, zeros when it has none, and per warehouse) and its live prices (with `?customer=<account code>`, that customer’s own too). A b2c key sees the general prices and its channel's default account's own, never another customer's.
          */
         get: operations["getItem"];
@@ -380,6 +380,10 @@ export interface components {
             isSalesItem: boolean;
             isWebshopItem: boolean | null;
             barcode: string | null;
+            /** @description Exact's `EndDate`: from then on the item is no longer sold */
+            endDate: string | null;
+            /** @description true once `endDate` has passed: Exact ended the item */
+            ended: boolean;
             /** @description with `expand=stock` */
             stock?: components["schemas"]["ItemStock"];
             /** @description with `expand=price`: live prices by quantity break */
@@ -978,7 +982,7 @@ export interface operations {
                 webshop?: "true" | "false";
                 /** @description a case-insensitive part of the item code or name */
                 q?: string;
-                /** @description `not_for_sale`: also list items that are not sales items (marked `isSalesItem: false`) */
+                /** @description `not_for_sale`: also list items that are not sales items (marked `isSalesItem: false`); `ended`: also items whose `endDate` has passed (marked `ended: true`) */
                 include?: string;
                 /** @description `stock`: each item with its stock totals and warehouses (zeros when it has none); `price`: each item with its live prices: the general ones and, with `customer`, that customer's */
                 expand?: string;
