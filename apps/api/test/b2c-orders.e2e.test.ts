@@ -105,4 +105,99 @@ describe('a b2c key placing orders', () => {
     );
     expect(inExact.map((o) => o.OrderedBy)).toEqual([consumers.exactId, consumers.exactId]);
   });
+
+  it('sends Exact the whole order: units, remarks, the consumer where Exact has room, the channel’s pricing and warehouse', async () => {
+    const id = await onboard(stack, { name: 'Complete orders', division: DIVISION });
+    const b2b = await storefrontKey(stack, id, 'b2b');
+    const b2c = await storefrontKey(stack, id, 'b2c');
+    const accounts = (
+      await list<{ exactId: string; code: string; blocked: boolean | null }>('/v1/accounts?limit=50', b2b)
+    ).filter((a) => a.blocked !== true);
+    const items = await list<{ sku: string; unitCode: string | null }>('/v1/items?limit=50', b2b);
+    const [consumers, customer] = accounts;
+    const item = items.find((i) => i.unitCode);
+    const [warehouse] = await stack.simControl.dataset(DIVISION, 'warehouses');
+    if (!consumers || !customer || !item?.unitCode || !warehouse)
+      throw new Error('the simulator has too little data');
+    await stack.simControl.config({ warehouseIdOnOrders: true });
+    const channels = {
+      b2c: { defaultAccountCode: consumers.code, priceSource: 'exact', warehouseId: warehouse.ID },
+    };
+    expect((await stack.call('PATCH', `/v1/connections/${id}`, { body: { channels } })).status).toBe(200);
+    const refused = await stack.call('PATCH', `/v1/connections/${id}`, {
+      body: { channels: { b2b: { pricesIncludeVat: true } } },
+    });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain('body.channels.b2b.priceSource');
+
+    const consumer = {
+      name: 'Ann Smith',
+      email: 'ann@example.com',
+      address: {
+        line1: 'Kerkstraat 1',
+        line2: '2nd floor',
+        postcode: '1011 AB',
+        city: 'Amsterdam',
+        country: 'NL',
+      },
+    };
+    const placed = [
+      await stack.call('POST', '/v1/orders', {
+        token: b2c,
+        body: {
+          reference: 'WHOLE-B2C',
+          customer: consumer,
+          lines: [{ sku: item.sku, quantity: '2', unitPrice: '1.25', unitCode: item.unitCode }],
+          note: 'Leave at the door',
+        },
+      }),
+      await stack.call('POST', '/v1/orders', {
+        token: b2b,
+        body: {
+          reference: 'WHOLE-B2B',
+          customer: { code: customer.code },
+          lines: [{ sku: item.sku, quantity: '3', unitPrice: '7.5' }],
+        },
+      }),
+    ];
+    const exactIds: string[] = [];
+    for (const res of placed) {
+      expect(res.status, JSON.stringify(res.body)).toBe(202);
+      const token = res === placed[0] ? b2c : b2b;
+      await waitFor('the order in Exact', async () => {
+        const order = (await stack.call('GET', `/v1/orders/${(res.body as OrderView).id}`, { token }))
+          .body as OrderView;
+        if (order.exactOrderId) exactIds.push(order.exactOrderId);
+        return order.status === 'submitted';
+      });
+    }
+    const inExact = (await stack.simControl.orders(DIVISION)).data;
+    const [ofB2c, ofB2b] = exactIds.map((exactId) => inExact.find((o) => o.OrderID === exactId));
+    // The consumer: name and e-mail in Description, all of it and then the note in Remarks.
+    expect(ofB2c).toMatchObject({
+      OrderedBy: consumers.exactId,
+      Description: 'Ann Smith <ann@example.com>',
+      Remarks:
+        'Ann Smith\nann@example.com\nKerkstraat 1\n2nd floor\n1011 AB Amsterdam\nNL\n\nLeave at the door',
+      WarehouseID: warehouse.ID,
+    });
+    // b2c prices come from Exact (no NetPrice sent); b2b sends the storefront's price; each line has its unit.
+    expect(ofB2c?.lines).toEqual([expect.objectContaining({ UnitCode: item.unitCode, Quantity: 2 })]);
+    const [b2cLine] = (ofB2c?.lines ?? []) as { NetPrice: number }[];
+    expect(b2cLine?.NetPrice).not.toBe(1.25);
+    expect(ofB2b).toMatchObject({ OrderedBy: customer.exactId, WarehouseID: null });
+    expect(ofB2b?.lines).toEqual([
+      expect.objectContaining({ UnitCode: item.unitCode, Quantity: 3, NetPrice: 7.5 }),
+    ]);
+    // Our record keeps the consumer whole.
+    const b2cOrder = placed[0]?.body as OrderView;
+    const record = (await stack.call('GET', `/v1/orders/${b2cOrder.id}`, { token: b2c })).body as {
+      customer: unknown;
+      lines: unknown[];
+    };
+    expect(record.customer).toEqual(consumer);
+    expect(record.lines).toEqual([
+      { sku: item.sku, quantity: '2', unitPrice: '1.25', unitCode: item.unitCode },
+    ]);
+  });
 });

@@ -73,8 +73,8 @@ describe('POST /v1/orders', () => {
       exactOrderNumber: null,
     });
     expect(body.lines).toEqual([
-      { sku: 'SKU-1', quantity: '2', unitPrice: '9.95' },
-      { sku: 'SKU-2', quantity: '1', unitPrice: null },
+      { sku: 'SKU-1', quantity: '2', unitPrice: '9.95', unitCode: null },
+      { sku: 'SKU-2', quantity: '1', unitPrice: null, unitCode: null },
     ]);
     const job = await api.queues.orders.getJob(body.id);
     expect(job?.name).toBe('order.submit');

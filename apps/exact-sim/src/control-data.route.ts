@@ -97,6 +97,8 @@ export const controlDataRoutes: ControlRoute[] = [
         YourRef: o.YourRef,
         OrderedBy: o.OrderedBy,
         Description: o.Description,
+        Remarks: o.Remarks,
+        WarehouseID: o.WarehouseID,
         OrderDate: new Date(o.OrderDate).toISOString(),
         Status: o.Status,
         DeliveryStatus: o.DeliveryStatus,

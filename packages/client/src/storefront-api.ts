@@ -439,6 +439,8 @@ export interface components {
              */
             quantity: string;
             unitPrice: string | null;
+            /** @description as placed; null: the item's unit */
+            unitCode: string | null;
         };
         /**
          * @example {
@@ -461,7 +463,8 @@ export interface components {
          *         {
          *           "sku": "CAN-000003",
          *           "quantity": "2",
-         *           "unitPrice": null
+         *           "unitPrice": null,
+         *           "unitCode": null
          *         }
          *       ],
          *       "orderDate": null,
@@ -545,11 +548,13 @@ export interface components {
              */
             quantity: string;
             /**
-             * @description a decimal string in the order's currency, at most 4 decimals
+             * @description a decimal string in the order's currency, at most 4 decimals, per `unitCode`; sent to Exact unless the channel lets Exact price its orders
              * @example 2
              * @example 19.95
              */
             unitPrice?: string;
+            /** @description the Exact unit the quantity and price are in (Exact's `UnitCode`); without it, the item's unit */
+            unitCode?: string;
         };
         /**
          * @description An order as a storefront places it; the same `reference` again is answered with that order.
@@ -734,7 +739,8 @@ export interface operations {
                      *         {
                      *           "sku": "CAN-000003",
                      *           "quantity": "2",
-                     *           "unitPrice": null
+                     *           "unitPrice": null,
+                     *           "unitCode": null
                      *         }
                      *       ],
                      *       "orderDate": null,
@@ -782,7 +788,8 @@ export interface operations {
                      *         {
                      *           "sku": "CAN-000003",
                      *           "quantity": "2",
-                     *           "unitPrice": null
+                     *           "unitPrice": null,
+                     *           "unitCode": null
                      *         }
                      *       ],
                      *       "orderDate": null,
@@ -905,7 +912,8 @@ export interface operations {
                      *         {
                      *           "sku": "CAN-000003",
                      *           "quantity": "2",
-                     *           "unitPrice": null
+                     *           "unitPrice": null,
+                     *           "unitCode": null
                      *         }
                      *       ],
                      *       "orderDate": null,

@@ -24,6 +24,7 @@ export function toOrderView(order: OrderWithLines): OrderView {
       sku: l.sku,
       quantity: decimalText(l.quantity),
       unitPrice: decimalText(l.unitPrice),
+      unitCode: l.unitCode,
     })),
     orderDate: order.orderDate,
     deliveryDate: order.deliveryDate,

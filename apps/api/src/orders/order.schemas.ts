@@ -49,7 +49,15 @@ const orderRequestLineSchema = z
     ),
     unitPrice: decimal()
       .optional()
-      .describe(`a decimal string in the order's currency, at most ${DECIMAL_SCALE} decimals`),
+      .describe(
+        `a decimal string in the order's currency, at most ${DECIMAL_SCALE} decimals, per \`unitCode\`; sent to ` +
+          'Exact unless the channel lets Exact price its orders',
+      ),
+    unitCode: code(30)
+      .optional()
+      .describe(
+        "the Exact unit the quantity and price are in (Exact's `UnitCode`); without it, the item's unit",
+      ),
   })
   .strict()
   .meta({ id: 'OrderRequestLine' });
@@ -137,7 +145,12 @@ const orderStatusSchema = z.enum(ORDER_STATUSES).meta({
 });
 
 const orderLineSchema = z
-  .object({ sku: z.string(), quantity: decimalAnswer, unitPrice: decimalAnswer.nullable() })
+  .object({
+    sku: z.string(),
+    quantity: decimalAnswer,
+    unitPrice: decimalAnswer.nullable(),
+    unitCode: z.string().nullable().describe("as placed; null: the item's unit"),
+  })
   .meta({ id: 'OrderLine' });
 
 const EXAMPLE_TIME = '2026-03-01T12:00:00.000Z';
@@ -187,7 +200,7 @@ export const orderViewSchema = z
         exactOrderNumber: null,
         customer: { code: DEMO.customerCode },
         currency: null,
-        lines: [{ sku: DEMO.sku, quantity: '2', unitPrice: null }],
+        lines: [{ sku: DEMO.sku, quantity: '2', unitPrice: null, unitCode: null }],
         orderDate: null,
         deliveryDate: null,
         note: null,

@@ -16,6 +16,8 @@ export interface ResolvedOrder {
   accountId: string;
   /** Exact item ID per line, in line order. */
   itemIds: string[];
+  /** Exact unit code per line: the storefront's, else the synced item's unit; null when neither is known. */
+  unitCodes: (string | null)[];
 }
 
 export type Resolution = { ok: true; order: ResolvedOrder } | { ok: false; rejection: OrderRejectionDetail };
@@ -146,5 +148,6 @@ export async function resolveOrder(
     return { ok: false, rejection: { code: first?.code ?? 'unknown_customer', problems } };
   }
   const itemIds = lines.map((line) => line.known.record?.exactId ?? '');
-  return { ok: true, order: { accountId: account.record.exactId, itemIds } };
+  const unitCodes = order.lines.map((line, i) => line.unitCode ?? lines[i]?.known.record?.unit ?? null);
+  return { ok: true, order: { accountId: account.record.exactId, itemIds, unitCodes } };
 }

@@ -6,6 +6,8 @@ import { accounts, items } from '../schema/synced.ts';
 export interface SyncedItem {
   exactId: string;
   isSalesItem: boolean;
+  /** The item's default unit (Exact's `Unit`), when synced. */
+  unit?: string | null;
 }
 
 /** A live synced account, as the order lane needs it. */
@@ -22,7 +24,7 @@ export async function syncedItemsByCode(
 ): Promise<Map<string, SyncedItem>> {
   if (codes.length === 0) return new Map();
   const rows = await db
-    .select({ code: items.code, exactId: items.exactId, isSalesItem: items.isSalesItem })
+    .select({ code: items.code, exactId: items.exactId, isSalesItem: items.isSalesItem, unit: items.unit })
     .from(items)
     .where(
       and(eq(items.connectionId, connectionId), inArray(items.code, [...codes]), isNull(items.deletedAt)),

@@ -28,7 +28,7 @@ interface NewOrder {
   orderDate?: string | undefined;
   deliveryDate?: string | undefined;
   note?: string | undefined;
-  lines: { sku: string; quantity: string; unitPrice?: string | undefined }[];
+  lines: { sku: string; quantity: string; unitPrice?: string | undefined; unitCode?: string | undefined }[];
 }
 
 /**

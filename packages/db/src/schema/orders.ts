@@ -102,6 +102,8 @@ export const orderLines = pgTable(
     sku: text('sku').notNull(),
     quantity: numeric('quantity').notNull(),
     unitPrice: numeric('unit_price'),
+    /** The unit the line is in, as the storefront named it (null: the item's own unit). */
+    unitCode: text('unit_code'),
     exactItemId: uuid('exact_item_id'),
   },
   (t) => [
@@ -118,6 +120,8 @@ export interface OrderCallbackEvent {
   orderId: string;
   reference: string;
   channel: 'b2b' | 'b2c';
+  /** The customer as placed: a b2c order's consumer whole (name, e-mail, address), whatever Exact had room for. */
+  customer: OrderCustomer;
   status: string;
   /** Null for `accepted` at the order's creation. */
   previousStatus: string | null;
