@@ -9,8 +9,10 @@
  *
  *   pnpm bench ingest [--quick]
  */
+
+import { ENTITY_NAMES } from '@exact-sync/core';
 import { orders } from '@exact-sync/db';
-import { onboard, startEntry } from '@exact-sync/testkit';
+import { onboard, parsePrometheus, STACK_METRICS_TOKEN, startEntry } from '@exact-sync/testkit';
 import { count } from 'drizzle-orm';
 import { startBenchStack } from './lib/bench-stack.ts';
 import { divisionCalls } from './lib/call-stats.ts';
@@ -137,6 +139,41 @@ async function syncAndBacklog(cleanup: Cleanup): Promise<boolean> {
     `\n2. sync throughput, no binding limit: ${num(records)} records in ${pages} pages in ${seconds.toFixed(1)} s = ` +
       `${num(records / seconds)} records/s (${(pages / seconds).toFixed(1)} pages/s), from onboarding to the last commit`,
   );
+
+  // Inside the worker: from each page's arrival to the commit of its rows and cursor (its own metric).
+  const worker = stack.workers[0];
+  if (worker) {
+    const res = await fetch(`${worker.match}/metrics`, {
+      headers: { authorization: `Bearer ${STACK_METRICS_TOKEN}` },
+    });
+    const scrape = parsePrometheus(await res.text());
+    const rows = ENTITY_NAMES.map((entity) => {
+      const records = scrape.value('exs_sync_records_committed_total', { entity }) ?? 0;
+      const seconds = scrape.value('exs_sync_page_commit_seconds_sum', { entity }) ?? 0;
+      const pages = scrape.value('exs_sync_page_commit_seconds_count', { entity }) ?? 0;
+      return { entity, records, seconds, pages };
+    });
+    const all = rows.reduce((a, r) => ({ records: a.records + r.records, seconds: a.seconds + r.seconds }), {
+      records: 0,
+      seconds: 0,
+    });
+    console.log(
+      'page to commit inside the worker (exs_sync_page_commit_seconds, exs_sync_records_committed_total):',
+    );
+    printTable(
+      ['entity', 'records', 'pages', 'ms/page', 'records/s'],
+      [
+        ...rows.map((r) => [
+          r.entity,
+          num(r.records),
+          r.pages,
+          ((1000 * r.seconds) / Math.max(1, r.pages)).toFixed(1),
+          num(r.records / Math.max(1e-9, r.seconds)),
+        ]),
+        ['all', num(all.records), '', '', num(all.records / Math.max(1e-9, all.seconds))],
+      ],
+    );
+  }
 
   // From the next window on, Exact's 60 calls a minute (in 10 s minutes): the second division's initial sync wants
   // far more than that, so the sync lane runs at its share while orders arrive.

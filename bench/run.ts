@@ -42,6 +42,13 @@ const SCENARIOS: readonly Scenario[] = [
     limitMinutes: 15,
   },
   {
+    name: 'sync-write',
+    file: 'sync-write.bench.ts',
+    about: 'the sync write path alone: page-to-commit records/s per entity in a full sync, in process',
+    quick: '10k items',
+    limitMinutes: 15,
+  },
+  {
     name: 'faults',
     file: 'faults.bench.ts',
     about: 'worker kills, Redis flushes, Postgres restarts, 5xx, resets after POST and header-less 429s',

@@ -91,6 +91,20 @@ export function createWorkerMetrics(): WorkerMetrics {
     registers,
   });
 
+  const pageSeconds = new Histogram({
+    name: 'exs_sync_page_commit_seconds',
+    help: 'Time from a sync page’s arrival from Exact to the commit of its rows and cursor, by entity',
+    labelNames: ['entity'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers,
+  });
+  const pageRecords = new Counter({
+    name: 'exs_sync_records_committed_total',
+    help: 'Records of sync pages committed, by entity (over exs_sync_page_commit_seconds_sum: records per second)',
+    labelNames: ['entity'] as const,
+    registers,
+  });
+
   const callbacks = new Counter({
     name: 'exs_callback_deliveries_total',
     help: 'Order callbacks taken for delivery, by outcome: delivered (2xx), retry (failed, tried again later), given_up, held (URL refused or no secret: not posted)',
@@ -105,6 +119,10 @@ export function createWorkerMetrics(): WorkerMetrics {
       fieldDropped: (entity, field) => dropped.inc({ entity, field }),
       staleResync: (chain) => stale.inc({ chain }),
       strategySwitched: (strategy) => switches.inc({ strategy }),
+      pageCommitted(entity, records, seconds) {
+        pageSeconds.observe({ entity }, seconds);
+        pageRecords.inc({ entity }, records);
+      },
     },
     exact: {
       onResponse({ endpoint, lane, status, durationMs }) {

@@ -136,6 +136,15 @@ describe('worker /metrics', () => {
     }
   });
 
+  it('times sync pages from arrival to commit and counts their records, by entity', async () => {
+    metrics.sync.pageCommitted('items', 1000, 0.04);
+    metrics.sync.pageCommitted('items', 250, 0.01);
+    const m = await scraped();
+    expect(m.value('exs_sync_page_commit_seconds_count', { entity: 'items' })).toBe(2);
+    expect(m.value('exs_sync_page_commit_seconds_sum', { entity: 'items' })).toBeCloseTo(0.05);
+    expect(m.value('exs_sync_records_committed_total', { entity: 'items' })).toBe(1250);
+  });
+
   it('observes the time from acceptance to submission of orders', async () => {
     metrics.orderSubmitted(0.8);
     metrics.orderSubmitted(3);

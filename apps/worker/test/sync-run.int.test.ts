@@ -195,7 +195,8 @@ describe('sync runs against the simulator', () => {
   it('increments restore equality after creates, updates and deletes, and an idle round costs one call each', async () => {
     const connectionId = await insertConnection(handle, proc.url, DIVISION);
     await syncAll(connectionId);
-    for (const entity of ENTITY_NAMES)
+    // The simulator makes random changes to the catalogue entities; addresses and contacts change with accounts.
+    for (const entity of ['items', 'stock', 'prices', 'accounts'])
       await sim.mutate(DIVISION, { entity, create: 5, update: 20, delete: 3 });
     await syncAll(connectionId);
     await assertEqual(connectionId);

@@ -35,6 +35,17 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
 }
 
 /**
+ * The postgres.js client behind a database or a transaction of it, for statements drizzle cannot say or would
+ * send unprepared (drizzle sends a query with parameters unprepared: a describe round trip each time).
+ */
+export function rawClient(executor: Executor): postgres.Sql {
+  // drizzle keeps it in the session of both (for a transaction, the connection the transaction runs on).
+  const client = (executor as unknown as { session?: { client?: postgres.Sql } }).session?.client;
+  if (!client) throw new Error('no postgres.js client behind this executor');
+  return client;
+}
+
+/**
  * Runs `fn` holding a session-level advisory lock on `key`, or answers `undefined` when another session holds it.
  * Everything `fn` does runs on that same connection (statements commit one by one), so holding the lock never
  * needs a second connection from the pool: many lock holders cannot starve the pool and deadlock on it.

@@ -109,6 +109,14 @@ export {
   retriableFailedOrders,
   transitionOrder,
 } from './repositories/orders.repository.ts';
+export {
+  countLiveListRows,
+  /** @internal */
+  LIST_TABLES,
+  type ListRow,
+  tombstoneUnseenListRows,
+  upsertListRows,
+} from './repositories/reference-lists.repository.ts';
 export { countOrdersByStatus, listAllSyncStates } from './repositories/status.repository.ts';
 export {
   applyDeletions,

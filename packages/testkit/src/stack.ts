@@ -26,10 +26,11 @@ export interface Stack {
   readonly simControl: SimControl;
   readonly api: RunningProcess;
   readonly apiUrl: string;
-  readonly workers: RunningProcess[];
+  /** `match` is each worker's own URL (health and `/metrics`). */
+  readonly workers: (RunningProcess & { match: string })[];
   /** The environment api and worker run with (secrets included: tests grep logs for them). */
   readonly env: Record<string, string>;
-  startWorker(): Promise<RunningProcess>;
+  startWorker(): Promise<RunningProcess & { match: string }>;
   /** Operator or storefront call to the api; answers status and parsed JSON. */
   call(
     method: string,
@@ -70,7 +71,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ready: /worker listening on (\S+)/,
       tsxCli: options.tsxCli,
     });
-  const workers: RunningProcess[] = [];
+  const workers: (RunningProcess & { match: string })[] = [];
   let api: RunningProcess;
   try {
     api = await startEntry(entry('apps/api/src/server.ts'), {

@@ -11,6 +11,9 @@ import {
   upsertSyncedRows,
 } from '@exact-sync/db';
 import { type ExactClient, ExactValidationError, isPermanent } from '@exact-sync/exact';
+
+type SyncPage = Awaited<ReturnType<ExactClient['syncPage']>>;
+
 import { dedupeById, ENTITY_MAPPINGS, ESSENTIAL_FIELDS, selectOf } from './entity-mappers.ts';
 import { holdDataset, isHeld, missingProperty } from './sync-refusals.ts';
 import type { SyncRunDeps } from './sync-run-deps.ts';
@@ -30,7 +33,7 @@ export interface SyncRunResult {
 
 type PageStep =
   | { kind: 'busy' | 'held' }
-  | { kind: 'page'; done: boolean; full: boolean; records: number; tombstoned: number };
+  | { kind: 'page'; done: boolean; full: boolean; records: number; tombstoned: number; received: number };
 
 /** What the page being fetched asked Exact for: read when Exact refuses it. */
 interface Attempt {
@@ -62,6 +65,8 @@ export async function runEntitySync(
     completedFull: false,
   };
   const attempt: Attempt = { select: [], followedLink: false };
+  // The next page, asked for while the current one is written: the call Exact answers overlaps the commit.
+  let ahead: { link: string; select: string; page: Promise<SyncPage> } | undefined;
 
   // One page, in one transaction under the entity's lock.
   const step = async (): Promise<PageStep> => {
@@ -75,45 +80,75 @@ export async function runEntitySync(
       attempt.select = selectOf(entity, state.droppedFields);
       attempt.followedLink = !starting;
 
-      const page = await exact.syncPage(
-        mapping.path,
-        state.nextUrl
-          ? { next: state.nextUrl, select: attempt.select }
-          : { timestamp: cursor, select: attempt.select },
-        'sync',
-      );
-      const rows = dedupeById(page.records.map((record) => mapping.toRow(record, connectionId)));
-      await upsertSyncedRows(tx, entity, rows, { force: fullRun });
+      // A page fetched ahead is taken only for the link the state still holds, with the same $select (another
+      // run, or a dropped field, may have moved the cursor meanwhile: then it is left, one call spent).
+      const select = attempt.select.join(',');
+      const fetched =
+        ahead && state.nextUrl === ahead.link && ahead.select === select
+          ? ahead.page
+          : exact.syncPage(
+              mapping.path,
+              state.nextUrl
+                ? { next: state.nextUrl, select: attempt.select }
+                : { timestamp: cursor, select: attempt.select },
+              'sync',
+            );
+      ahead = undefined;
+      const page = await fetched;
+      const received = performance.now();
+      if (page.next !== null) {
+        ahead = {
+          link: page.next,
+          select,
+          page: exact.syncPage(mapping.path, { next: page.next, select: attempt.select }, 'sync'),
+        };
+        // Its failure (budget, refusal) is met when the next step takes it; a page left unused must not throw.
+        ahead.page.catch(() => undefined);
+      }
 
+      const rows = dedupeById(page.records.map((record) => mapping.toRow(record, connectionId)));
       let highest = cursor;
       for (const row of rows) if (row.timestamp > highest) highest = row.timestamp;
       const done = page.next === null;
+      const next = {
+        cursor: highest,
+        nextUrl: page.next,
+        fullRunStartedAt: done ? null : startsFull ? ('now' as const) : state.fullRunStartedAt,
+        fullResyncRequested: startsFull ? 0 : state.fullResyncRequested,
+        lastRunRecords: (starting ? 0 : state.lastRunRecords) + rows.length,
+        lastError: null,
+        errorSince: null,
+        retryAt: null,
+      };
+      if (!done) {
+        // The rows and the cursor go out together, pipelined on the transaction's connection.
+        await Promise.all([
+          upsertSyncedRows(tx, entity, rows, { force: fullRun }),
+          saveSyncState(tx, connectionId, entity, next),
+        ]);
+        return { kind: 'page' as const, done, full: fullRun, records: rows.length, tombstoned: 0, received };
+      }
+      await upsertSyncedRows(tx, entity, rows, { force: fullRun });
       let tombstoned = 0;
-      if (done && fullRun) {
+      if (fullRun) {
         // The run started in an earlier transaction, or in this one: rows seen by it carry a seen_at at or after
         // the start, so only rows Exact no longer has fall below it.
         const startedAt = state.fullRunStartedAt ?? (await transactionTime(tx));
         tombstoned = await tombstoneUnseen(tx, entity, connectionId, startedAt);
       }
       // A successful page ends an `error`: the entity is ready again once the run is done.
-      if (done) tombstoned += await applyParkedDeletions(tx, connectionId, entity);
+      tombstoned += await applyParkedDeletions(tx, connectionId, entity);
       await saveSyncState(tx, connectionId, entity, {
-        cursor: highest,
-        nextUrl: page.next,
-        fullRunStartedAt: done ? null : startsFull ? 'now' : state.fullRunStartedAt,
-        fullResyncRequested: startsFull ? 0 : state.fullResyncRequested,
-        lastRunRecords: (starting ? 0 : state.lastRunRecords) + rows.length,
-        lastError: null,
-        errorSince: null,
-        retryAt: null,
-        ...(done && {
-          phase: 'incremental' as const,
-          lastSuccessAt: 'now',
-          records: await countLiveRows(tx, entity, connectionId),
-        }),
+        ...next,
+        phase: 'incremental' as const,
+        lastSuccessAt: 'now',
+        records: await countLiveRows(tx, entity, connectionId),
       });
-      return { kind: 'page' as const, done, full: fullRun, records: rows.length, tombstoned };
+      return { kind: 'page' as const, done, full: fullRun, records: rows.length, tombstoned, received };
     });
+    if (stepped?.kind === 'page') {
+      deps.events?.pageCommitted(entity, stepped.records, (performance.now() - stepped.received) / 1000);
+    }
     return stepped ?? { kind: 'busy' };
   };
 

@@ -12,6 +12,8 @@ export interface SyncEvents {
   /** A deletions chain's cursor outlived Exact's retention: its entities are re-read in full. */
   staleResync(chain: DeletionChain): void;
   strategySwitched(to: DeletionStrategy): void;
+  /** A page of `records` rows was committed with its cursor, `seconds` after Exact's answer arrived. */
+  pageCommitted(entity: EntityName, records: number, seconds: number): void;
 }
 
 /** What a sync run works with. Time comes from `clock`, so tests can move it (retries, retention, windows). */

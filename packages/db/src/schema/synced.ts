@@ -4,7 +4,7 @@ import { connections } from './connections.ts';
 
 // Every synced row is keyed by connection + Exact ID and keeps Exact's Timestamp (to ignore stale versions and to
 // compare with deletions), a tombstone time, and the local change time that storefronts pull with `updated_since`.
-const syncedColumns = () => ({
+export const syncedColumns = () => ({
   connectionId: uuid('connection_id')
     .notNull()
     .references(() => connections.id, { onDelete: 'cascade' }),
