@@ -160,6 +160,25 @@ describe('POST /v1/orders', () => {
     expect(await counts()).toEqual(before);
   });
 
+  it('keeps a delivery address and contact for b2b orders, and refuses them on b2c, writing nothing', async () => {
+    const address = '5d1b2c3e-0000-4000-8000-000000000001';
+    const contact = '5d1b2c3e-0000-4000-8000-000000000002';
+    const placed = await post(keys.keys.b2b, {
+      ...validOrder('ADDR-1'),
+      deliveryAddressExactId: address,
+      contactExactId: contact,
+    });
+    expect(placed.statusCode).toBe(202);
+    expect(placed.json()).toMatchObject({ deliveryAddressExactId: address, contactExactId: contact });
+    const before = await counts();
+    const b2c = await post(keys.keys.b2c, { ...consumerOrder('ADDR-2'), deliveryAddressExactId: address });
+    expect(b2c.statusCode).toBe(400);
+    expect(b2c.json().error.details).toEqual([
+      { field: 'body.deliveryAddressExactId', message: expect.stringContaining('b2b orders') },
+    ]);
+    expect(await counts()).toEqual(before);
+  });
+
   it('names every bad field and writes nothing', async () => {
     const before = await counts();
     const res = await post(keys.keys.b2b, {

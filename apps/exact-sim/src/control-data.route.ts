@@ -99,6 +99,8 @@ export const controlDataRoutes: ControlRoute[] = [
         Description: o.Description,
         Remarks: o.Remarks,
         WarehouseID: o.WarehouseID,
+        DeliveryAddress: o.DeliveryAddress,
+        OrderedByContactPerson: o.OrderedByContactPerson,
         OrderDate: new Date(o.OrderDate).toISOString(),
         Status: o.Status,
         DeliveryStatus: o.DeliveryStatus,

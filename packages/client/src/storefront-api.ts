@@ -412,10 +412,10 @@ export interface components {
             totals: components["schemas"]["StockTotal"][];
         };
         /**
-         * @description Why the order was rejected: `unknown_sku`: a SKU that is neither in the synced catalogue nor found in Exact (also when the key has used up its hourly lookups in Exact, which the message then says); `unknown_customer`: a customer code or exactId that is not in Exact (likewise); `blocked_customer`: the customer is blocked in Exact; `not_a_sales_item`: the item exists but is not a sales item; `channel_not_configured`: a b2c order while the channel has no default account; `exact_rejected`: Exact itself refused the order (its message is in `message`). All but the last are found before anything is sent to Exact.
+         * @description Why the order was rejected: `unknown_sku`: a SKU that is neither in the synced catalogue nor found in Exact (also when the key has used up its hourly lookups in Exact, which the message then says); `unknown_customer`: a customer code or exactId that is not in Exact (likewise); `blocked_customer`: the customer is blocked in Exact; `not_a_sales_item`: the item exists but is not a sales item; `channel_not_configured`: a b2c order while the channel has no default account; `unknown_address`: `deliveryAddressExactId` is not one of the customer's synced addresses; `unknown_contact`: `contactExactId` is not one of the customer's synced contacts; `exact_rejected`: Exact itself refused the order (its message is in `message`). All but the last are found before anything is sent to Exact.
          * @enum {string}
          */
-        RejectionCode: "unknown_sku" | "unknown_customer" | "blocked_customer" | "not_a_sales_item" | "channel_not_configured" | "exact_rejected";
+        RejectionCode: "unknown_sku" | "unknown_customer" | "blocked_customer" | "not_a_sales_item" | "channel_not_configured" | "unknown_address" | "unknown_contact" | "exact_rejected";
         OrderProblem: {
             code: components["schemas"]["RejectionCode"];
             /** @description e.g. `customer.code`, `customer.exactId`, `lines.2.sku` (lines count from 0); null for Exact */
@@ -470,6 +470,8 @@ export interface components {
          *       "orderDate": null,
          *       "deliveryDate": null,
          *       "note": null,
+         *       "deliveryAddressExactId": null,
+         *       "contactExactId": null,
          *       "acceptedAt": "2026-03-01T12:00:00.000Z",
          *       "submittedAt": null,
          *       "rejectedAt": null,
@@ -507,6 +509,8 @@ export interface components {
             orderDate: string | null;
             deliveryDate: string | null;
             note: string | null;
+            deliveryAddressExactId: string | null;
+            contactExactId: string | null;
             /** Format: date-time */
             acceptedAt: string;
             submittedAt: string | null;
@@ -585,6 +589,16 @@ export interface components {
             /** Format: date */
             deliveryDate?: string;
             note?: string;
+            /**
+             * Format: uuid
+             * @description b2b: where to deliver, one of the customer's addresses in Exact (its `exactId`)
+             */
+            deliveryAddressExactId?: string;
+            /**
+             * Format: uuid
+             * @description b2b: who ordered, one of the customer's contacts in Exact (its `exactId`)
+             */
+            contactExactId?: string;
             /**
              * Format: uuid
              * @description to place a rejected order again under the same `reference`: the `id` of its latest attempt, which must be `rejected`. The new order is the next `attempt`, with `previousAttemptId` set.
@@ -746,6 +760,8 @@ export interface operations {
                      *       "orderDate": null,
                      *       "deliveryDate": null,
                      *       "note": null,
+                     *       "deliveryAddressExactId": null,
+                     *       "contactExactId": null,
                      *       "acceptedAt": "2026-03-01T12:00:00.000Z",
                      *       "submittedAt": null,
                      *       "rejectedAt": null,
@@ -795,6 +811,8 @@ export interface operations {
                      *       "orderDate": null,
                      *       "deliveryDate": null,
                      *       "note": null,
+                     *       "deliveryAddressExactId": null,
+                     *       "contactExactId": null,
                      *       "acceptedAt": "2026-03-01T12:00:00.000Z",
                      *       "submittedAt": null,
                      *       "rejectedAt": null,
@@ -919,6 +937,8 @@ export interface operations {
                      *       "orderDate": null,
                      *       "deliveryDate": null,
                      *       "note": null,
+                     *       "deliveryAddressExactId": null,
+                     *       "contactExactId": null,
                      *       "acceptedAt": "2026-03-01T12:00:00.000Z",
                      *       "submittedAt": null,
                      *       "rejectedAt": null,

@@ -213,8 +213,9 @@ export const salesOrders = {
   fieldsChecked: 'two-sources',
   notes: [
     'WarehouseID is accepted only by the Wholesale & Distribution and Manufacturing editions.',
-    'This service posts OrderedBy, YourRef, OrderDate, DeliveryDate, Description, Remarks, Currency, WarehouseID ' +
-      'and SalesOrderLines; each is in both sources (picqer documents Remarks, WarehouseID "Warehouse", Currency).',
+    'This service posts OrderedBy, YourRef, OrderDate, DeliveryDate, Description, Remarks, Currency, WarehouseID, ' +
+      'DeliveryAddress, OrderedByContactPerson and SalesOrderLines; each is in both sources (picqer documents ' +
+      'Remarks, WarehouseID "Warehouse", Currency, DeliveryAddress "Delivery address", OrderedByContactPerson).',
     'YourRef: no source documents a maximum length (this service keeps its own to 30 characters).',
     'Status, DeliveryStatus, InvoiceStatus: 12 open, 20 partial, 21 complete, 45 cancelled.',
   ],

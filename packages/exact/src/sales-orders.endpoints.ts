@@ -32,6 +32,10 @@ export type SalesOrderInput = Postable<
     DeliveryDate?: string;
     Description?: string;
     Remarks?: string;
+    /** One of the customer's addresses (CRM/Addresses ID). */
+    DeliveryAddress?: string;
+    /** One of the customer's contacts (CRM/Contacts ID). */
+    OrderedByContactPerson?: string;
     /** This project's deduplication key (unique within the division by convention). */
     YourRef?: string;
     WarehouseID?: string;

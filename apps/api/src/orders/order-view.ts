@@ -29,6 +29,8 @@ export function toOrderView(order: OrderWithLines): OrderView {
     orderDate: order.orderDate,
     deliveryDate: order.deliveryDate,
     note: order.note,
+    deliveryAddressExactId: order.deliveryAddressId,
+    contactExactId: order.contactId,
     acceptedAt: order.acceptedAt.toISOString(),
     submittedAt: iso(order.submittedAt),
     rejectedAt: iso(order.rejectedAt),

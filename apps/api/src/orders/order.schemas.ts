@@ -76,6 +76,14 @@ export const orderBodySchema = z
     orderDate: isoDate.optional(),
     deliveryDate: isoDate.optional(),
     note: freeText(1_000).optional(),
+    deliveryAddressExactId: z
+      .uuid('must be a GUID')
+      .optional()
+      .describe("b2b: where to deliver, one of the customer's addresses in Exact (its `exactId`)"),
+    contactExactId: z
+      .uuid('must be a GUID')
+      .optional()
+      .describe("b2b: who ordered, one of the customer's contacts in Exact (its `exactId`)"),
     retryOf: z
       .uuid('must be a UUID')
       .optional()
@@ -109,6 +117,8 @@ const rejectionCodeSchema = z.enum(ORDER_REJECTION_CODES).meta({
     '`blocked_customer`: the customer is blocked in Exact;',
     '`not_a_sales_item`: the item exists but is not a sales item;',
     '`channel_not_configured`: a b2c order while the channel has no default account;',
+    "`unknown_address`: `deliveryAddressExactId` is not one of the customer's synced addresses;",
+    "`unknown_contact`: `contactExactId` is not one of the customer's synced contacts;",
     '`exact_rejected`: Exact itself refused the order (its message is in `message`).',
     'All but the last are found before anything is sent to Exact.',
   ].join(' '),
@@ -177,6 +187,8 @@ export const orderViewSchema = z
     orderDate: calendarDate.nullable(),
     deliveryDate: calendarDate.nullable(),
     note: z.string().nullable(),
+    deliveryAddressExactId: guid.nullable(),
+    contactExactId: guid.nullable(),
     acceptedAt: utcTime,
     submittedAt: utcTime.nullable(),
     rejectedAt: utcTime.nullable(),
@@ -204,6 +216,8 @@ export const orderViewSchema = z
         orderDate: null,
         deliveryDate: null,
         note: null,
+        deliveryAddressExactId: null,
+        contactExactId: null,
         acceptedAt: EXAMPLE_TIME,
         submittedAt: null,
         rejectedAt: null,

@@ -93,6 +93,8 @@ export async function orderRoutes(instance: FastifyInstance, options: OrderRoute
         orderDate: body.orderDate,
         deliveryDate: body.deliveryDate,
         note: body.note,
+        deliveryAddressId: body.deliveryAddressExactId,
+        contactId: body.contactExactId,
         lines: body.lines.map((l) => ({
           sku: l.sku,
           quantity: l.quantity,

@@ -40,7 +40,8 @@ type ConsumerCustomer = Extract<OrderWithLines['customer'], { name: string }>;
  * The sales order Exact gets. Where the consumer of a b2c order goes (Exact has no consumer on an order booked on
  * the channel's account): `Description`, the one line Exact shows in its order lists, holds the consumer's name and
  * e-mail; `Remarks` holds the whole consumer (name, e-mail, address) and then the storefront's `note`. Our order
- * record and its callbacks keep the consumer whole. Each line carries its unit (`UnitCode`) when known, and its
+ * record and its callbacks keep the consumer whole. A b2b order's delivery address and contact (checked to be the
+ * customer's) go as `DeliveryAddress` and `OrderedByContactPerson`. Each line carries its unit (`UnitCode`) when known, and its
  * price only when the channel's storefront prices the orders (`priceSource`); `WarehouseID` only when the channel
  * configures one.
  */
@@ -62,6 +63,8 @@ function salesOrderBody(
     ...(description && { Description: description.slice(0, DESCRIPTION_MAX) }),
     ...(remarks && { Remarks: remarks }),
     ...(channel.warehouseId && { WarehouseID: channel.warehouseId }),
+    ...(order.deliveryAddressId && { DeliveryAddress: order.deliveryAddressId }),
+    ...(order.contactId && { OrderedByContactPerson: order.contactId }),
     SalesOrderLines: order.lines.map((line, i) => {
       const unit = resolved.unitCodes[i];
       return {

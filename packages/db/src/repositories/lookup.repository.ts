@@ -1,6 +1,7 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Executor } from '../client.ts';
 import { accounts, items } from '../schema/synced.ts';
+import { addresses, contacts } from '../schema/synced-sales.ts';
 
 /** A live synced item, as the order lane needs it. */
 export interface SyncedItem {
@@ -30,6 +31,29 @@ export async function syncedItemsByCode(
       and(eq(items.connectionId, connectionId), inArray(items.code, [...codes]), isNull(items.deletedAt)),
     );
   return new Map(rows.map(({ code, ...item }) => [code, item]));
+}
+
+/** Whether the live synced address (`addresses`) or contact (`contacts`) with this ID belongs to the account. */
+export async function belongsToAccount(
+  db: Executor,
+  connectionId: string,
+  accountId: string,
+  ref: { kind: 'address' | 'contact'; id: string },
+): Promise<boolean> {
+  const table = ref.kind === 'address' ? addresses : contacts;
+  const [row] = await db
+    .select({ exactId: table.exactId })
+    .from(table)
+    .where(
+      and(
+        eq(table.connectionId, connectionId),
+        eq(table.exactId, ref.id.toLowerCase()),
+        eq(table.accountId, accountId),
+        isNull(table.deletedAt),
+      ),
+    )
+    .limit(1);
+  return row !== undefined;
 }
 
 /** The live account with this (trimmed) code or Exact ID, or undefined when it is not synced. */

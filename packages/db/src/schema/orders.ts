@@ -56,6 +56,10 @@ export const orders = pgTable(
     orderDate: date('order_date'),
     deliveryDate: date('delivery_date'),
     note: text('note'),
+    /** A b2b order's delivery address: one of its customer's addresses in Exact (`DeliveryAddress`). */
+    deliveryAddressId: uuid('delivery_address_id'),
+    /** A b2b order's contact: one of its customer's contacts in Exact (`OrderedByContactPerson`). */
+    contactId: uuid('contact_id'),
     status: text('status', { enum: ['accepted', 'submitting', 'submitted', 'rejected', 'failed'] })
       .notNull()
       .default('accepted'),

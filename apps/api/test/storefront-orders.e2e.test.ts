@@ -1,3 +1,4 @@
+import { addresses, contacts, type DatabaseHandle, openDatabase } from '@exact-sync/db';
 import {
   createTestDatabase,
   deleteRedisKeys,
@@ -12,8 +13,10 @@ import {
 } from '@exact-sync/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-// A b2c key through api, worker and simulator: its orders always go on the channel's default account, and one that
-// names another customer is refused at the door with a 422 that says so, reaching neither Postgres nor Exact.
+// Storefront orders through api, worker and simulator: a b2c key's orders always go on the channel's default account
+// (one naming another customer is refused at the door with a 422 that says so, reaching neither Postgres nor
+// Exact); what Exact gets of an order (units, remarks, the consumer, the channel's pricing and warehouse); a b2b
+// order's delivery address and contact, checked to be the customer's own.
 
 const DIVISION = 100001;
 
@@ -23,12 +26,16 @@ interface OrderView {
   exactOrderId: string | null;
 }
 
+/** The b2b key of the first test's connection, which the delivery test orders with again. */
+let firstB2b: string | undefined;
 let db: TestDatabase;
+let handle: DatabaseHandle;
 let stack: Stack;
 const prefix = uniqueName('b2c_orders');
 
 beforeAll(async () => {
   db = await createTestDatabase('b2c_orders');
+  handle = openDatabase(db.url, { max: 1 });
   stack = await startStack({
     databaseUrl: db.url,
     redisUrl: testRedisUrl(),
@@ -39,6 +46,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.stop();
+  await handle?.close();
   await deleteRedisKeys(`{${prefix}}`);
   await db?.drop();
 });
@@ -52,11 +60,12 @@ async function list<T>(path: string, token: string): Promise<T[]> {
   return rows;
 }
 
-describe('a b2c key placing orders', () => {
+describe('storefront orders through api, worker and simulator', () => {
   it("books every order on the channel's default account, and answers 422 for another customer", async () => {
     const id = await onboard(stack, { division: DIVISION });
     const b2b = await storefrontKey(stack, id, 'b2b');
     const b2c = await storefrontKey(stack, id, 'b2c');
+    firstB2b = b2b;
     const accounts = (
       await list<{ exactId: string; code: string; blocked: boolean | null }>('/v1/accounts?limit=50', b2b)
     ).filter((a) => a.blocked !== true);
@@ -199,5 +208,81 @@ describe('a b2c key placing orders', () => {
     expect(record.lines).toEqual([
       { sku: item.sku, quantity: '2', unitPrice: '1.25', unitCode: item.unitCode },
     ]);
+  });
+
+  it("sends a b2b order's delivery address and contact, and rejects another account's before Exact", async () => {
+    const b2b = firstB2b;
+    if (!b2b) throw new Error('the first test made no connection');
+    const item = (await list<{ sku: string }>('/v1/items?limit=5', b2b))[0];
+    const accounts = await list<{ exactId: string; code: string; blocked: boolean | null }>(
+      '/v1/accounts?limit=50',
+      b2b,
+    );
+    // A customer with a synced address and contact, and another account's address.
+    let picked:
+      | { code: string; exactId: string; address: string; contact: string; foreign: string }
+      | undefined;
+    await waitFor('synced addresses and contacts', async () => {
+      const [addressRows, contactRows] = await Promise.all([
+        handle.db.select().from(addresses),
+        handle.db.select().from(contacts),
+      ]);
+      for (const account of accounts.filter((a) => a.blocked !== true)) {
+        const address = addressRows.find((a) => a.accountId === account.exactId && a.deletedAt === null);
+        const contact = contactRows.find((c) => c.accountId === account.exactId && c.deletedAt === null);
+        const foreign = addressRows.find((a) => a.accountId !== account.exactId && a.accountId !== null);
+        if (address && contact && foreign) {
+          picked = {
+            ...account,
+            address: address.exactId,
+            contact: contact.exactId,
+            foreign: foreign.exactId,
+          };
+          return true;
+        }
+      }
+      return false;
+    });
+    if (!picked || !item) throw new Error('the simulator has no customer with an address and a contact');
+    const place = (reference: string, deliveryAddressExactId: string) =>
+      stack.call('POST', '/v1/orders', {
+        token: b2b,
+        body: {
+          reference,
+          customer: { code: picked?.code },
+          lines: [{ sku: item.sku, quantity: '1' }],
+          deliveryAddressExactId,
+          contactExactId: picked?.contact,
+        },
+      });
+    const own = await place('DELIVER-OWN', picked.address);
+    const foreign = await place('DELIVER-FOREIGN', picked.foreign);
+    const settled = async (res: { body: unknown }) => {
+      let order: OrderView & { rejection: { problems: { code: string; field: string }[] } | null } =
+        res.body as never;
+      await waitFor('the order settled', async () => {
+        order = (await stack.call('GET', `/v1/orders/${(res.body as OrderView).id}`, { token: b2b }))
+          .body as never;
+        return order.status === 'submitted' || order.status === 'rejected';
+      });
+      return order;
+    };
+    const submitted = await settled(own);
+    expect(submitted.status).toBe('submitted');
+    const inExact = (await stack.simControl.orders(DIVISION)).data.find(
+      (o) => o.OrderID === submitted.exactOrderId,
+    );
+    expect(inExact).toMatchObject({
+      OrderedBy: picked.exactId,
+      DeliveryAddress: picked.address,
+      OrderedByContactPerson: picked.contact,
+    });
+    const rejected = await settled(foreign);
+    expect(rejected.status).toBe('rejected');
+    expect(rejected.rejection?.problems).toEqual([
+      expect.objectContaining({ code: 'unknown_address', field: 'deliveryAddressExactId' }),
+    ]);
+    const posts = (await stack.simControl.orders(DIVISION)).postsByYourRef;
+    expect(posts['B2B-DELIVER-FOREIGN']).toBeUndefined();
   });
 });

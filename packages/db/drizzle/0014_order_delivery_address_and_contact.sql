@@ -1,0 +1,2 @@
+ALTER TABLE "orders" ADD COLUMN "delivery_address_id" uuid;--> statement-breakpoint
+ALTER TABLE "orders" ADD COLUMN "contact_id" uuid;
