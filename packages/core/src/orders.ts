@@ -96,6 +96,8 @@ export const ORDER_REJECTION_CODES = [
   'blocked_customer',
   'not_a_sales_item',
   'channel_not_configured',
+  'unknown_address',
+  'unknown_contact',
   'exact_rejected',
 ] as const;
 type OrderRejectionCode = (typeof ORDER_REJECTION_CODES)[number];

@@ -71,6 +71,7 @@ export {
 } from './repositories/exact-lookups.repository.ts';
 export { InvalidCursorError } from './repositories/keyset.ts';
 export {
+  belongsToAccount,
   type SyncedAccount,
   type SyncedItem,
   syncedAccount,

@@ -9,7 +9,7 @@ import {
   ORDER_STATUSES,
 } from '@exact-sync/core';
 import { z } from 'zod';
-import { utcTime } from '../openapi/fields.ts';
+import { guid, utcTime } from '../openapi/fields.ts';
 import { division } from '../validation/numbers.ts';
 import { code, freeText, httpUrl, text, token } from '../validation/text.ts';
 
@@ -49,6 +49,39 @@ const targetLag = z
   .nullable()
   .describe('seconds the entity may lag behind Exact; null restores the default');
 
+/** How a channel's orders go to Exact (see `ChannelSettings`). */
+const orderSettings = {
+  priceSource: z
+    .enum(['storefront', 'exact'])
+    .optional()
+    .describe(
+      "`storefront` (default): each line's `unitPrice` goes to Exact as its `NetPrice`; `exact`: no price is sent " +
+        'and Exact prices the order (price lists, customer prices)',
+    ),
+  pricesIncludeVat: z
+    .boolean()
+    .optional()
+    .describe("whether the storefront's prices include VAT (default false)"),
+  warehouseId: z
+    .uuid('must be a GUID')
+    .optional()
+    .describe(
+      "an Exact warehouse's ID, sent as the order's WarehouseID (only some Exact editions accept it)",
+    ),
+};
+
+/**
+ * Exact books a sales order line's `NetPrice` as it gets it, and this service has no VAT percentages yet to take the
+ * VAT out of a storefront's price: a channel whose prices include VAT lets Exact price its orders.
+ */
+const exactPricesWhenVatIncluded = (channel: { priceSource?: string; pricesIncludeVat?: boolean }) =>
+  !(channel.pricesIncludeVat === true && channel.priceSource !== 'exact');
+const VAT_INCLUDED = {
+  error:
+    'pricesIncludeVat: true needs priceSource: "exact" (prices including VAT are not sent to Exact as net prices)',
+  path: ['priceSource'],
+};
+
 const entitySettingsPatch = z
   .object({
     targetLagSeconds: targetLag.optional(),
@@ -79,12 +112,18 @@ export const patchConnectionBody = z
     channels: z
       .object({
         b2c: z
-          .object({ defaultAccountCode: accountCode, callbackUrl: callbackUrl.optional() })
+          .object({ defaultAccountCode: accountCode, callbackUrl: callbackUrl.optional(), ...orderSettings })
           .strict()
+          .refine(exactPricesWhenVatIncluded, VAT_INCLUDED)
           .optional(),
         b2b: z
-          .object({ defaultAccountCode: accountCode.optional(), callbackUrl: callbackUrl.optional() })
+          .object({
+            defaultAccountCode: accountCode.optional(),
+            callbackUrl: callbackUrl.optional(),
+            ...orderSettings,
+          })
           .strict()
+          .refine(exactPricesWhenVatIncluded, VAT_INCLUDED)
           .optional(),
       })
       .strict()
@@ -127,6 +166,9 @@ export const callbackQuery = z.object({
 const channelView = z.object({
   defaultAccountCode: z.string().optional(),
   callbackUrl: z.string().optional(),
+  priceSource: z.enum(['storefront', 'exact']).optional(),
+  pricesIncludeVat: z.boolean().optional(),
+  warehouseId: guid.optional(),
 });
 
 export const connectionView = z.object({

@@ -49,7 +49,15 @@ const orderRequestLineSchema = z
     ),
     unitPrice: decimal()
       .optional()
-      .describe(`a decimal string in the order's currency, at most ${DECIMAL_SCALE} decimals`),
+      .describe(
+        `a decimal string in the order's currency, at most ${DECIMAL_SCALE} decimals, per \`unitCode\`; sent to ` +
+          'Exact unless the channel lets Exact price its orders',
+      ),
+    unitCode: code(30)
+      .optional()
+      .describe(
+        "the Exact unit the quantity and price are in (Exact's `UnitCode`); without it, the item's unit",
+      ),
   })
   .strict()
   .meta({ id: 'OrderRequestLine' });
@@ -68,6 +76,14 @@ export const orderBodySchema = z
     orderDate: isoDate.optional(),
     deliveryDate: isoDate.optional(),
     note: freeText(1_000).optional(),
+    deliveryAddressExactId: z
+      .uuid('must be a GUID')
+      .optional()
+      .describe("b2b: where to deliver, one of the customer's addresses in Exact (its `exactId`)"),
+    contactExactId: z
+      .uuid('must be a GUID')
+      .optional()
+      .describe("b2b: who ordered, one of the customer's contacts in Exact (its `exactId`)"),
     retryOf: z
       .uuid('must be a UUID')
       .optional()
@@ -101,6 +117,8 @@ const rejectionCodeSchema = z.enum(ORDER_REJECTION_CODES).meta({
     '`blocked_customer`: the customer is blocked in Exact;',
     '`not_a_sales_item`: the item exists but is not a sales item;',
     '`channel_not_configured`: a b2c order while the channel has no default account;',
+    "`unknown_address`: `deliveryAddressExactId` is not one of the customer's synced addresses;",
+    "`unknown_contact`: `contactExactId` is not one of the customer's synced contacts;",
     '`exact_rejected`: Exact itself refused the order (its message is in `message`).',
     'All but the last are found before anything is sent to Exact.',
   ].join(' '),
@@ -138,7 +156,12 @@ const orderStatusSchema = z.enum(ORDER_STATUSES).meta({
 });
 
 const orderLineSchema = z
-  .object({ sku: z.string(), quantity: decimalAnswer, unitPrice: decimalAnswer.nullable() })
+  .object({
+    sku: z.string(),
+    quantity: decimalAnswer,
+    unitPrice: decimalAnswer.nullable(),
+    unitCode: z.string().nullable().describe("as placed; null: the item's unit"),
+  })
   .meta({ id: 'OrderLine' });
 
 const EXAMPLE_TIME = '2026-03-01T12:00:00.000Z';
@@ -165,6 +188,8 @@ export const orderViewSchema = z
     orderDate: calendarDate.nullable(),
     deliveryDate: calendarDate.nullable(),
     note: z.string().nullable(),
+    deliveryAddressExactId: guid.nullable(),
+    contactExactId: guid.nullable(),
     acceptedAt: utcTime,
     submittedAt: utcTime.nullable(),
     rejectedAt: utcTime.nullable(),
@@ -188,10 +213,12 @@ export const orderViewSchema = z
         exactOrderNumber: null,
         customer: { code: DEMO.customerCode },
         currency: null,
-        lines: [{ sku: DEMO.sku, quantity: '2', unitPrice: null }],
+        lines: [{ sku: DEMO.sku, quantity: '2', unitPrice: null, unitCode: null }],
         orderDate: null,
         deliveryDate: null,
         note: null,
+        deliveryAddressExactId: null,
+        contactExactId: null,
         acceptedAt: EXAMPLE_TIME,
         submittedAt: null,
         rejectedAt: null,

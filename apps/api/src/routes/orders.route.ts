@@ -94,7 +94,14 @@ export async function orderRoutes(instance: FastifyInstance, options: OrderRoute
         orderDate: body.orderDate,
         deliveryDate: body.deliveryDate,
         note: body.note,
-        lines: body.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, unitPrice: l.unitPrice })),
+        deliveryAddressId: body.deliveryAddressExactId,
+        contactId: body.contactExactId,
+        lines: body.lines.map((l) => ({
+          sku: l.sku,
+          quantity: l.quantity,
+          unitPrice: l.unitPrice,
+          unitCode: l.unitCode,
+        })),
       });
       if (!created) {
         if (order.payloadHash !== hash) {

@@ -28,7 +28,9 @@ interface NewOrder {
   orderDate?: string | undefined;
   deliveryDate?: string | undefined;
   note?: string | undefined;
-  lines: { sku: string; quantity: string; unitPrice?: string | undefined }[];
+  deliveryAddressId?: string | undefined;
+  contactId?: string | undefined;
+  lines: { sku: string; quantity: string; unitPrice?: string | undefined; unitCode?: string | undefined }[];
 }
 
 /**

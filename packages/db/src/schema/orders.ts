@@ -56,6 +56,10 @@ export const orders = pgTable(
     orderDate: date('order_date'),
     deliveryDate: date('delivery_date'),
     note: text('note'),
+    /** A b2b order's delivery address: one of its customer's addresses in Exact (`DeliveryAddress`). */
+    deliveryAddressId: uuid('delivery_address_id'),
+    /** A b2b order's contact: one of its customer's contacts in Exact (`OrderedByContactPerson`). */
+    contactId: uuid('contact_id'),
     status: text('status', { enum: ORDER_STATUSES }).notNull().default('accepted'),
     statusReason: text('status_reason'),
     rejection: jsonb('rejection').$type<OrderRejectionDetail>(),
@@ -112,6 +116,8 @@ export const orderLines = pgTable(
     sku: text('sku').notNull(),
     quantity: numeric('quantity').notNull(),
     unitPrice: numeric('unit_price'),
+    /** The unit the line is in, as the storefront named it (null: the item's own unit). */
+    unitCode: text('unit_code'),
     exactItemId: uuid('exact_item_id'),
   },
   (t) => [
@@ -128,6 +134,8 @@ export interface OrderCallbackEvent {
   orderId: string;
   reference: string;
   channel: 'b2b' | 'b2c';
+  /** The customer as placed: a b2c order's consumer whole (name, e-mail, address), whatever Exact had room for. */
+  customer: OrderCustomer;
   status: string;
   /** Null for `accepted` at the order's creation. */
   previousStatus: string | null;
