@@ -60,6 +60,7 @@ async function startAndIdle(cleanup: Cleanup): Promise<void> {
         const proc = await startEntry(mode.built ? builtEntry(app.source) : app.source, {
           env,
           ready: app.ready,
+          tsxCli: !mode.built,
         });
         const start = performance.now() - started;
         try {
@@ -108,6 +109,7 @@ async function duringSync(cleanup: Cleanup, mode: Mode): Promise<SyncFigures> {
   const { stack, handle } = await startBenchStack(cleanup, {
     label: `startup-sync-${mode.built ? 'dist' : 'tsx'}`,
     built: mode.built,
+    tsxCli: !mode.built,
     simEnv: {
       SIM_DIVISIONS: String(DIVISION),
       SIM_ITEMS: String(ITEMS),

@@ -134,10 +134,14 @@ async function connectDemo(apiUrl: string, adminToken: string): Promise<{ id: st
   throw new Error('authorization did not finish');
 }
 
-interface Row {
+interface ItemRow {
+  sku: string;
+  isSalesItem: boolean;
+}
+
+interface AccountRow {
   code: string;
-  isSalesItem?: boolean;
-  blocked?: boolean | null;
+  blocked: boolean | null;
 }
 
 /**
@@ -150,19 +154,17 @@ async function exampleRecords(
   key: string,
   consumerAccount: string,
 ): Promise<{ sku: string; customer: string } | undefined> {
-  const byCode = (a: Row, b: Row) => a.code.localeCompare(b.code);
+  const list = async <T>(entity: string): Promise<T[]> => {
+    const res = await call(`${apiUrl}/v1/${entity}?limit=1000`, key);
+    return res.status === 200 ? (res.json as { data: T[] }).data : [];
+  };
   for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
-    const [items, accounts] = await Promise.all(
-      ['items', 'accounts'].map(async (entity) => {
-        const res = await call(`${apiUrl}/v1/${entity}?limit=1000`, key);
-        return res.status === 200 ? (res.json as { data: Row[] }).data : [];
-      }),
-    );
-    const item = items?.filter((row) => row.isSalesItem).sort(byCode)[0];
+    const [items, accounts] = await Promise.all([list<ItemRow>('items'), list<AccountRow>('accounts')]);
+    const item = items.filter((row) => row.isSalesItem).sort((a, b) => a.sku.localeCompare(b.sku))[0];
     const customer = accounts
-      ?.filter((row) => row.blocked !== true && row.code !== consumerAccount)
-      .sort(byCode)[0];
-    if (item && customer) return { sku: item.code, customer: customer.code };
+      .filter((row) => row.blocked !== true && row.code !== consumerAccount)
+      .sort((a, b) => a.code.localeCompare(b.code))[0];
+    if (item && customer) return { sku: item.sku, customer: customer.code };
     await new Promise((resolve) => setTimeout(resolve, 1_000));
   }
   return undefined;
@@ -254,7 +256,7 @@ async function main(): Promise<void> {
       `  curl ${auth} "${apiUrl}/v1/items?limit=5"`,
       `  curl ${auth} "${apiUrl}/v1/accounts?limit=5"`,
       `  curl ${auth} -H "content-type: application/json" ${apiUrl}/v1/orders \\`,
-      `    -d '{"reference":"DEMO-1","customer":{"code":"${example?.customer ?? '<customer code>'}"},"lines":[{"sku":"${example?.sku ?? '<sku>'}","quantity":1}]}'`,
+      `    -d '{"reference":"DEMO-1","customer":{"code":"${example?.customer ?? '<customer code>'}"},"lines":[{"sku":"${example?.sku ?? '<sku>'}","quantity":"1"}]}'`,
       `  curl ${auth} ${apiUrl}/v1/orders/<id from the answer>`,
     );
   } else {

@@ -23,6 +23,8 @@ export interface BenchStackOptions {
   postgresUrl?: string;
   /** Runs the apps' builds with node (`pnpm build` first), not their sources with tsx. */
   built?: boolean;
+  /** Runs api and worker sources through tsx's CLI (node parent + app), as `pnpm dev` does. */
+  tsxCli?: boolean;
 }
 
 const outDir = fileURLToPath(new URL(`../out/${process.pid}/`, import.meta.url));
@@ -55,6 +57,7 @@ export async function startBenchStack(cleanup: Cleanup, options: BenchStackOptio
     env: { LOG_LEVEL: 'warn', ...options.env },
     workers: options.workers ?? 1,
     built: options.built,
+    tsxCli: options.tsxCli,
   };
   const stack = await startStack(stackOptions);
   cleanup.defer('stop simulator, api and workers', async () => {

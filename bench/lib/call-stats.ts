@@ -1,13 +1,14 @@
+import { ENTITY_NAMES, type EntityName, EXACT_ENTITIES } from '@exact-sync/core';
 import type { SimCallStat, SimControl } from '@exact-sync/testkit';
 
 /** The sync endpoint of each entity as the simulator names it in its call statistics. */
 export const SYNC_ENDPOINTS = {
-  items: 'sync/Logistics/Items',
-  stock: 'sync/Inventory/StockPositions',
-  prices: 'sync/Logistics/SalesItemPrices',
-  accounts: 'sync/CRM/Accounts',
+  ...(Object.fromEntries(ENTITY_NAMES.map((e) => [e, `sync/${EXACT_ENTITIES[e].syncPath}`])) as Record<
+    EntityName,
+    string
+  >),
   deleted: 'sync/Deleted',
-} as const;
+};
 
 /** Calls the simulator counted per endpoint (all statuses but 429) for one division, plus its 429s. */
 export interface CallCounts {

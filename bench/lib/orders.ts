@@ -46,8 +46,8 @@ export function orderBody(storefront: Storefront, reference: string, lines = 1):
     customer: { code: storefront.customer },
     lines: Array.from({ length: lines }, (_, i) => ({
       sku: storefront.skus[(reference.length + i) % storefront.skus.length] ?? storefront.skus[0],
-      quantity: 1 + ((reference.length + i) % 3),
-      unitPrice: 9.95,
+      quantity: String(1 + ((reference.length + i) % 3)),
+      unitPrice: '9.95',
     })),
   });
 }

@@ -83,7 +83,7 @@ beforeAll(async () => {
     body: {
       reference: 'DASH-1',
       customer: { code: String(account?.Code).trim() },
-      lines: [{ sku: String(item?.Code), quantity: 1 }],
+      lines: [{ sku: String(item?.Code), quantity: '1' }],
     },
   });
   expect(placed.status).toBe(202);

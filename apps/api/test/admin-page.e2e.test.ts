@@ -97,7 +97,7 @@ beforeAll(async () => {
   ]) {
     const placed = await stack.call('POST', '/v1/orders', {
       token: key,
-      body: { reference, customer: { code: String(account?.Code).trim() }, lines: [{ sku, quantity: 1 }] },
+      body: { reference, customer: { code: String(account?.Code).trim() }, lines: [{ sku, quantity: '1' }] },
     });
     expect(placed.status).toBe(202);
   }

@@ -4,6 +4,7 @@ import type { StatusView } from '../src/connections/connection.schemas.ts';
 
 const NOW = Date.parse('2026-03-01T12:00:00.000Z');
 const entity = {
+  enabled: true,
   phase: 'incremental' as const,
   cursor: '42',
   records: 1234,
@@ -27,6 +28,17 @@ const chain = {
   retryAt: null,
   staleResyncAt: null,
   staleResyncReason: null,
+};
+
+const list = {
+  phase: 'incremental' as const,
+  records: 6,
+  lastSuccessAt: '2026-03-01T06:00:00.000Z',
+  lagSeconds: 21_600,
+  plannedIntervalSeconds: 86_400,
+  targetLagSeconds: 86_400,
+  lastError: null,
+  retryAt: null,
 };
 
 /** A connection whose refresh token died while it was paused: the states an operator must not miss. */
@@ -64,6 +76,13 @@ const stuck: StatusView = {
       parkedDeletions: 7,
     },
     accounts: { ...entity, droppedFields: ['Email', 'City'] },
+    addresses: entity,
+    contacts: { ...entity, enabled: false, phase: 'initial', records: 0 },
+    orderHeaders: entity,
+    orderLines: entity,
+    deliveries: entity,
+    deliveryLines: entity,
+    invoices: entity,
   },
   deletions: {
     strategy: 'per_type',
@@ -84,7 +103,24 @@ const stuck: StatusView = {
       deleted_stock: { ...chain, active: true },
       deleted_prices: { ...chain, active: true },
       deleted_accounts: { ...chain, active: true },
+      deleted_addresses: { ...chain, active: true },
+      deleted_contacts: chain,
+      deleted_orderHeaders: { ...chain, active: true },
+      deleted_orderLines: { ...chain, active: true },
+      deleted_deliveries: { ...chain, active: true },
+      deleted_deliveryLines: { ...chain, active: true },
+      deleted_invoices: { ...chain, active: true },
     },
+  },
+  lists: {
+    priceLists: list,
+    priceListPeriods: list,
+    volumeDiscounts: { ...list, records: 2400 },
+    vatCodes: { ...list, phase: 'error', lastError: 'Forbidden <vat>' },
+    vatPercentages: list,
+    itemGroups: list,
+    units: list,
+    warehouses: { ...list, phase: 'initial', records: 0, lastSuccessAt: null, lagSeconds: null },
   },
   budget: null,
   orders: { accepted: 3, submitting: 0, submitted: 10, rejected: 1, failed: 2 },
@@ -138,6 +174,18 @@ describe('the operator page', () => {
     expect(figure(page, 'entities.stock.meetsTarget')).toBe('false');
     expect(page).toContain('misses target');
     expect(figure(page, 'entities.items.meetsTarget')).toBe('true');
+  });
+
+  it('lists every synced dataset, the order life and CRM ones too, and marks one switched off', () => {
+    for (const name of ['addresses', 'orderHeaders', 'orderLines', 'deliveries', 'deliveryLines', 'invoices'])
+      expect(figure(page, `entities.${name}.records`), name).toBe('1234');
+    expect(figure(page, 'entities.contacts.enabled')).toBe('false');
+    expect(figure(page, 'entities.orderHeaders.enabled')).toBeUndefined();
+    expect(figure(page, 'deletions.chains.deleted_invoices.phase')).toBe('incremental');
+    expect(figure(page, 'lists.volumeDiscounts.records')).toBe('2400');
+    expect(figure(page, 'lists.vatCodes.lastError')).toBe('Forbidden &lt;vat&gt;');
+    expect(figure(page, 'lists.warehouses.phase')).toBe('initial');
+    expect(page).toContain('every 1 d');
   });
 
   it('shows the deletions strategy, what both strategies cost, and a stale cursor that was resynced', () => {

@@ -186,7 +186,7 @@ describe('operator routes', () => {
       method: 'POST',
       url: `/v1/connections/${connectionId}/sync`,
       headers: ADMIN,
-      payload: { entities: ['invoices'] },
+      payload: { entities: ['orders'] },
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.details[0].field).toBe('body.entities.0');

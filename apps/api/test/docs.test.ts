@@ -57,11 +57,17 @@ const INTERFACE: ReadonlyArray<readonly [string, string, Inputs]> = [
   ['delete', '/v1/api-keys/{id}', { path: ['id'] }],
   ['get', '/v1/orders', { query: ['status', 'updated_since', 'cursor'] }],
   ['post', '/v1/orders/{id}/retry', { path: ['id'] }],
-  ['post', '/v1/orders', { body: ['reference', 'customer', 'lines', 'orderDate', 'deliveryDate', 'note'] }],
+  [
+    'post',
+    '/v1/orders',
+    { body: ['reference', 'customer', 'currency', 'lines', 'orderDate', 'deliveryDate', 'note'] },
+  ],
   ['get', '/v1/orders/{id}', { path: ['id'] }],
-  ...(['/v1/items', '/v1/stock', '/v1/prices', '/v1/accounts'] as const).map(
-    (path) => ['get', path, { query: ['code', 'updated_since', 'cursor', 'limit'] }] as const,
+  ...(['/v1/items', '/v1/stock', '/v1/prices'] as const).map(
+    (path) => ['get', path, { query: ['sku', 'updated_since', 'cursor', 'limit'] }] as const,
   ),
+  ['get', '/v1/accounts', { query: ['code', 'updated_since', 'cursor', 'limit'] }],
+  ['get', '/v1/items/{sku}', { path: ['sku'], query: ['expand', 'customer'] }],
   ['post', '/webhooks/exact', {}],
 ];
 
@@ -117,6 +123,7 @@ describe('the documents per audience', () => {
     const storefront = documents.storefront as OpenApiDocument;
     expect(ids(storefront)).toEqual([
       'createOrder',
+      'getItem',
       'getOrder',
       'listAccounts',
       'listItems',

@@ -60,7 +60,7 @@ beforeAll(async () => {
     method: 'POST',
     url: '/v1/orders',
     headers: { authorization: `Bearer ${shop.keys.b2b}` },
-    payload: { reference: 'PROP-1', customer: { code: 'C1' }, lines: [{ sku: 'SKU-1', quantity: 1 }] },
+    payload: { reference: 'PROP-1', customer: { code: 'C1' }, lines: [{ sku: 'SKU-1', quantity: '1' }] },
   });
   const page = await api.inject({
     method: 'GET',

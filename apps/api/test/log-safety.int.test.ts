@@ -60,7 +60,7 @@ it('logs a database error by code and constraint, without the values of the row'
         email: 'pii-mark-api@example.com',
         address: { line1: `${MARK}-line1`, postcode: `${MARK}-pc`, city: `${MARK}-city`, country: 'NL' },
       },
-      lines: [{ sku: 'SKU-1', quantity: 1 }],
+      lines: [{ sku: 'SKU-1', quantity: '1' }],
       note: `${MARK}-note FAIL`,
     },
   });

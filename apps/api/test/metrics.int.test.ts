@@ -136,7 +136,7 @@ describe('api /metrics', () => {
       method: 'POST',
       url: '/v1/orders',
       headers: { authorization: `Bearer ${keys.b2b}` },
-      payload: { reference: 'M-1', customer: { code: 'C0001' }, lines: [{ sku: 'SKU-1', quantity: 1 }] },
+      payload: { reference: 'M-1', customer: { code: 'C0001' }, lines: [{ sku: 'SKU-1', quantity: '1' }] },
     });
     expect(order.statusCode).toBe(202);
     const governor = createGovernor(

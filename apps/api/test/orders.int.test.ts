@@ -1,4 +1,4 @@
-import { orderLines, orders } from '@exact-sync/db';
+import { orderLines, orders, transitionOrder } from '@exact-sync/db';
 import {
   createTestDatabase,
   deleteRedisKeys,
@@ -21,10 +21,16 @@ const validOrder = (reference: string) => ({
   reference,
   customer: { code: 'C0001' },
   lines: [
-    { sku: 'SKU-1', quantity: 2, unitPrice: 9.95 },
-    { sku: 'SKU-2', quantity: 1 },
+    { sku: 'SKU-1', quantity: '2', unitPrice: '9.95' },
+    { sku: 'SKU-2', quantity: '1' },
   ],
   orderDate: '2026-11-29',
+});
+
+/** A b2c order: it names its consumer, and goes on the channel's default account. */
+const consumerOrder = (reference: string) => ({
+  ...validOrder(reference),
+  customer: { name: 'Ann Smith', email: 'ann@example.com' },
 });
 
 const post = (key: string, body: unknown) =>
@@ -67,8 +73,8 @@ describe('POST /v1/orders', () => {
       exactOrderNumber: null,
     });
     expect(body.lines).toEqual([
-      { sku: 'SKU-1', quantity: 2, unitPrice: 9.95 },
-      { sku: 'SKU-2', quantity: 1, unitPrice: null },
+      { sku: 'SKU-1', quantity: '2', unitPrice: '9.95' },
+      { sku: 'SKU-2', quantity: '1', unitPrice: null },
     ]);
     const job = await api.queues.orders.getJob(body.id);
     expect(job?.name).toBe('order.submit');
@@ -85,7 +91,7 @@ describe('POST /v1/orders', () => {
     expect(again.json().id).toBe(first.json().id);
     const changed = await post(keys.keys.b2b, {
       ...validOrder('A-2'),
-      lines: [{ sku: 'SKU-1', quantity: 3 }],
+      lines: [{ sku: 'SKU-1', quantity: '3' }],
     });
     expect(changed.statusCode).toBe(409);
     expect(changed.json().error.code).toBe('order_conflict');
@@ -94,7 +100,7 @@ describe('POST /v1/orders', () => {
 
   it('keeps the same reference of two channels apart', async () => {
     const b2b = await post(keys.keys.b2b, validOrder('SAME-1'));
-    const b2c = await post(keys.keys.b2c, validOrder('SAME-1'));
+    const b2c = await post(keys.keys.b2c, consumerOrder('SAME-1'));
     expect(b2b.statusCode).toBe(202);
     expect(b2c.statusCode).toBe(202);
     expect(b2b.json().id).not.toBe(b2c.json().id);
@@ -102,7 +108,7 @@ describe('POST /v1/orders', () => {
 
   it('accepts many replays at once as one order', async () => {
     const results = await Promise.all(
-      Array.from({ length: 10 }, () => post(keys.keys.b2c, validOrder('RACE-1'))),
+      Array.from({ length: 10 }, () => post(keys.keys.b2c, consumerOrder('RACE-1'))),
     );
     expect(new Set(results.map((r) => r.json().id)).size).toBe(1);
     expect(results.map((r) => r.statusCode).sort()).toEqual([
@@ -110,12 +116,56 @@ describe('POST /v1/orders', () => {
     ]);
   });
 
+  it('takes amounts as decimal strings within the precision Exact keeps, with a currency, and answers strings', async () => {
+    const res = await post(keys.keys.b2b, {
+      ...validOrder('DEC-1'),
+      currency: 'EUR',
+      lines: [{ sku: 'SKU-1', quantity: '0.5000', unitPrice: '19.9999' }],
+    });
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toMatchObject({ currency: 'EUR', lines: [{ quantity: '0.5', unitPrice: '19.9999' }] });
+    const [line] = await api.database.db
+      .select()
+      .from(orderLines)
+      .where(eq(orderLines.orderId, res.json().id));
+    expect(line).toMatchObject({ quantity: '0.5000', unitPrice: '19.9999' });
+  });
+
+  it('refuses numbers, finer precision, signs and bad currencies, naming each field', async () => {
+    const before = await counts();
+    const res = await post(keys.keys.b2b, {
+      ...validOrder('DEC-2'),
+      currency: 'eur',
+      lines: [
+        { sku: 'SKU-1', quantity: 2 },
+        { sku: 'SKU-1', quantity: '1e-7' },
+        { sku: 'SKU-1', quantity: '1', unitPrice: '19.999999' },
+        { sku: 'SKU-1', quantity: '0.00001' },
+        { sku: 'SKU-1', quantity: '0.0000' },
+        { sku: 'SKU-1', quantity: '1', unitPrice: '-1' },
+        { sku: 'SKU-1', quantity: '1234567890' },
+      ],
+    });
+    expect(res.statusCode).toBe(400);
+    const details: { field: string; message: string }[] = res.json().error.details;
+    const messageOf = (field: string) => details.find((d) => d.field === field)?.message;
+    expect(messageOf('body.currency')).toContain('ISO 4217');
+    expect(messageOf('body.lines.0.quantity')).toContain('decimal string');
+    expect(messageOf('body.lines.1.quantity')).toContain('decimal string');
+    expect(messageOf('body.lines.2.unitPrice')).toContain('at most 4 decimals');
+    expect(messageOf('body.lines.3.quantity')).toContain('at most 4 decimals');
+    expect(messageOf('body.lines.4.quantity')).toContain('greater than 0');
+    expect(messageOf('body.lines.5.unitPrice')).toContain('decimal string');
+    expect(messageOf('body.lines.6.quantity')).toContain('at most 9 digits');
+    expect(await counts()).toEqual(before);
+  });
+
   it('names every bad field and writes nothing', async () => {
     const before = await counts();
     const res = await post(keys.keys.b2b, {
       reference: 'bad ref!',
       customer: { code: 'C1' },
-      lines: [{ sku: '', quantity: 0 }],
+      lines: [{ sku: '', quantity: '0' }],
       orderDate: '29-11-2026',
     });
     expect(res.statusCode).toBe(400);
@@ -272,5 +322,96 @@ describe('order feed', () => {
       headers: { authorization: `Bearer ${keys.keys.b2b}` },
     });
     expect(storefront.statusCode).toBe(401);
+  });
+});
+
+describe('orders a shop can follow', () => {
+  const reject = (id: string) =>
+    transitionOrder(api.database.db, id, ['accepted'], 'rejected', {
+      statusReason: 'SKU SKU-2 does not exist',
+      rejection: {
+        code: 'unknown_sku',
+        problems: [{ code: 'unknown_sku', field: 'lines.1.sku', message: 'SKU SKU-2 does not exist' }],
+      },
+    });
+  const list = async (key: string, query: string) =>
+    (await api.inject({ url: `/v1/orders?${query}`, headers: { authorization: `Bearer ${key}` } })).json()
+      .data as {
+      id: string;
+      attempt: number;
+      previousAttemptId: string | null;
+      status: string;
+    }[];
+
+  it('answers 202 with Location, and finds an order by its reference', async () => {
+    const res = await post(keys.keys.b2b, validOrder('FOLLOW-1'));
+    expect(res.statusCode).toBe(202);
+    expect(res.headers.location).toBe(`/v1/orders/${res.json().id}`);
+    const at = await api.inject({
+      url: res.headers.location as string,
+      headers: { authorization: `Bearer ${keys.keys.b2b}` },
+    });
+    expect(at.json().id).toBe(res.json().id);
+    expect((await list(keys.keys.b2b, 'reference=FOLLOW-1')).map((o) => o.id)).toEqual([res.json().id]);
+    expect(await list(keys.keys.b2c, 'reference=FOLLOW-1')).toEqual([]);
+    expect(await list(keys.keys.b2b, 'reference=NO-SUCH')).toEqual([]);
+  });
+
+  it("places a rejected order's reference again as a new attempt, linked to the old one", async () => {
+    const first = (await post(keys.keys.b2b, validOrder('AGAIN-1'))).json();
+    await reject(first.id);
+    // A replay still answers the rejected order; another payload without retryOf is a conflict that says how.
+    const replay = await post(keys.keys.b2b, validOrder('AGAIN-1'));
+    expect(replay.statusCode).toBe(200);
+    expect(replay.json()).toMatchObject({ id: first.id, status: 'rejected', attempt: 1 });
+    const fixed = { ...validOrder('AGAIN-1'), lines: [{ sku: 'SKU-1', quantity: '2' }] };
+    const conflict = await post(keys.keys.b2b, fixed);
+    expect(conflict.statusCode).toBe(409);
+    expect(conflict.json().error.message).toContain(`retryOf: "${first.id}"`);
+
+    const again = await post(keys.keys.b2b, { ...fixed, retryOf: first.id });
+    expect(again.statusCode).toBe(202);
+    expect(again.json()).toMatchObject({ status: 'accepted', attempt: 2, previousAttemptId: first.id });
+    expect(again.headers.location).toBe(`/v1/orders/${again.json().id}`);
+    expect((await api.queues.orders.getJob(again.json().id))?.data).toEqual({ orderId: again.json().id });
+    // The new attempt's replay is answered with it; the old payload now conflicts with it.
+    const replayed = await post(keys.keys.b2b, { ...fixed, retryOf: first.id });
+    expect(replayed.statusCode).toBe(200);
+    expect(replayed.json().id).toBe(again.json().id);
+    expect((await post(keys.keys.b2b, validOrder('AGAIN-1'))).statusCode).toBe(409);
+
+    const attempts = await list(keys.keys.b2b, 'reference=AGAIN-1');
+    expect(attempts.map((o) => [o.attempt, o.status, o.previousAttemptId])).toEqual([
+      [1, 'rejected', null],
+      [2, 'accepted', first.id],
+    ]);
+  });
+
+  it('refuses retryOf unless it names the latest attempt and that one is rejected, writing nothing', async () => {
+    const open = (await post(keys.keys.b2b, validOrder('AGAIN-2'))).json();
+    const before = await counts();
+    const changed = { ...validOrder('AGAIN-2'), note: 'second try' };
+    const notRejected = await post(keys.keys.b2b, { ...changed, retryOf: open.id });
+    expect(notRejected.statusCode).toBe(409);
+    expect(notRejected.json().error).toMatchObject({
+      code: 'not_retriable',
+      details: { id: open.id, status: 'accepted' },
+    });
+    await reject(open.id);
+    const other = await post(keys.keys.b2b, { ...changed, retryOf: '00000000-0000-4000-8000-000000000000' });
+    expect(other.statusCode).toBe(409);
+    const none = await post(keys.keys.b2b, { ...validOrder('AGAIN-NONE'), retryOf: open.id });
+    expect(none.statusCode).toBe(409);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('makes one new attempt of many concurrent retries', async () => {
+    const first = (await post(keys.keys.b2b, validOrder('AGAIN-3'))).json();
+    await reject(first.id);
+    const retry = { ...validOrder('AGAIN-3'), note: 'fixed', retryOf: first.id };
+    const results = await Promise.all(Array.from({ length: 8 }, () => post(keys.keys.b2b, retry)));
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 202]);
+    expect(new Set(results.map((r) => r.json().id)).size).toBe(1);
+    expect((await list(keys.keys.b2b, 'reference=AGAIN-3')).map((o) => o.attempt)).toEqual([1, 2]);
   });
 });

@@ -31,7 +31,7 @@ afterAll(async () => {
 const valid = {
   reference: 'P-1',
   customer: { code: 'C1' },
-  lines: [{ sku: 'SKU-1', quantity: 1, unitPrice: 2 }],
+  lines: [{ sku: 'SKU-1', quantity: '1', unitPrice: '2' }],
 };
 
 // Bodies that are wrong in one place or everywhere: a valid order with one field replaced by arbitrary JSON, an
@@ -48,14 +48,19 @@ const oneFieldBroken = fc
   )
   .map(({ field, value }) => ({ ...valid, [field]: value }));
 const brokenLine = fc
-  .record({ sku: fc.jsonValue(), quantity: fc.oneof(fc.double(), fc.jsonValue()), unitPrice: fc.jsonValue() })
+  .record({
+    sku: fc.jsonValue(),
+    quantity: fc.oneof(fc.double(), fc.double().map(String), fc.jsonValue()),
+    unitPrice: fc.jsonValue(),
+  })
   .filter(
     (l) =>
       !(
         typeof l.sku === 'string' &&
         l.sku.trim().length > 0 &&
-        typeof l.quantity === 'number' &&
-        l.quantity > 0
+        typeof l.quantity === 'string' &&
+        /^[0-9]{1,9}(\.[0-9]{1,4})?$/.test(l.quantity) &&
+        Number(l.quantity) > 0
       ),
   )
   .map((line) => ({ ...valid, lines: [line] }));

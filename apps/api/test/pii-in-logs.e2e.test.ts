@@ -85,7 +85,7 @@ it('keeps personal data out of the logs of api and worker, errors included', asy
   const b2b = await storefrontKey(stack, id, 'b2b');
   const b2c = await storefrontKey(stack, id, 'b2c');
   const items = (
-    await list<{ id: string; code: string; isSalesItem: boolean }>('/v1/items?limit=50', b2b)
+    await list<{ exactId: string; sku: string; isSalesItem: boolean }>('/v1/items?limit=50', b2b)
   ).filter((item) => item.isSalesItem);
   const accounts = await list<{ code: string; blocked: boolean | null }>('/v1/accounts?limit=50', b2b);
   const account = accounts.find((a) => !a.blocked);
@@ -103,7 +103,7 @@ it('keeps personal data out of the logs of api and worker, errors included', asy
   const order = (reference: string, n: number, sku: string, note: string) => ({
     reference,
     customer: consumer(n),
-    lines: [{ sku, quantity: 1 }],
+    lines: [{ sku, quantity: '1' }],
     note: `${MARK} ${note}`,
   });
   const settled = (placed: { body: unknown }, token: string, status: string) =>
@@ -113,20 +113,20 @@ it('keeps personal data out of the logs of api and worker, errors included', asy
     });
 
   // Submitted: the consumer's data goes to Exact in the order's description.
-  const submitted = await place(b2c, order('PII-1', 1, item.code, 'ring twice'));
+  const submitted = await place(b2c, order('PII-1', 1, item.sku, 'ring twice'));
   expect(submitted.status).toBe(202);
   await settled(submitted, b2c, 'submitted');
 
   // A database error in the api: a 500, logged by code and constraint.
-  expect((await place(b2c, order('PII-2', 2, item.code, 'API-DB-FAIL'))).status).toBe(500);
+  expect((await place(b2c, order('PII-2', 2, item.sku, 'API-DB-FAIL'))).status).toBe(500);
 
   // A database error in the worker, retried: every failed attempt is logged.
-  expect((await place(b2c, order('PII-3', 3, item.code, 'WORKER-DB-FAIL'))).status).toBe(202);
+  expect((await place(b2c, order('PII-3', 3, item.sku, 'WORKER-DB-FAIL'))).status).toBe(202);
   await waitFor('the worker logs the failed update', async () => logs().includes('"msg":"job failed"'));
 
   // Exact refuses the order (400): the item is gone from Exact but still in the synced data.
-  await stack.simControl.mutate(DIVISION, { entity: 'items', deleteIds: [gone.id] });
-  const refused = await place(b2c, order('PII-4', 4, gone.code, 'exact refuses'));
+  await stack.simControl.mutate(DIVISION, { entity: 'items', deleteIds: [gone.exactId] });
+  const refused = await place(b2c, order('PII-4', 4, gone.sku, 'exact refuses'));
   await settled(refused, b2c, 'rejected');
   const rejected = (await stack.call('GET', `/v1/orders/${(refused.body as OrderView).id}`, { token: b2c }))
     .body as OrderView;
@@ -139,7 +139,7 @@ it('keeps personal data out of the logs of api and worker, errors included', asy
   const retried = await place(b2b, {
     reference: 'PII-5',
     customer: { code: account.code },
-    lines: [{ sku: item.code, quantity: 2 }],
+    lines: [{ sku: item.sku, quantity: '2' }],
     note: `${MARK} deliver to the back door`,
   });
   await waitFor('Exact answers 5xx', async () =>
@@ -149,7 +149,7 @@ it('keeps personal data out of the logs of api and worker, errors included', asy
   await settled(retried, b2b, 'submitted');
 
   // Refused at the door, with the mark in the body and in a query string.
-  const nul = { ...order('PII-6', 6, item.code, 'nul'), note: `${MARK}\u0000` };
+  const nul = { ...order('PII-6', 6, item.sku, 'nul'), note: `${MARK}\u0000` };
   expect((await place(b2c, nul)).status).toBe(400);
   expect((await stack.call('GET', `/v1/accounts?code=${MARK}`, { token: b2b })).status).toBe(200);
 

@@ -38,7 +38,7 @@ const asKey = (key: string) => ({ authorization: `Bearer ${key}` });
 const order = (reference: string) => ({
   reference,
   customer: { code: 'C0001' },
-  lines: [{ sku: 'SKU-1', quantity: 1 }],
+  lines: [{ sku: 'SKU-1', quantity: '1' }],
 });
 const limitOf = (res: LightMyRequestResponse) => ({
   limit: res.headers['ratelimit-limit'],
@@ -99,7 +99,7 @@ describe('the storefront request limit', () => {
       method: 'POST',
       url: '/v1/orders',
       headers: key,
-      payload: order('RL-2'),
+      payload: { ...order('RL-2'), customer: { name: 'Ann Smith' } },
     });
     expect(placed.statusCode, placed.body).toBe(202);
     expect(limitOf(placed)).toEqual({ limit: '4', remaining: '3' });

@@ -51,7 +51,7 @@ it('never logs a token, key or secret', async () => {
       return (res.body as { data: unknown[] }).data.length === 1;
     });
     const items = (await stack.call('GET', '/v1/items?limit=1', { token: key })).body as {
-      data: { code: string }[];
+      data: { sku: string }[];
     };
     await waitFor('synced accounts', async () => {
       const res = await stack.call('GET', '/v1/accounts?limit=1', { token: key });
@@ -65,7 +65,7 @@ it('never logs a token, key or secret', async () => {
       body: {
         reference: 'SECRET-1',
         customer: { code: accounts.data[0]?.code },
-        lines: [{ sku: items.data[0]?.code, quantity: 1 }],
+        lines: [{ sku: items.data[0]?.sku, quantity: '1' }],
       },
     });
     expect(order.status).toBe(202);

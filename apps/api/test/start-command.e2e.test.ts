@@ -105,7 +105,7 @@ describe('the start command', () => {
         ((await (await get('/v1/accounts?limit=1')).json()) as { data: unknown[] }).data.length === 1,
       60_000,
     );
-    const items = (await (await get('/v1/items?limit=2')).json()) as { data: { code: string }[] };
+    const items = (await (await get('/v1/items?limit=2')).json()) as { data: { sku: string }[] };
     const accounts = (await (await get('/v1/accounts?limit=1')).json()) as { data: { code: string }[] };
 
     const placed = await fetch(`${api}/v1/orders`, {
@@ -114,7 +114,7 @@ describe('the start command', () => {
       body: JSON.stringify({
         reference: 'START-1',
         customer: { code: accounts.data[0]?.code },
-        lines: items.data.map((i) => ({ sku: i.code, quantity: 1 })),
+        lines: items.data.map((i) => ({ sku: i.sku, quantity: '1' })),
       }),
     });
     expect(placed.status, await placed.clone().text()).toBe(202);

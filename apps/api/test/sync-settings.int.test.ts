@@ -1,4 +1,4 @@
-import { schedulerTemplate } from '@exact-sync/core';
+import { ENTITY_NAMES, schedulerTemplate } from '@exact-sync/core';
 import { connections, pendingDeletions, syncState } from '@exact-sync/db';
 import {
   createTestDatabase,
@@ -61,8 +61,9 @@ describe('per-entity freshness targets', () => {
     for (const [payload, field] of [
       [{ entities: { stock: { targetLagSeconds: 0 } } }, 'body.entities.stock.targetLagSeconds'],
       [{ entities: { stock: { targetLagSeconds: 1.5 } } }, 'body.entities.stock.targetLagSeconds'],
-      [{ entities: { invoices: { targetLagSeconds: 60 } } }, 'body.entities'],
-      [{ entities: { stock: { enabled: false } } }, 'body.entities.stock'],
+      [{ entities: { orders: { targetLagSeconds: 60 } } }, 'body.entities'],
+      [{ entities: { stock: { enabled: 'no' } } }, 'body.entities.stock.enabled'],
+      [{ entities: { stock: { paused: true } } }, 'body.entities.stock'],
     ] as const) {
       const res = await patch(connectionId, payload);
       expect(res.statusCode, JSON.stringify(payload)).toBe(400);
@@ -91,6 +92,55 @@ describe('per-entity freshness targets', () => {
     expect(entities.prices.meetsTarget).toBeNull();
     await api.queues.sync.removeJobScheduler(`sync:${connectionId}:stock`);
     await api.queues.sync.removeJobScheduler(`sync:${connectionId}:items`);
+  });
+});
+
+describe('switching entities on and off', () => {
+  it('syncs the order life and CRM datasets by default, and each can be switched off and on again', async () => {
+    const { connectionId } = await seedConnection(api);
+    const before = (await status(connectionId)).entities;
+    for (const name of ENTITY_NAMES) expect(before[name].enabled, name).toBe(true);
+    expect(before.orderHeaders.targetLagSeconds).toBe(600);
+    expect(before.addresses.targetLagSeconds).toBe(3600);
+
+    const off = await patch(connectionId, {
+      entities: { contacts: { enabled: false, targetLagSeconds: 7200 } },
+    });
+    expect(off.statusCode).toBe(200);
+    expect(off.json().entitySettings).toEqual({ contacts: { enabled: false, targetLagSeconds: 7200 } });
+    const after = (await status(connectionId)).entities;
+    expect([after.contacts.enabled, after.contacts.targetLagSeconds]).toEqual([false, 7200]);
+
+    // A sync of everything leaves it out; naming it is refused.
+    await api.queues.sync.obliterate({ force: true });
+    const all = await api.inject({
+      method: 'POST',
+      url: `/v1/connections/${connectionId}/sync`,
+      headers: ADMIN,
+    });
+    expect(all.json().enqueued).not.toContain('contacts');
+    expect(all.json().enqueued).toContain('addresses');
+    const named = await api.inject({
+      method: 'POST',
+      url: `/v1/connections/${connectionId}/sync`,
+      headers: ADMIN,
+      payload: { entities: ['contacts'] },
+    });
+    expect([named.statusCode, named.json().error.code]).toEqual([409, 'entity_disabled']);
+
+    // Back on: its dataset is re-read in full (deletions made meanwhile were not followed) and a run is queued.
+    await api.queues.sync.obliterate({ force: true });
+    const on = await patch(connectionId, { entities: { contacts: { enabled: null } } });
+    expect(on.json().entitySettings).toEqual({ contacts: { targetLagSeconds: 7200 } });
+    const [state] = await api.database.db
+      .select()
+      .from(syncState)
+      .where(eq(syncState.connectionId, connectionId));
+    expect([state?.entity, state?.fullResyncRequested]).toEqual(['contacts', 1]);
+    const jobs = await api.queues.sync.getJobs(['waiting', 'delayed', 'prioritized']);
+    expect(jobs.filter((j) => j.data.connectionId === connectionId).map((j) => j.data.entity)).toEqual([
+      'contacts',
+    ]);
   });
 });
 
@@ -138,7 +188,7 @@ describe('the status of the sync lane', () => {
       headers: ADMIN,
       payload: {},
     });
-    expect(sync.json().enqueued).toEqual(['items', 'stock', 'prices', 'accounts', 'deleted']);
+    expect(sync.json().enqueued).toEqual([...ENTITY_NAMES, 'deleted']);
     await api.queues.sync.obliterate({ force: true });
     await api.database.db.update(connections).set({ paused: true }).where(eq(connections.id, connectionId));
     await patch(connectionId, { paused: false });

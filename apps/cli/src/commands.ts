@@ -167,6 +167,19 @@ export const COMMANDS: Command[] = [
     },
   },
   {
+    name: 'entity',
+    args: ['connection-id', 'entity', 'state'],
+    usage: `entity <connection-id> <${ENTITY_NAMES.join('|')}> <on|off|default>`,
+    summary: 'Switch syncing an entity on or off (on again re-reads it in full)',
+    async run(ctx, args) {
+      const entity = oneOf(args[1] ?? '', ENTITY_NAMES, 'entity');
+      const state = oneOf(args[2] ?? '', ['on', 'off', 'default'] as const, 'state');
+      const enabled = state === 'default' ? null : state === 'on';
+      const done = `${entity} ${state === 'default' ? 'back to its default' : `switched ${state}`}`;
+      await patch(ctx, args, { entities: { [entity]: { enabled } } }, done);
+    },
+  },
+  {
     name: 'callback-secret rotate',
     args: ['connection-id', 'channel'],
     usage: 'callback-secret rotate <connection-id> <b2b|b2c>',

@@ -58,12 +58,13 @@ describe('exs command line', () => {
       'keys revoke',
       'sync',
       'callback-secret rotate',
+      'entity',
     ]) {
       expect(help.out).toContain(`  ${name} `);
     }
     const sync = await run(['sync', '--help'], undefined, {});
     expect(sync.out).toContain(
-      'usage: exs sync <connection-id> [--entity <items|stock|prices|accounts>]... [--full]',
+      'usage: exs sync <connection-id> [--entity <items|stock|prices|accounts|addresses|contacts|orderHeaders|orderLines|deliveries|deliveryLines|invoices>]... [--full]',
     );
     expect(sync.requests).toEqual([]);
   });
@@ -77,11 +78,19 @@ describe('exs command line', () => {
     expect([option.code, option.err]).toEqual([2, expect.stringContaining("Unknown option '--colour'")]);
     const channel = await run(['keys', 'create', 'abc', '--channel', 'pos']);
     expect(channel.err).toContain('--channel must be one of b2b, b2c, got "pos"');
-    const entity = await run(['sync', 'abc', '--entity', 'invoices']);
-    expect(entity.err).toContain('--entity must be one of items, stock, prices, accounts');
+    const entity = await run(['sync', 'abc', '--entity', 'orders']);
+    expect(entity.err).toContain('--entity must be one of items, stock, prices, accounts, addresses');
+    const state = await run(['entity', 'abc', 'contacts', 'maybe']);
+    expect(state.err).toContain('state must be one of on, off, default, got "maybe"');
     const division = await run(['create', 'Shop', '--division', 'twelve']);
     expect(division.err).toContain('--division must be a whole number');
-    expect([...unknown.requests, ...missing.requests, ...channel.requests, ...division.requests]).toEqual([]);
+    expect([
+      ...unknown.requests,
+      ...missing.requests,
+      ...channel.requests,
+      ...division.requests,
+      ...state.requests,
+    ]).toEqual([]);
   });
 
   it('says which variable is wrong when ADMIN_TOKEN or API_URL is missing or bad', async () => {
@@ -106,6 +115,20 @@ describe('exs command line', () => {
       },
     ]);
     expect(res.out).toContain('Sync queued: items, stock (full)');
+  });
+
+  it('switches an entity off, on, and back to its default', async () => {
+    for (const [state, enabled] of [
+      ['off', false],
+      ['on', true],
+      ['default', null],
+    ] as const) {
+      const res = await run(['entity', 'c1', 'contacts', state], { status: 200, body: { id: 'c1' } });
+      expect(res.code).toBe(0);
+      expect(res.requests.map((r) => [r.method, r.url, r.body])).toEqual([
+        ['PATCH', 'http://api.test/v1/connections/c1', { entities: { contacts: { enabled } } }],
+      ]);
+    }
   });
 
   it('rotates a callback secret and prints it once, and prints the secret a first callback URL made', async () => {

@@ -139,7 +139,7 @@ describe('a compressed Exact day', () => {
         body: {
           reference: `PRIO-${i}`,
           customer: { code: String(accounts[i]?.Code).trim() },
-          lines: [{ sku: String(items[3000 + i]?.Code), quantity: 1 }],
+          lines: [{ sku: String(items[3000 + i]?.Code), quantity: '1' }],
         },
       });
       expect(res.status).toBe(202);

@@ -81,7 +81,7 @@ afterAll(async () => {
 async function place(reference: string, lineSku = sku): Promise<string> {
   const res = await stack.call('POST', '/v1/orders', {
     token: key,
-    body: { reference, customer: { code: customer }, lines: [{ sku: lineSku, quantity: 1 }] },
+    body: { reference, customer: { code: customer }, lines: [{ sku: lineSku, quantity: '1' }] },
   });
   expect(res.status).toBe(202);
   return (res.body as { id: string }).id;

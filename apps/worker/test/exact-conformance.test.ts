@@ -1,8 +1,9 @@
-import { ENTITY_NAMES, EXACT_ENTITIES } from '@exact-sync/core';
+import { ENTITY_NAMES, EXACT_ENTITIES, EXACT_LISTS, LIST_NAMES } from '@exact-sync/core';
 import { CLIENT_FILTERS, CLIENT_POSTS, CLIENT_SELECTS } from '@exact-sync/exact';
 import { type EndpointPath, type EndpointSchema, EXACT_SCHEMA } from '@exact-sync/exact-schema';
 import { describe, expect, it } from 'vitest';
 import { ENTITY_MAPPINGS, SYNC_ENDPOINTS } from '../src/sync/entity-mappers.ts';
+import { LIST_ENDPOINTS, LIST_MAPPINGS } from '../src/sync/list-mappers.ts';
 
 // Every field the client selects, filters on or sends exists in the schema for that endpoint, read from the lists
 // the code itself uses (the worker's sync mappings and the Exact client's own lists).
@@ -24,6 +25,15 @@ describe('the client against the schema of Exact', () => {
       expect(endpoint.fieldsChecked).toBe('two-sources');
     },
   );
+
+  it.each(LIST_NAMES)('reads the list %s from its REST endpoint with only fields it has', (list) => {
+    const endpoint = schemaOf(LIST_ENDPOINTS[list]);
+    expect(EXACT_LISTS[list].path).toBe(LIST_ENDPOINTS[list]);
+    expect(endpoint.kind).toBe('crud');
+    for (const field of LIST_MAPPINGS[list].select) expect(Object.keys(endpoint.fields)).toContain(field);
+    expect(LIST_MAPPINGS[list].select).toContain(endpoint.key);
+    expect(endpoint.fieldsChecked).toBe('two-sources');
+  });
 
   it.each(Object.entries(CLIENT_SELECTS))('selects only fields %s has', (path, fields) => {
     const endpoint = schemaOf(path);

@@ -60,10 +60,10 @@ function hostileOrders(): Hostile[] {
       customer:
         kind === 0 ? { exactId: randomUUID() } : kind === 1 ? { code: `NOBODY-${i}` } : { code: customer },
       lines: [
-        { sku: `MADE-UP-${randomUUID().slice(0, 8)}`, quantity: 1 },
-        { sku: skus[i % skus.length], quantity: 2 },
-        { sku: i % 4 === 0 ? `O'Brien&#%/?${i}` : `NO-SUCH-${i}`, quantity: 1 },
-        ...(notForSale && i % 6 === 5 ? [{ sku: notForSale, quantity: 1 }] : []),
+        { sku: `MADE-UP-${randomUUID().slice(0, 8)}`, quantity: '1' },
+        { sku: skus[i % skus.length], quantity: '2' },
+        { sku: i % 4 === 0 ? `O'Brien&#%/?${i}` : `NO-SUCH-${i}`, quantity: '1' },
+        ...(notForSale && i % 6 === 5 ? [{ sku: notForSale, quantity: '1' }] : []),
       ],
     };
     const expected = [
@@ -125,7 +125,7 @@ describe('hostile orders through one storefront key', () => {
     const valid = await place({
       reference: 'VALID-AFTER',
       customer: { code: customer },
-      lines: [{ sku: skus[0], quantity: 1, unitPrice: 12.5 }],
+      lines: [{ sku: skus[0], quantity: '1', unitPrice: '12.5' }],
     });
     await waitFor(
       'the valid order submitted',

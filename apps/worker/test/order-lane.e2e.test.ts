@@ -38,8 +38,8 @@ async function place(channel: 'b2b' | 'b2c', reference: string): Promise<OrderVi
       reference,
       customer: channel === 'b2b' ? { code: customer } : { name: 'Ann Smith', email: 'ann@example.com' },
       lines: [
-        { sku: skus[0], quantity: 2, unitPrice: 10 },
-        { sku: skus[1], quantity: 1 },
+        { sku: skus[0], quantity: '2', unitPrice: '10' },
+        { sku: skus[1], quantity: '1' },
       ],
     },
   });

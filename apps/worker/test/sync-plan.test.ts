@@ -35,6 +35,32 @@ const callsNeeded = (datasets: PlannedDataset[], intervals: number[], timeLeft: 
   datasets.reduce((n, d, i) => n + (timeLeft / (intervals[i] ?? 1)) * d.callsPerPoll * 1.25, 0);
 
 describe('planSync', () => {
+  it('reads the REST lists exactly daily, and counts their pages against the share', () => {
+    const lists: PlannedDataset[] = [
+      { targetMs: 24 * HOUR, callsPerPoll: 21, fixed: true },
+      { targetMs: 24 * HOUR, callsPerPoll: 1, fixed: true },
+    ];
+    const plenty = planSync({
+      now: 0,
+      budget: budget({}),
+      minIntervalMs: 60_000,
+      datasets: [...defaults(), ...lists],
+    });
+    expect(plenty.datasets.slice(-2).map((d) => d.intervalMs)).toEqual([24 * HOUR, 24 * HOUR]);
+    expect(plenty.datasets[0]?.intervalMs).toBeLessThan(5 * MIN);
+
+    // With little left, the lists still cost their pages: the others get less than without them.
+    const tight = { used: { sync: 4_500, order: 0, unattributed: 0 }, remaining: 500 };
+    const withLists = planSync({
+      now: 0,
+      budget: budget(tight),
+      minIntervalMs: 60_000,
+      datasets: [...defaults(), ...lists],
+    });
+    const without = planSync({ now: 0, budget: budget(tight), minIntervalMs: 60_000, datasets: defaults() });
+    expect(withLists.datasets[0]?.intervalMs).toBeGreaterThan(without.datasets[0]?.intervalMs ?? 0);
+  });
+
   it('meets every target on a fresh day and spends the rest on fresher data, within the sync share', () => {
     const datasets = defaults();
     const plan = planSync({ now: 0, budget: budget({}), minIntervalMs: 60_000, datasets });

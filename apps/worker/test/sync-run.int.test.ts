@@ -1,5 +1,14 @@
 import { ENTITY_NAMES } from '@exact-sync/core';
-import { type DatabaseHandle, items, openDatabase, requestFullResync, syncState } from '@exact-sync/db';
+import {
+  accounts,
+  type DatabaseHandle,
+  items,
+  openDatabase,
+  requestFullResync,
+  salesItemPrices,
+  stockPositions,
+  syncState,
+} from '@exact-sync/db';
 import type { ExactClient } from '@exact-sync/exact';
 import { workerRedis } from '@exact-sync/queues';
 import {
@@ -89,10 +98,105 @@ describe('sync runs against the simulator', () => {
     expect(states.every((s) => s.phase === 'incremental' && s.nextUrl === null)).toBe(true);
   });
 
+  it('stores the storefront fields of items, stock, prices and accounts as Exact sends them', async () => {
+    const connectionId = await insertConnection(handle, proc.url, DIVISION);
+    await syncAll(connectionId);
+    const iso = (d: Date | null) => d?.toISOString() ?? null;
+    const exactDate = (v: unknown) =>
+      typeof v === 'string' ? new Date(Number(/\d+/.exec(v)?.[0])).toISOString() : null;
+    const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
+    const remoteItems = await sim.dataset(DIVISION, 'items');
+    const withGroup = remoteItems.find((r) => r.ItemGroup && r.PictureUrl && r.EndDate);
+    expect(withGroup, 'an ended item with a group and a picture').toBeDefined();
+    const [item] = await handle.db
+      .select()
+      .from(items)
+      .where(
+        and(eq(items.connectionId, connectionId), eq(items.exactId, String(withGroup?.ID).toLowerCase())),
+      );
+    expect({
+      group: item?.itemGroupId,
+      groupCode: item?.itemGroupCode,
+      groupDescription: item?.itemGroupDescription,
+      vat: item?.salesVatCode,
+      unitDescription: item?.unitDescription,
+      extra: item?.extraDescription,
+      picture: item?.pictureUrl,
+      thumbnail: item?.pictureThumbnailUrl,
+      start: iso(item?.startDate ?? null),
+      end: iso(item?.endDate ?? null),
+      stockItem: item?.isStockItem,
+      fractions: item?.isFractionAllowedItem,
+    }).toEqual({
+      group: String(withGroup?.ItemGroup).toLowerCase(),
+      groupCode: withGroup?.ItemGroupCode,
+      groupDescription: withGroup?.ItemGroupDescription,
+      vat: withGroup?.SalesVatCode,
+      unitDescription: withGroup?.UnitDescription,
+      extra: withGroup?.ExtraDescription ?? null,
+      picture: withGroup?.PictureUrl,
+      thumbnail: withGroup?.PictureThumbnailUrl,
+      start: exactDate(withGroup?.StartDate),
+      end: exactDate(withGroup?.EndDate),
+      stockItem: Boolean(withGroup?.IsStockItem),
+      fractions: Boolean(withGroup?.IsFractionAllowedItem),
+    });
+
+    const remotePrices = await sim.dataset(DIVISION, 'prices');
+    const perBox = remotePrices.find((r) => Number(r.NumberOfItemsPerUnit) > 1);
+    expect(perBox, 'a price per box').toBeDefined();
+    const [price] = await handle.db
+      .select()
+      .from(salesItemPrices)
+      .where(eq(salesItemPrices.exactId, String(perBox?.ID).toLowerCase()));
+    expect([num(price?.numberOfItemsPerUnit), price?.defaultItemUnit, price?.unit]).toEqual([
+      Number(perBox?.NumberOfItemsPerUnit),
+      perBox?.DefaultItemUnit,
+      perBox?.Unit,
+    ]);
+
+    const remoteStock = await sim.dataset(DIVISION, 'stock');
+    const position = remoteStock.find((r) => r.WarehouseDescription);
+    const [stock] = await handle.db
+      .select()
+      .from(stockPositions)
+      .where(eq(stockPositions.exactId, String(position?.ID).toLowerCase()));
+    expect(stock?.warehouseDescription).toBe(position?.WarehouseDescription);
+
+    const remoteAccounts = await sim.dataset(DIVISION, 'accounts');
+    const onList = remoteAccounts.find((r) => r.PriceList && r.DiscountSales && r.VATNumber);
+    expect(onList, 'an account on a price list with a discount').toBeDefined();
+    const [account] = await handle.db
+      .select()
+      .from(accounts)
+      .where(eq(accounts.exactId, String(onList?.ID).toLowerCase()));
+    expect({
+      priceList: account?.priceListId,
+      discount: num(account?.discountSales),
+      vatNumber: account?.vatNumber,
+      vatCode: account?.salesVatCode,
+      payment: account?.paymentConditionSales,
+      currency: account?.salesCurrency,
+      line1: account?.addressLine1,
+      postcode: account?.postcode,
+    }).toEqual({
+      priceList: String(onList?.PriceList).toLowerCase(),
+      discount: Number(onList?.DiscountSales),
+      vatNumber: onList?.VATNumber,
+      vatCode: onList?.SalesVATCode ?? null,
+      payment: onList?.PaymentConditionSales,
+      currency: onList?.SalesCurrency,
+      line1: onList?.AddressLine1,
+      postcode: onList?.Postcode,
+    });
+  });
+
   it('increments restore equality after creates, updates and deletes, and an idle round costs one call each', async () => {
     const connectionId = await insertConnection(handle, proc.url, DIVISION);
     await syncAll(connectionId);
-    for (const entity of ENTITY_NAMES)
+    // The simulator makes random changes to the catalogue entities; addresses and contacts change with accounts.
+    for (const entity of ['items', 'stock', 'prices', 'accounts'])
       await sim.mutate(DIVISION, { entity, create: 5, update: 20, delete: 3 });
     await syncAll(connectionId);
     await assertEqual(connectionId);

@@ -120,7 +120,7 @@ describe('short-lived tokens through four workers', () => {
         body: {
           reference: `LIFE-${round}`,
           customer: { code: customer },
-          lines: [{ sku: skus[round % 2], quantity: 1, unitPrice: 10 }],
+          lines: [{ sku: skus[round % 2], quantity: '1', unitPrice: '10' }],
         },
       });
       expect(placed.status).toBe(202);

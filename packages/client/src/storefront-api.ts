@@ -13,13 +13,13 @@ export interface paths {
         };
         /**
          * Orders, oldest change first
-         * @description A storefront key sees the orders of its channel; the admin token, every order. `?updated_since=` lists the orders changed after that time; `?status=` only those in one state. Follow `nextCursor` (with the same parameters) until it is null.
+         * @description A storefront key sees the orders of its channel; the admin token, every order. `?updated_since=` lists the orders changed after that time; `?status=` only those in one state; `?reference=` every attempt at one reference. Follow `nextCursor` (with the same parameters) until it is null.
          */
         get: operations["listOrders"];
         put?: never;
         /**
          * Place an order (idempotent per reference)
-         * @description The order is stored at once and submitted to Exact by the order lane; follow it with `getOrder` (or callbacks). Placing the same `reference` again answers 200 with the order already placed.
+         * @description The order is stored at once and submitted to Exact by the order lane; follow it at `Location` (`getOrder`), by reference (`listOrders?reference=`) or through callbacks. Placing the same `reference` again answers 200 with the order already placed. A rejected order is placed again under its reference with `retryOf` (the rejected attempt’s `id`): a new order, the next `attempt`, linked by `previousAttemptId`.
          */
         post: operations["createOrder"];
         delete?: never;
@@ -53,10 +53,30 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Items (`code` = item code)
-         * @description `?code=` filters by code; `?updated_since=` lists rows changed after that time, deleted ones as tombstones (`deleted: true`); without it only live rows are listed. Follow `nextCursor` (with the same parameters) until it is null.
+         * Items (`sku` = item code)
+         * @description `?sku=` takes one item code or several, separated by commas; `?webshop=true` keeps the webshop items; `?q=` finds a part of the code or name. Items that are not sales items are left out of plain listings unless `?include=not_for_sale`; `updated_since` pulls list them (marked `isSalesItem: false`), so a local copy learns that an item left the sale. `?expand=stock,price` adds each item’s stock (totals, zeros when it has none, and per warehouse) and its live prices (with `?customer=<account code>`, that customer’s own too). `?sku=` (`?code=` on accounts) filters by code; `?updated_since=` lists rows changed after that time, deleted ones as tombstones (`deleted: true`); without it only live rows are listed. Follow `nextCursor` (with the same parameters) until it is null. A b2c key sees the general prices and its channel's default account's own, never another customer's.
          */
         get: operations["listItems"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/items/{sku}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One item by its code, sales item or not
+         * @description `?expand=stock,price` adds its stock (totals, zeros when it has none, and per warehouse) and its live prices (with `?customer=<account code>`, that customer’s own too). A b2c key sees the general prices and its channel's default account's own, never another customer's.
+         */
+        get: operations["getItem"];
         put?: never;
         post?: never;
         delete?: never;
@@ -73,8 +93,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Stock per item and warehouse (`code` = item code), with `totals`: one entry per item on the page, summed over all its live warehouse rows (zeros when none is left)
-         * @description `?code=` filters by code; `?updated_since=` lists rows changed after that time, deleted ones as tombstones (`deleted: true`); without it only live rows are listed. Follow `nextCursor` (with the same parameters) until it is null.
+         * Stock per item and warehouse (`sku` = item code), with `totals`: one entry per item on the page, summed over all its live warehouse rows (zeros when none is left)
+         * @description `?sku=` (`?code=` on accounts) filters by code; `?updated_since=` lists rows changed after that time, deleted ones as tombstones (`deleted: true`); without it only live rows are listed. Follow `nextCursor` (with the same parameters) until it is null.
          */
         get: operations["listStock"];
         put?: never;
@@ -93,8 +113,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Sales prices (`code` = item code); customer-specific ones carry accountId and accountCode
-         * @description `?code=` filters by code; `?updated_since=` lists rows changed after that time, deleted ones as tombstones (`deleted: true`); without it only live rows are listed. Follow `nextCursor` (with the same parameters) until it is null.
+         * Sales prices (`sku` = item code); customer-specific ones carry accountExactId and customerCode. Prices whose endDate has passed are left out of plain listings unless `?include=ended`; `updated_since` pulls list them, marked `live: false`. A b2c key sees the general prices and its channel's default account's own, never another customer's.
+         * @description `?sku=` (`?code=` on accounts) filters by code; `?updated_since=` lists rows changed after that time, deleted ones as tombstones (`deleted: true`); without it only live rows are listed. Follow `nextCursor` (with the same parameters) until it is null.
          */
         get: operations["listPrices"];
         put?: never;
@@ -113,8 +133,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Customer accounts (`code` = trimmed account code)
-         * @description `?code=` filters by code; `?updated_since=` lists rows changed after that time, deleted ones as tombstones (`deleted: true`); without it only live rows are listed. Follow `nextCursor` (with the same parameters) until it is null.
+         * Customer accounts (`code` = trimmed account code); b2b keys only
+         * @description `?sku=` (`?code=` on accounts) filters by code; `?updated_since=` lists rows changed after that time, deleted ones as tombstones (`deleted: true`); without it only live rows are listed. Follow `nextCursor` (with the same parameters) until it is null.
          */
         get: operations["listAccounts"];
         put?: never;
@@ -157,38 +177,14 @@ export interface components {
                 details?: components["schemas"]["FieldError"][];
             };
         };
-        Item: {
-            /**
-             * Format: uuid
-             * @description Exact's ID
-             */
-            id: string;
-            /** @description when Exact last changed the record */
-            modified: string | null;
-            /**
-             * Format: date-time
-             * @description when this service last changed the record: the `updated_since` clock
-             */
-            updatedAt: string;
-            /** @description a tombstone: listed only to `updated_since` pulls */
-            deleted: boolean;
-            deletedAt: string | null;
-            code: string;
-            description: string | null;
-            unit: string | null;
-            isSalesItem: boolean;
-            isWebshopItem: boolean | null;
-            barcode: string | null;
-            costPrice: number | null;
-        };
         StockPosition: {
             /**
              * Format: uuid
              * @description Exact's ID
              */
-            id: string;
-            /** @description when Exact last changed the record */
-            modified: string | null;
+            exactId: string;
+            /** @description when Exact last changed the record (Exact's `Modified`) */
+            exactModifiedAt: string | null;
             /**
              * Format: date-time
              * @description when this service last changed the record: the `updated_since` clock
@@ -198,38 +194,62 @@ export interface components {
             deleted: boolean;
             deletedAt: string | null;
             /** Format: uuid */
-            itemId: string;
-            itemCode: string | null;
-            warehouseId: string | null;
+            itemExactId: string;
+            sku: string | null;
+            warehouseExactId: string | null;
             warehouseCode: string | null;
-            currentStock: number | null;
-            freeStock: number | null;
-            planningIn: number | null;
-            planningOut: number | null;
-            projectedStock: number | null;
-            reservedStock: number | null;
+            currentStock: string | null;
+            freeStock: string | null;
+            planningIn: string | null;
+            planningOut: string | null;
+            projectedStock: string | null;
+            reservedStock: string | null;
         };
         StockTotal: {
             /** Format: uuid */
-            itemId: string;
-            itemCode: string | null;
+            itemExactId: string;
+            sku: string | null;
             /** @description live stock rows (warehouses) summed */
             warehouses: number;
-            currentStock: number;
-            freeStock: number;
-            planningIn: number;
-            planningOut: number;
-            projectedStock: number;
-            reservedStock: number;
+            /**
+             * @description a decimal string
+             * @example 10.5
+             */
+            currentStock: string;
+            /**
+             * @description a decimal string
+             * @example 10.5
+             */
+            freeStock: string;
+            /**
+             * @description a decimal string
+             * @example 10.5
+             */
+            planningIn: string;
+            /**
+             * @description a decimal string
+             * @example 10.5
+             */
+            planningOut: string;
+            /**
+             * @description a decimal string
+             * @example 10.5
+             */
+            projectedStock: string;
+            /**
+             * @description a decimal string
+             * @example 10.5
+             */
+            reservedStock: string;
         };
         Price: {
             /**
              * Format: uuid
              * @description Exact's ID
              */
-            id: string;
-            /** @description when Exact last changed the record */
-            modified: string | null;
+            exactId: string;
+            /** @description when Exact last changed the record (Exact's `Modified`) */
+            exactModifiedAt: string | null;
             /**
              * Format: date-time
              * @description when this service last changed the record: the `updated_since` clock
@@ -239,28 +259,30 @@ export interface components {
             deleted: boolean;
             deletedAt: string | null;
             /** Format: uuid */
-            itemId: string;
-            itemCode: string | null;
+            itemExactId: string;
+            sku: string | null;
             /** @description set for a customer-specific price */
-            accountId: string | null;
+            accountExactId: string | null;
             /** @description the account's trimmed code, when that account is synced */
-            accountCode: string | null;
+            customerCode: string | null;
             currency: string | null;
-            price: number | null;
+            price: string | null;
             /** @description the quantity from which the price applies */
-            quantity: number | null;
-            unit: string | null;
+            quantity: string | null;
+            unitCode: string | null;
             startDate: string | null;
             endDate: string | null;
+            /** @description false once `endDate` has passed: the price no longer applies */
+            live: boolean;
         };
         Account: {
             /**
              * Format: uuid
              * @description Exact's ID
              */
-            id: string;
-            /** @description when Exact last changed the record */
-            modified: string | null;
+            exactId: string;
+            /** @description when Exact last changed the record (Exact's `Modified`) */
+            exactModifiedAt: string | null;
             /**
              * Format: date-time
              * @description when this service last changed the record: the `updated_since` clock
@@ -275,12 +297,97 @@ export interface components {
             email: string | null;
             city: string | null;
             country: string | null;
-            status: string | null;
+            /** @description Exact's `Status` in words (A none, S suspect, P prospect, C customer) */
+            status: ("none" | "suspect" | "prospect" | "customer") | null;
+            /** @description Exact's `Status` code (`C`, `P`, `S`, `A`) */
+            statusCode: string | null;
             blocked: boolean | null;
+        };
+        WarehouseStock: {
+            /**
+             * Format: uuid
+             * @description the stock position's Exact ID
+             */
+            exactId: string;
+            warehouseExactId: string | null;
+            warehouseCode: string | null;
+            currentStock: string | null;
+            freeStock: string | null;
+            planningIn: string | null;
+            planningOut: string | null;
+            projectedStock: string | null;
+            reservedStock: string | null;
+        };
+        /** @description The item’s stock over all its live warehouses (zeros when none), and per warehouse. */
+        ItemStock: {
+            /** @description live stock rows (warehouses) summed */
+            warehouses: number;
+            /**
+             * @description a decimal string
+             * @example 10.5
+             */
+            currentStock: string;
+            /**
+             * @description a decimal string
+             * @example 10.5
+             */
+            freeStock: string;
+            /**
+             * @description a decimal string
+             * @example 10.5
+             */
+            planningIn: string;
+            /**
+             * @description a decimal string
+             * @example 10.5
+             */
+            planningOut: string;
+            /**
+             * @description a decimal string
+             * @example 10.5
+             */
+            projectedStock: string;
+            /**
+             * @description a decimal string
+             * @example 10.5
+             */
+            reservedStock: string;
+            /** @description each live warehouse row of the item */
+            byWarehouse: components["schemas"]["WarehouseStock"][];
+        };
+        ExpandedItem: {
+            /**
+             * Format: uuid
+             * @description Exact's ID
+             */
+            exactId: string;
+            /** @description when Exact last changed the record (Exact's `Modified`) */
+            exactModifiedAt: string | null;
+            /**
+             * Format: date-time
+             * @description when this service last changed the record: the `updated_since` clock
+             */
+            updatedAt: string;
+            /** @description a tombstone: listed only to `updated_since` pulls */
+            deleted: boolean;
+            deletedAt: string | null;
+            /** @description the item's code */
+            sku: string;
+            /** @description Exact's `Description` */
+            name: string | null;
+            /** @description the item's default sales unit (Exact's `Unit`) */
+            unitCode: string | null;
+            isSalesItem: boolean;
+            isWebshopItem: boolean | null;
+            barcode: string | null;
+            /** @description with `expand=stock` */
+            stock?: components["schemas"]["ItemStock"];
+            /** @description with `expand=price`: live prices by quantity break */
+            prices?: components["schemas"]["Price"][];
         };
         /** @description Items; follow `nextCursor` (with the same parameters) until it is null. */
         ItemPage: {
-            data: components["schemas"]["Item"][];
+            data: components["schemas"]["ExpandedItem"][];
             nextCursor: string | null;
         };
         /** @description Prices; follow `nextCursor` (with the same parameters) until it is null. */
@@ -322,8 +429,12 @@ export interface components {
         OrderStatus: "accepted" | "submitting" | "submitted" | "rejected" | "failed";
         OrderLine: {
             sku: string;
-            quantity: number;
-            unitPrice: number | null;
+            /**
+             * @description a decimal string
+             * @example 10.5
+             */
+            quantity: string;
+            unitPrice: string | null;
         };
         /**
          * @example {
@@ -331,6 +442,8 @@ export interface components {
          *       "connectionId": "6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f",
          *       "channel": "b2b",
          *       "reference": "100232",
+         *       "attempt": 1,
+         *       "previousAttemptId": null,
          *       "status": "accepted",
          *       "statusReason": null,
          *       "rejection": null,
@@ -339,10 +452,11 @@ export interface components {
          *       "customer": {
          *         "code": "1002"
          *       },
+         *       "currency": null,
          *       "lines": [
          *         {
          *           "sku": "CAN-000003",
-         *           "quantity": 2,
+         *           "quantity": "2",
          *           "unitPrice": null
          *         }
          *       ],
@@ -364,6 +478,10 @@ export interface components {
             /** @enum {string} */
             channel: "b2b" | "b2c";
             reference: string;
+            /** @description 1 for the first order of a reference; one more for each new attempt */
+            attempt: number;
+            /** @description the rejected attempt this one follows */
+            previousAttemptId: string | null;
             status: components["schemas"]["OrderStatus"];
             statusReason: string | null;
             /** @description set when the order is `rejected`: the code of the first problem, and every problem */
@@ -376,6 +494,8 @@ export interface components {
             customer: {
                 [key: string]: unknown;
             };
+            /** @description the currency of the order's prices as placed; null: the customer's currency in Exact */
+            currency: string | null;
             lines: components["schemas"]["OrderLine"][];
             orderDate: string | null;
             deliveryDate: string | null;
@@ -414,8 +534,18 @@ export interface components {
         };
         OrderRequestLine: {
             sku: string;
-            quantity: number;
-            unitPrice?: number;
+            /**
+             * @description a decimal string greater than 0, at most 4 decimals
+             * @example 2
+             * @example 19.95
+             */
+            quantity: string;
+            /**
+             * @description a decimal string in the order's currency, at most 4 decimals
+             * @example 2
+             * @example 19.95
+             */
+            unitPrice?: string;
         };
         /**
          * @description An order as a storefront places it; the same `reference` again is answered with that order.
@@ -427,7 +557,7 @@ export interface components {
          *       "lines": [
          *         {
          *           "sku": "CAN-000003",
-         *           "quantity": 2
+         *           "quantity": "2"
          *         }
          *       ]
          *     }
@@ -435,12 +565,22 @@ export interface components {
         OrderRequest: {
             reference: string;
             customer: components["schemas"]["OrderCustomer"];
+            /**
+             * @description the currency of the order's prices; without it, the customer's currency in Exact
+             * @example EUR
+             */
+            currency?: string;
             lines: components["schemas"]["OrderRequestLine"][];
             /** Format: date */
             orderDate?: string;
             /** Format: date */
             deliveryDate?: string;
             note?: string;
+            /**
+             * Format: uuid
+             * @description to place a rejected order again under the same `reference`: the `id` of its latest attempt, which must be `rejected`. The new order is the next `attempt`, with `previousAttemptId` set.
+             */
+            retryOf?: string;
         };
     };
     responses: never;
@@ -457,6 +597,8 @@ export interface components {
         RateLimitReset: number;
         /** @description Seconds to wait before trying again. */
         RetryAfter: number;
+        /** @description Where the new resource is read (`/v1/orders/{id}`). */
+        CreatedLocation: string;
     };
     pathItems: never;
 }
@@ -465,6 +607,8 @@ export interface operations {
     listOrders: {
         parameters: {
             query?: {
+                /** @description every attempt at this reference */
+                reference?: string;
                 status?: components["schemas"]["OrderStatus"];
                 updated_since?: string;
                 cursor?: string;
@@ -546,7 +690,7 @@ export interface operations {
                  *       "lines": [
                  *         {
                  *           "sku": "CAN-000003",
-                 *           "quantity": 2
+                 *           "quantity": "2"
                  *         }
                  *       ]
                  *     }
@@ -571,6 +715,8 @@ export interface operations {
                      *       "connectionId": "6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f",
                      *       "channel": "b2b",
                      *       "reference": "100232",
+                     *       "attempt": 1,
+                     *       "previousAttemptId": null,
                      *       "status": "accepted",
                      *       "statusReason": null,
                      *       "rejection": null,
@@ -579,10 +725,11 @@ export interface operations {
                      *       "customer": {
                      *         "code": "1002"
                      *       },
+                     *       "currency": null,
                      *       "lines": [
                      *         {
                      *           "sku": "CAN-000003",
-                     *           "quantity": 2,
+                     *           "quantity": "2",
                      *           "unitPrice": null
                      *         }
                      *       ],
@@ -606,6 +753,7 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    Location: components["headers"]["CreatedLocation"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -615,6 +763,8 @@ export interface operations {
                      *       "connectionId": "6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f",
                      *       "channel": "b2b",
                      *       "reference": "100232",
+                     *       "attempt": 1,
+                     *       "previousAttemptId": null,
                      *       "status": "accepted",
                      *       "statusReason": null,
                      *       "rejection": null,
@@ -623,10 +773,11 @@ export interface operations {
                      *       "customer": {
                      *         "code": "1002"
                      *       },
+                     *       "currency": null,
                      *       "lines": [
                      *         {
                      *           "sku": "CAN-000003",
-                     *           "quantity": 2,
+                     *           "quantity": "2",
                      *           "unitPrice": null
                      *         }
                      *       ],
@@ -666,7 +817,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `order_conflict`: this reference was placed before with another payload (`details.id`). */
+            /** @description `order_conflict`: this reference was placed before with another payload (`details.id`: its latest attempt). `not_retriable`: `retryOf` does not name the latest attempt at this reference, or that attempt is not rejected. */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -679,7 +830,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `channel_not_configured`: a b2c order while the channel has no default account. */
+            /** @description `channel_not_configured`: a b2c order while the channel has no default account. `customer_not_allowed`: a b2c order named a customer other than the channel's default account (b2c orders name their consumer and always go on that account). */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -735,6 +886,8 @@ export interface operations {
                      *       "connectionId": "6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f",
                      *       "channel": "b2b",
                      *       "reference": "100232",
+                     *       "attempt": 1,
+                     *       "previousAttemptId": null,
                      *       "status": "accepted",
                      *       "statusReason": null,
                      *       "rejection": null,
@@ -743,10 +896,11 @@ export interface operations {
                      *       "customer": {
                      *         "code": "1002"
                      *       },
+                     *       "currency": null,
                      *       "lines": [
                      *         {
                      *           "sku": "CAN-000003",
-                     *           "quantity": 2,
+                     *           "quantity": "2",
                      *           "unitPrice": null
                      *         }
                      *       ],
@@ -818,7 +972,18 @@ export interface operations {
     listItems: {
         parameters: {
             query?: {
-                code?: string;
+                /** @description one item code, or up to 100 separated by commas (`CAN-000003,CAN-000004`) */
+                sku?: string;
+                /** @description only items whose webshop flag (Exact's `IsWebshopItem`) is this */
+                webshop?: "true" | "false";
+                /** @description a case-insensitive part of the item code or name */
+                q?: string;
+                /** @description `not_for_sale`: also list items that are not sales items (marked `isSalesItem: false`) */
+                include?: string;
+                /** @description `stock`: each item with its stock totals and warehouses (zeros when it has none); `price`: each item with its live prices: the general ones and, with `customer`, that customer's */
+                expand?: string;
+                /** @description an account code: with `expand=price`, that customer's own prices are added */
+                customer?: string;
                 updated_since?: string;
                 cursor?: string;
                 limit?: number;
@@ -865,6 +1030,113 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `forbidden`: a b2c key named a `customer` other than its channel’s default account. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: wait `Retry-After` seconds (`rate_limited`). */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getItem: {
+        parameters: {
+            query?: {
+                /** @description `stock`: each item with its stock totals and warehouses (zeros when it has none); `price`: each item with its live prices: the general ones and, with `customer`, that customer's */
+                expand?: string;
+                /** @description an account code: with `expand=price`, that customer's own prices are added */
+                customer?: string;
+            };
+            header?: never;
+            path: {
+                sku: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The item. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpandedItem"];
+                };
+            };
+            /** @description The request broke the input rules: `validation_failed` names every bad field in `details`. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Credentials missing, unknown or revoked (`unauthorized`). */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden`: a b2c key named a `customer` other than its channel’s default account. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No live item with this code. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests: wait `Retry-After` seconds (`rate_limited`). */
             429: {
                 headers: {
@@ -884,7 +1156,7 @@ export interface operations {
     listStock: {
         parameters: {
             query?: {
-                code?: string;
+                sku?: string;
                 updated_since?: string;
                 cursor?: string;
                 limit?: number;
@@ -950,7 +1222,9 @@ export interface operations {
     listPrices: {
         parameters: {
             query?: {
-                code?: string;
+                sku?: string;
+                /** @description `ended`: also list prices whose `endDate` has passed (marked `live: false`) */
+                include?: string;
                 updated_since?: string;
                 cursor?: string;
                 limit?: number;
@@ -1057,6 +1331,19 @@ export interface operations {
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden`: a b2c key reads no customer accounts. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -77,7 +77,7 @@ describe('the storefront client', () => {
       body: {
         reference: 'CLIENT-1',
         customer: { code: customer.code },
-        lines: [{ sku: item.code, quantity: 2 }],
+        lines: [{ sku: item.sku, quantity: '2' }],
       },
     });
     expect(placed.response.status, JSON.stringify(placed.error)).toBe(202);
@@ -94,7 +94,7 @@ describe('the storefront client', () => {
       30_000,
     );
     expect(order?.exactOrderNumber).toEqual(expect.any(Number));
-    expect(order?.lines).toEqual([{ sku: item.code, quantity: 2, unitPrice: null }]);
+    expect(order?.lines).toEqual([{ sku: item.sku, quantity: '2', unitPrice: null }]);
   });
 
   it('gives the documented errors, typed', async () => {
@@ -103,7 +103,7 @@ describe('the storefront client', () => {
     expect(missing.error?.error.code).toBe('not_found');
 
     const invalid = await client.POST('/v1/orders', {
-      body: { reference: 'CLIENT-2', customer: { code: '1001' }, lines: [{ sku: 'X', quantity: 0 }] },
+      body: { reference: 'CLIENT-2', customer: { code: '1001' }, lines: [{ sku: 'X', quantity: '0' }] },
     });
     expect(invalid.response.status).toBe(400);
     expect(invalid.error?.error.details).toEqual([

@@ -17,8 +17,10 @@ export {
   type EntitiesSettings,
   type EntityName,
   EXACT_ENTITIES,
+  enabledEntities,
   entityForDeletedType,
   entityNameSchema,
+  isEntityEnabled,
   targetLagSeconds,
 } from './entities.ts';
 export {
@@ -34,6 +36,12 @@ export {
   syncDedup,
   syncDedupId,
 } from './jobs.ts';
+export {
+  EXACT_LISTS,
+  LIST_INTERVAL_SECONDS,
+  LIST_NAMES,
+  type ListName,
+} from './lists.ts';
 export { argsForLog, errorForLog, fieldsForLog, LOG_REDACT_PATHS } from './log-safety.ts';
 export {
   CHANNELS,

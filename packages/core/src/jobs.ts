@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { entityNameSchema } from './entities.ts';
+import { listNameSchema } from './lists.ts';
 import type { QueueName } from './queues.ts';
 
 /** Options every job of a kind starts with; a subset of BullMQ's JobsOptions, so core does not import BullMQ. */
@@ -52,6 +53,8 @@ export const JOBS = {
     syncOptions,
   ),
   'sync.deleted': job('sync', z.object({ connectionId: uuid }).strict(), syncOptions),
+  // A full read of one REST list (price lists, VAT codes, …), planned daily.
+  'sync.list': job('sync', z.object({ connectionId: uuid, list: listNameSchema }).strict(), syncOptions),
   'order.submit': job('orders', z.object({ orderId: uuid }).strict(), {
     attempts: 12,
     backoff: { type: 'capped', delay: 1_000 },

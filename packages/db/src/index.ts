@@ -21,14 +21,17 @@ export {
 export {
   type AccountRow,
   type CatalogQuery,
+  findAccountByCode,
   type ItemRow,
   listAccounts,
   listItems,
   listPrices,
   listStock,
   type PriceRow,
+  pricesOfItems,
   type StockRow,
   type StockTotalRow,
+  stockOfItems,
   stockTotals,
 } from './repositories/catalog.repository.ts';
 export {
@@ -106,6 +109,14 @@ export {
   retriableFailedOrders,
   transitionOrder,
 } from './repositories/orders.repository.ts';
+export {
+  countLiveListRows,
+  /** @internal */
+  LIST_TABLES,
+  type ListRow,
+  tombstoneUnseenListRows,
+  upsertListRows,
+} from './repositories/reference-lists.repository.ts';
 export { countOrdersByStatus, listAllSyncStates } from './repositories/status.repository.ts';
 export {
   applyDeletions,

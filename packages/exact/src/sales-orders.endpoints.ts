@@ -32,6 +32,8 @@ export type SalesOrderInput = Postable<
     /** This project's deduplication key (unique within the division by convention). */
     YourRef?: string;
     WarehouseID?: string;
+    /** ISO 4217; without it Exact takes the customer's currency. */
+    Currency?: string;
   }
 >;
 

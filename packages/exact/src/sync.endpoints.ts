@@ -61,6 +61,17 @@ export function syncEndpoints(ctx: EndpointContext) {
       return page(ctx.divisionUrl(`sync/${entity}`, query), lane, options);
     },
 
+    /**
+     * One page (60 records) of a plain REST list that has no sync version (`sales/SalesPriceLists`,
+     * `vat/VATCodes`, …), read whole with `$select` and followed by `__next`. The worker re-reads such lists in
+     * full on a plan, so a record missing from a complete read is gone.
+     */
+    async listPage(path: string, args: { next?: string; select: readonly string[] }, lane: Lane = 'sync') {
+      if (!ENTITY_PATH.test(path)) throw new TypeError(`invalid list path ${JSON.stringify(path)}`);
+      if (args.next !== undefined) return page(ctx.nextUrl(args.next), lane);
+      return page(ctx.divisionUrl(path, queryString({ $select: selectList(args.select) })), lane);
+    },
+
     /** One page of `sync/Deleted` (all entity types unless `entityType` is given). */
     async deletedPage(args: DeletedPageArgs, lane: Lane = 'sync', options?: CallOptions) {
       if (args.next !== undefined) return page(ctx.nextUrl(args.next), lane, options);

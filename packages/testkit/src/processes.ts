@@ -20,11 +20,17 @@ export interface StartOptions {
   /** Resolves once a line of output matches; its first capture group becomes `match`. */
   ready: RegExp;
   timeoutMs?: number;
+  /**
+   * Runs a TypeScript entry through tsx's CLI (a node parent relaying signals to the app's node) instead of one node
+   * process with tsx's loader. Only for measuring that setup: under CPU load the parent gives the app 30 ms to take a
+   * signal, then kills it and exits 143, so a graceful stop cannot be asserted through it.
+   */
+  tsxCli?: boolean;
 }
 
 /**
  * Starts an entry point (path relative to the repository root) in its own process group: TypeScript source with
- * tsx, built JavaScript (`pnpm build`, a `.js` path) with node, as production runs it.
+ * node and tsx's loader, built JavaScript (`pnpm build`, a `.js` path) with node, as production runs it.
  */
 export async function startEntry(
   entry: string,
@@ -32,7 +38,9 @@ export async function startEntry(
 ): Promise<RunningProcess & { match: string }> {
   const [command, args] = entry.endsWith('.js')
     ? [process.execPath, ['--enable-source-maps', `${repoRoot}${entry}`]]
-    : [tsx, [`${repoRoot}${entry}`]];
+    : options.tsxCli
+      ? [tsx, [`${repoRoot}${entry}`]]
+      : [process.execPath, ['--import', 'tsx', `${repoRoot}${entry}`]];
   const child = spawn(command, args, {
     cwd: repoRoot,
     detached: true,

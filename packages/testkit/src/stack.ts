@@ -17,6 +17,8 @@ export interface StackOptions {
   workers?: number;
   /** Runs simulator, api and workers as built by `pnpm build` (node, dist/), not from source with tsx. */
   built?: boolean;
+  /** Runs api and workers from source through tsx's CLI, as `pnpm dev` does (see `StartOptions.tsxCli`). */
+  tsxCli?: boolean;
 }
 
 export interface Stack {
@@ -64,11 +66,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ...options.env,
   };
   const startWorker = () =>
-    startEntry(entry('apps/worker/src/main.ts'), { env, ready: /worker listening on (\S+)/ });
+    startEntry(entry('apps/worker/src/main.ts'), {
+      env,
+      ready: /worker listening on (\S+)/,
+      tsxCli: options.tsxCli,
+    });
   const workers: (RunningProcess & { match: string })[] = [];
   let api: RunningProcess;
   try {
-    api = await startEntry(entry('apps/api/src/server.ts'), { env, ready: /api listening on (\S+)/ });
+    api = await startEntry(entry('apps/api/src/server.ts'), {
+      env,
+      ready: /api listening on (\S+)/,
+      tsxCli: options.tsxCli,
+    });
     for (let i = 0; i < (options.workers ?? 1); i++) workers.push(await startWorker());
   } catch (error) {
     // Nothing started may outlive a failed start: the caller would hang on the leftovers.

@@ -3,7 +3,7 @@ import type { StatusView } from '../connections/connection.schemas.ts';
 import { callbacksPanel } from './callbacks-panel.ts';
 import { count, figure, when } from './format.ts';
 import { html, type SafeHtml } from './html.ts';
-import { deletionsPanel, entitiesTable } from './sync-panel.ts';
+import { deletionsPanel, entitiesTable, listsTable } from './sync-panel.ts';
 
 type Window = NonNullable<StatusView['budget']>['minute'];
 
@@ -88,6 +88,7 @@ export function connectionCard(status: StatusView, now: number, queuesPath: stri
       </div>
       <div class="panel"><h3>Orders by state</h3>${orders(status, queuesPath)}</div>
       <div class="panel wide"><h3>Sync</h3>${entitiesTable(status, now)}</div>
+      <div class="panel wide"><h3>Lists <span class="hint">read whole through REST once a day</span></h3>${listsTable(status, now)}</div>
       <div class="panel wide"><h3>Deletions <span class="hint">sync/Deleted, applied per entity once its dataset is in</span></h3>${deletionsPanel(status, now)}</div>
       <div class="panel wide"><h3>Order callbacks <span class="hint">signed posts of every state change to the channel's URL</span></h3>${callbacksPanel(status, now)}</div>
     </div>

@@ -1,4 +1,4 @@
-import { DELETION_CHAINS, ENTITY_NAMES } from '@exact-sync/core';
+import { DELETION_CHAINS, ENTITY_NAMES, LIST_NAMES } from '@exact-sync/core';
 import type { StatusView } from '../connections/connection.schemas.ts';
 import { count, duration, figure, when } from './format.ts';
 import { html, type SafeHtml } from './html.ts';
@@ -27,8 +27,8 @@ export function entitiesTable(status: StatusView, now: number): SafeHtml {
   const rows = ENTITY_NAMES.map((name) => {
     const e = status.entities[name];
     const at = `entities.${name}`;
-    return html`<tr data-entity="${name}">
-      <th scope="row">${name}</th>
+    return html`<tr data-entity="${name}"${e.enabled ? '' : html` class="muted"`}>
+      <th scope="row">${name}${e.enabled ? '' : html` ${figure(`${at}.enabled`, e.enabled, { className: 'muted', shown: '(off)' })}`}</th>
       ${figure(`${at}.phase`, e.phase, { tag: 'td', className: `phase phase-${e.phase}` })}
       ${figure(`${at}.records`, e.records, { tag: 'td', className: 'num', shown: count(e.records) })}
       ${figure(`${at}.lastSuccessAt`, e.lastSuccessAt, { tag: 'td', shown: when(e.lastSuccessAt, now) })}
@@ -44,6 +44,27 @@ export function entitiesTable(status: StatusView, now: number): SafeHtml {
   return html`<table class="entities">
     <thead><tr><th>Entity</th><th>Phase</th><th class="num">Records</th><th>Last success</th>
       <th class="num">Lag</th><th class="num">Planned / target</th><th>Errors</th></tr></thead>
+    <tbody>${rows}</tbody>
+  </table>`;
+}
+
+/** Per REST list: phase, records, its last complete read and the next one, and Exact's refusal. */
+export function listsTable(status: StatusView, now: number): SafeHtml {
+  const rows = LIST_NAMES.map((name) => {
+    const l = status.lists[name];
+    const at = `lists.${name}`;
+    return html`<tr data-list="${name}">
+      <th scope="row">${name}</th>
+      ${figure(`${at}.phase`, l.phase, { tag: 'td', className: `phase phase-${l.phase}` })}
+      ${figure(`${at}.records`, l.records, { tag: 'td', className: 'num', shown: count(l.records) })}
+      ${figure(`${at}.lastSuccessAt`, l.lastSuccessAt, { tag: 'td', shown: when(l.lastSuccessAt, now) })}
+      <td class="num">${every(l.plannedIntervalSeconds)}</td>
+      <td>${figure(`${at}.lastError`, l.lastError, { className: 'error', shown: l.lastError ?? '' })}</td>
+    </tr>`;
+  });
+  return html`<table class="lists">
+    <thead><tr><th>List</th><th>Phase</th><th class="num">Records</th><th>Last read</th>
+      <th class="num">Planned</th><th>Errors</th></tr></thead>
     <tbody>${rows}</tbody>
   </table>`;
 }

@@ -1,60 +1,82 @@
 import type { AccountRow, ItemRow, PriceRow, StockRow, StockTotalRow } from '@exact-sync/db';
-import type { AccountView, ItemView, PriceView, StockTotalView, StockView } from './catalog.schemas.ts';
+import { decimalText } from '../validation/decimals.ts';
+import type {
+  AccountView,
+  ItemStockView,
+  ItemView,
+  PriceView,
+  StockTotalView,
+  StockView,
+} from './catalog.schemas.ts';
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
-// Postgres numerics arrive as strings (exact decimals); storefronts get JSON numbers.
-const num = (value: string | null): number | null => (value === null ? null : Number(value));
 
 type SyncedRow = Pick<ItemRow, 'exactId' | 'modified' | 'updatedAt' | 'deletedAt'>;
 
 function synced(row: SyncedRow) {
   return {
-    id: row.exactId,
-    modified: iso(row.modified),
+    exactId: row.exactId,
+    exactModifiedAt: iso(row.modified),
     updatedAt: row.updatedAt.toISOString(),
     deleted: row.deletedAt !== null,
     deletedAt: iso(row.deletedAt),
   };
 }
 
+/** Storefronts never see the cost price: the row's `costPrice` stays out of the view. */
 export const toItemView = (row: ItemRow): ItemView => ({
   ...synced(row),
-  code: row.code,
-  description: row.description,
-  unit: row.unit,
+  sku: row.code,
+  name: row.description,
+  unitCode: row.unit,
   isSalesItem: row.isSalesItem,
   isWebshopItem: row.isWebshopItem,
   barcode: row.barcode,
-  costPrice: num(row.costPrice),
+});
+
+const quantities = (row: Omit<StockTotalRow, 'itemId' | 'itemCode' | 'warehouses'>) => ({
+  currentStock: decimalText(row.currentStock),
+  freeStock: decimalText(row.freeStock),
+  planningIn: decimalText(row.planningIn),
+  planningOut: decimalText(row.planningOut),
+  projectedStock: decimalText(row.projectedStock),
+  reservedStock: decimalText(row.reservedStock),
 });
 
 export const toStockView = (row: StockRow): StockView => ({
   ...synced(row),
-  itemId: row.itemId,
-  itemCode: row.itemCode,
-  warehouseId: row.warehouseId,
+  itemExactId: row.itemId,
+  sku: row.itemCode,
+  warehouseExactId: row.warehouseId,
   warehouseCode: row.warehouseCode,
-  currentStock: num(row.currentStock),
-  freeStock: num(row.freeStock),
-  planningIn: num(row.planningIn),
-  planningOut: num(row.planningOut),
-  projectedStock: num(row.projectedStock),
-  reservedStock: num(row.reservedStock),
+  currentStock: decimalText(row.currentStock),
+  freeStock: decimalText(row.freeStock),
+  planningIn: decimalText(row.planningIn),
+  planningOut: decimalText(row.planningOut),
+  projectedStock: decimalText(row.projectedStock),
+  reservedStock: decimalText(row.reservedStock),
 });
 
-export const toPriceView = (row: PriceRow): PriceView => ({
+/** A price is live until its `endDate` has passed. */
+export const toPriceView = (row: PriceRow, now: Date): PriceView => ({
   ...synced(row),
-  itemId: row.itemId,
-  itemCode: row.itemCode,
-  accountId: row.accountId,
-  accountCode: row.accountCode,
+  itemExactId: row.itemId,
+  sku: row.itemCode,
+  accountExactId: row.accountId,
+  customerCode: row.accountCode,
   currency: row.currency,
-  price: num(row.price),
-  quantity: num(row.quantity),
-  unit: row.unit,
+  price: decimalText(row.price),
+  quantity: decimalText(row.quantity),
+  unitCode: row.unit,
   startDate: iso(row.startDate),
   endDate: iso(row.endDate),
+  live: row.endDate === null || row.endDate > now,
 });
+
+/** Exact's account `Status` codes in words (Exact's CRM/Accounts documentation: A=None, S=Suspect, P=Prospect, C=Customer). */
+const ACCOUNT_STATUS = { A: 'none', S: 'suspect', P: 'prospect', C: 'customer' } as const;
+const accountStatus = (code: string | null): AccountView['status'] =>
+  code !== null && code in ACCOUNT_STATUS ? ACCOUNT_STATUS[code as keyof typeof ACCOUNT_STATUS] : null;
 
 export const toAccountView = (row: AccountRow): AccountView => ({
   ...synced(row),
@@ -63,9 +85,51 @@ export const toAccountView = (row: AccountRow): AccountView => ({
   email: row.email,
   city: row.city,
   country: row.country,
-  status: row.status,
+  status: accountStatus(row.status),
+  statusCode: row.status,
   blocked: row.blocked,
 });
+
+const ZERO = {
+  currentStock: '0',
+  freeStock: '0',
+  planningIn: '0',
+  planningOut: '0',
+  projectedStock: '0',
+  reservedStock: '0',
+};
+
+/** An item's stock: the totals over its live warehouse rows (zeros when it has none), and each of them. */
+export function toItemStock(rows: readonly StockRow[], sum: StockTotalRow | undefined): ItemStockView {
+  return {
+    warehouses: sum?.warehouses ?? 0,
+    ...(sum ? quantities(sum) : ZERO),
+    byWarehouse: rows.map((row) => ({
+      exactId: row.exactId,
+      warehouseExactId: row.warehouseId,
+      warehouseCode: row.warehouseCode,
+      currentStock: decimalText(row.currentStock),
+      freeStock: decimalText(row.freeStock),
+      planningIn: decimalText(row.planningIn),
+      planningOut: decimalText(row.planningOut),
+      projectedStock: decimalText(row.projectedStock),
+      reservedStock: decimalText(row.reservedStock),
+    })),
+  };
+}
+
+/** One item's total over its live warehouse rows; zeros when it has none. */
+function toStockTotal(
+  item: { itemExactId: string; sku: string | null },
+  sum: StockTotalRow | undefined,
+): StockTotalView {
+  return {
+    itemExactId: item.itemExactId,
+    sku: sum?.itemCode ?? item.sku,
+    warehouses: sum?.warehouses ?? 0,
+    ...(sum ? quantities(sum) : ZERO),
+  };
+}
 
 /**
  * One total per item on the page, in page order. An item whose every warehouse row is deleted gets zeros, so a
@@ -76,18 +140,10 @@ export function toStockTotals(page: readonly StockRow[], sums: readonly StockTot
   const seen = new Map<string, StockTotalView>();
   for (const row of page) {
     if (seen.has(row.itemId)) continue;
-    const sum = byItem.get(row.itemId);
-    seen.set(row.itemId, {
-      itemId: row.itemId,
-      itemCode: sum?.itemCode ?? row.itemCode,
-      warehouses: sum?.warehouses ?? 0,
-      currentStock: Number(sum?.currentStock ?? 0),
-      freeStock: Number(sum?.freeStock ?? 0),
-      planningIn: Number(sum?.planningIn ?? 0),
-      planningOut: Number(sum?.planningOut ?? 0),
-      projectedStock: Number(sum?.projectedStock ?? 0),
-      reservedStock: Number(sum?.reservedStock ?? 0),
-    });
+    seen.set(
+      row.itemId,
+      toStockTotal({ itemExactId: row.itemId, sku: row.itemCode }, byItem.get(row.itemId)),
+    );
   }
   return [...seen.values()];
 }

@@ -1,33 +1,101 @@
 import { z } from 'zod';
 import { utcTime } from '../openapi/fields.ts';
 import { isoDateTime } from '../validation/dates.ts';
+import { decimalAnswer } from '../validation/decimals.ts';
 import { queryInt } from '../validation/numbers.ts';
-import { code, token } from '../validation/text.ts';
+import { code, text, token } from '../validation/text.ts';
 
-/** Query of every catalogue feed. Unknown parameters are refused, so a typo never silently widens a pull. */
-export const catalogQuerySchema = z.strictObject(
-  {
-    code: code(60).optional(),
-    updated_since: isoDateTime.optional(),
-    cursor: token(200).optional(),
-    limit: queryInt(1, 1_000).default(100),
-  },
-  {
+const feedParams = {
+  updated_since: isoDateTime.optional(),
+  cursor: token(200).optional(),
+  limit: queryInt(1, 1_000).default(100),
+};
+
+/** Unknown parameters are refused, so a typo never silently widens a pull. */
+const strictQuery = <S extends z.ZodRawShape>(shape: S) =>
+  z.strictObject(shape, {
     error: (issue) =>
       issue.code === 'unrecognized_keys'
-        ? `unknown parameter ${issue.keys.map((k) => `"${k}"`).join(', ')} (known: code, updated_since, cursor, limit)`
+        ? `unknown parameter ${issue.keys.map((k) => `"${k}"`).join(', ')} (known: ${Object.keys(shape).join(', ')})`
         : undefined,
-  },
-);
-export type CatalogQueryParams = z.infer<typeof catalogQuerySchema>;
+  });
+
+/** Query of the stock feed: `sku` is the item code. */
+export const skuQuerySchema = strictQuery({ sku: code(60).optional(), ...feedParams });
+
+/** `a,b,c`: each of a fixed set of words, given once or more. */
+const wordList = <const W extends readonly [string, ...string[]]>(words: W) =>
+  z
+    .string()
+    .refine((value) => value.split(',').every((w) => (words as readonly string[]).includes(w.trim())), {
+      error: `must be a comma-separated list of ${words.join(', ')}`,
+    })
+    .transform((value) => new Set(value.split(',').map((w) => w.trim()) as W[number][]))
+    .meta({ description: `comma-separated: ${words.join(', ')}` });
+
+const MAX_SKUS = 100;
+const skuList = z
+  .string()
+  .transform((value) => [...new Set(value.split(','))])
+  .pipe(z.array(code(60)).max(MAX_SKUS, `must list at most ${MAX_SKUS} SKUs`))
+  .meta({
+    description: `one item code, or up to ${MAX_SKUS} separated by commas (\`CAN-000003,CAN-000004\`)`,
+  });
+
+/** `true` or `false` in a query string. */
+const queryBool = z
+  .enum(['true', 'false'], { error: 'must be true or false' })
+  .transform((value) => value === 'true');
+
+const itemViewParams = {
+  expand: wordList(['stock', 'price'] as const)
+    .optional()
+    .describe(
+      '`stock`: each item with its stock totals and warehouses (zeros when it has none); `price`: each item with ' +
+        "its live prices: the general ones and, with `customer`, that customer's",
+    ),
+  customer: code(18)
+    .optional()
+    .describe("an account code: with `expand=price`, that customer's own prices are added"),
+};
+
+/** Query of the items list: filters, and what to add to each item. */
+export const itemQuerySchema = strictQuery({
+  sku: skuList.optional(),
+  webshop: queryBool.optional().describe("only items whose webshop flag (Exact's `IsWebshopItem`) is this"),
+  q: text(100).optional().describe('a case-insensitive part of the item code or name'),
+  include: wordList(['not_for_sale'] as const)
+    .optional()
+    .describe('`not_for_sale`: also list items that are not sales items (marked `isSalesItem: false`)'),
+  ...itemViewParams,
+  ...feedParams,
+});
+
+/** Query of one item: what to add to it. */
+export const oneItemQuerySchema = strictQuery(itemViewParams);
+export type OneItemQueryParams = z.infer<typeof oneItemQuerySchema>;
+
+export const itemParamsSchema = z.object({ sku: code(60) });
+
+/** Query of the prices feed. */
+export const priceQuerySchema = strictQuery({
+  sku: code(60).optional(),
+  include: wordList(['ended'] as const)
+    .optional()
+    .describe('`ended`: also list prices whose `endDate` has passed (marked `live: false`)'),
+  ...feedParams,
+});
+
+/** Query of the accounts feed: `code` is the account's trimmed code. */
+export const accountQuerySchema = strictQuery({ code: code(60).optional(), ...feedParams });
 
 const time = utcTime;
-const quantity = z.number().nullable();
+const quantity = decimalAnswer.nullable();
 
 /** Every synced record carries Exact's ID, its change times and whether it was deleted in Exact. */
 const synced = {
-  id: z.uuid().describe("Exact's ID"),
-  modified: time.nullable().describe('when Exact last changed the record'),
+  exactId: z.uuid().describe("Exact's ID"),
+  exactModifiedAt: time.nullable().describe("when Exact last changed the record (Exact's `Modified`)"),
   updatedAt: time.describe('when this service last changed the record: the `updated_since` clock'),
   deleted: z.boolean().describe('a tombstone: listed only to `updated_since` pulls'),
   deletedAt: time.nullable(),
@@ -36,13 +104,12 @@ const synced = {
 const itemViewSchema = z
   .object({
     ...synced,
-    code: z.string(),
-    description: z.string().nullable(),
-    unit: z.string().nullable(),
+    sku: z.string().describe("the item's code"),
+    name: z.string().nullable().describe("Exact's `Description`"),
+    unitCode: z.string().nullable().describe("the item's default sales unit (Exact's `Unit`)"),
     isSalesItem: z.boolean(),
     isWebshopItem: z.boolean().nullable(),
     barcode: z.string().nullable(),
-    costPrice: z.number().nullable(),
   })
   .meta({ id: 'Item' });
 
@@ -58,9 +125,9 @@ const stockQuantities = {
 const stockViewSchema = z
   .object({
     ...synced,
-    itemId: z.uuid(),
-    itemCode: z.string().nullable(),
-    warehouseId: z.uuid().nullable(),
+    itemExactId: z.uuid(),
+    sku: z.string().nullable(),
+    warehouseExactId: z.uuid().nullable(),
     warehouseCode: z.string().nullable(),
     ...stockQuantities,
   })
@@ -68,31 +135,32 @@ const stockViewSchema = z
 
 const stockTotalViewSchema = z
   .object({
-    itemId: z.uuid(),
-    itemCode: z.string().nullable(),
+    itemExactId: z.uuid(),
+    sku: z.string().nullable(),
     warehouses: z.number().int().describe('live stock rows (warehouses) summed'),
-    currentStock: z.number(),
-    freeStock: z.number(),
-    planningIn: z.number(),
-    planningOut: z.number(),
-    projectedStock: z.number(),
-    reservedStock: z.number(),
+    currentStock: decimalAnswer,
+    freeStock: decimalAnswer,
+    planningIn: decimalAnswer,
+    planningOut: decimalAnswer,
+    projectedStock: decimalAnswer,
+    reservedStock: decimalAnswer,
   })
   .meta({ id: 'StockTotal' });
 
 const priceViewSchema = z
   .object({
     ...synced,
-    itemId: z.uuid(),
-    itemCode: z.string().nullable(),
-    accountId: z.uuid().nullable().describe('set for a customer-specific price'),
-    accountCode: z.string().nullable().describe("the account's trimmed code, when that account is synced"),
+    itemExactId: z.uuid(),
+    sku: z.string().nullable(),
+    accountExactId: z.uuid().nullable().describe('set for a customer-specific price'),
+    customerCode: z.string().nullable().describe("the account's trimmed code, when that account is synced"),
     currency: z.string().nullable(),
-    price: z.number().nullable(),
-    quantity: z.number().nullable().describe('the quantity from which the price applies'),
-    unit: z.string().nullable(),
+    price: decimalAnswer.nullable(),
+    quantity: decimalAnswer.nullable().describe('the quantity from which the price applies'),
+    unitCode: z.string().nullable(),
     startDate: time.nullable(),
     endDate: time.nullable(),
+    live: z.boolean().describe('false once `endDate` has passed: the price no longer applies'),
   })
   .meta({ id: 'Price' });
 
@@ -104,16 +172,53 @@ const accountViewSchema = z
     email: z.string().nullable(),
     city: z.string().nullable(),
     country: z.string().nullable(),
-    status: z.string().nullable(),
+    status: z
+      .enum(['none', 'suspect', 'prospect', 'customer'])
+      .nullable()
+      .describe("Exact's `Status` in words (A none, S suspect, P prospect, C customer)"),
+    statusCode: z.string().nullable().describe("Exact's `Status` code (`C`, `P`, `S`, `A`)"),
     blocked: z.boolean().nullable(),
   })
   .meta({ id: 'Account' });
+
+const warehouseStockSchema = z
+  .object({
+    exactId: z.uuid().describe("the stock position's Exact ID"),
+    warehouseExactId: z.uuid().nullable(),
+    warehouseCode: z.string().nullable(),
+    ...stockQuantities,
+  })
+  .meta({ id: 'WarehouseStock' });
+
+const itemStockSchema = stockTotalViewSchema
+  .omit({ itemExactId: true, sku: true })
+  .extend({ byWarehouse: z.array(warehouseStockSchema).describe('each live warehouse row of the item') })
+  .meta({
+    id: 'ItemStock',
+    description: 'The item’s stock over all its live warehouses (zeros when none), and per warehouse.',
+  });
+
+/** An item, with its stock and prices when `expand` asks for them. */
+const expandedItemSchema = itemViewSchema
+  .extend({
+    stock: itemStockSchema.optional().describe('with `expand=stock`'),
+    prices: z
+      .array(priceViewSchema)
+      .optional()
+      .describe('with `expand=price`: live prices by quantity break'),
+  })
+  .meta({ id: 'ExpandedItem' });
+
+export const oneItemSchema = expandedItemSchema;
 
 const page = <T extends z.ZodType>(row: T) =>
   z.object({ data: z.array(row), nextCursor: z.string().nullable() });
 const follow = 'follow `nextCursor` (with the same parameters) until it is null';
 
-export const itemFeedSchema = page(itemViewSchema).meta({ id: 'ItemPage', description: `Items; ${follow}.` });
+export const itemFeedSchema = page(expandedItemSchema).meta({
+  id: 'ItemPage',
+  description: `Items; ${follow}.`,
+});
 export const priceFeedSchema = page(priceViewSchema).meta({
   id: 'PricePage',
   description: `Prices; ${follow}.`,
@@ -129,6 +234,8 @@ export const stockFeedSchema = page(stockViewSchema)
   .meta({ id: 'StockPage', description: `Stock positions, with totals per item; ${follow}.` });
 
 export type ItemView = z.infer<typeof itemViewSchema>;
+export type ExpandedItemView = z.infer<typeof expandedItemSchema>;
+export type ItemStockView = z.infer<typeof itemStockSchema>;
 export type StockView = z.infer<typeof stockViewSchema>;
 export type StockTotalView = z.infer<typeof stockTotalViewSchema>;
 export type PriceView = z.infer<typeof priceViewSchema>;

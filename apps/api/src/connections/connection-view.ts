@@ -1,4 +1,4 @@
-import { type CHANNELS, ENTITY_NAMES, ORDER_STATUSES } from '@exact-sync/core';
+import { type CHANNELS, ENTITY_NAMES, LIST_NAMES, ORDER_STATUSES } from '@exact-sync/core';
 import {
   type CallbackCounts,
   type ConnectionRow,
@@ -12,7 +12,7 @@ import {
 } from '@exact-sync/db';
 import { budgetKeyFor, type Governor, type WindowSnapshot } from '@exact-sync/exact';
 import type { ConnectionView, StatusView } from './connection.schemas.ts';
-import { deletionsView, entitiesView } from './sync-status.ts';
+import { deletionsView, entitiesView, listsView } from './sync-status.ts';
 
 const REFRESH_TOKEN_LIFE_MS = 30 * 86_400_000;
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
@@ -76,7 +76,7 @@ export async function connectionStatus(
       return null;
     }
   };
-  const datasets = [...ENTITY_NAMES, 'deleted'];
+  const datasets = [...ENTITY_NAMES, 'deleted', ...LIST_NAMES];
   const [states, orderCounts, budget, planned, plans, parked, callbacks] = await Promise.all([
     listSyncStates(deps.db, id),
     countOrdersByStatus(deps.db, { connectionId: id }),
@@ -109,6 +109,7 @@ export async function connectionStatus(
       : null,
     entities: entitiesView(facts),
     deletions: deletionsView(facts),
+    lists: listsView(facts),
     budget,
     orders: byStatus,
     callbacks: callbacksView(callbacks),

@@ -5,6 +5,7 @@ import {
   DELETION_STRATEGIES,
   ENTITY_NAMES,
   entityNameSchema,
+  LIST_NAMES,
 } from '@exact-sync/core';
 import { z } from 'zod';
 import { utcTime } from '../openapi/fields.ts';
@@ -47,7 +48,18 @@ const targetLag = z
   .nullable()
   .describe('seconds the entity may lag behind Exact; null restores the default');
 
-const entitySettingsPatch = z.object({ targetLagSeconds: targetLag.optional() }).strict();
+const entitySettingsPatch = z
+  .object({
+    targetLagSeconds: targetLag.optional(),
+    enabled: z
+      .boolean()
+      .nullable()
+      .optional()
+      .describe(
+        'whether the connection syncs the entity; null restores the default (see README, Synced data)',
+      ),
+  })
+  .strict();
 
 export const patchConnectionBody = z
   .object({
@@ -62,7 +74,7 @@ export const patchConnectionBody = z
       )
       .strict()
       .optional()
-      .describe('per entity: the freshness target the planner aims for'),
+      .describe('per entity: whether it is synced, and the freshness target the planner aims for'),
     channels: z
       .object({
         b2c: z
@@ -127,7 +139,10 @@ export const connectionView = z.object({
   statusReason: z.string().nullable(),
   channels: z.object({ b2b: channelView.optional(), b2c: channelView.optional() }),
   /** What the operator set per entity (defaults are not listed). */
-  entitySettings: z.record(z.string(), z.object({ targetLagSeconds: z.number().optional() })),
+  entitySettings: z.record(
+    z.string(),
+    z.object({ targetLagSeconds: z.number().optional(), enabled: z.boolean().optional() }),
+  ),
   createdAt: utcTime,
   updatedAt: utcTime,
 });
@@ -155,6 +170,8 @@ const windowView = z.object({
 const syncPhase = z.enum(['initial', 'incremental', 'error']);
 
 const entityView = z.object({
+  /** Whether the connection syncs the entity (a disabled one keeps its rows, and is neither polled nor planned). */
+  enabled: z.boolean(),
   phase: syncPhase,
   cursor: z.string(),
   records: z.number(),
@@ -171,6 +188,17 @@ const entityView = z.object({
   droppedFields: z.array(z.string()),
   /** Deletions read for the entity while it was not ready, applied once it is. */
   parkedDeletions: z.number(),
+});
+
+const listView = z.object({
+  phase: syncPhase,
+  records: z.number(),
+  lastSuccessAt: isoTime,
+  lagSeconds: z.number().nullable(),
+  plannedIntervalSeconds: z.number().nullable(),
+  targetLagSeconds: z.number(),
+  lastError: z.string().nullable(),
+  retryAt: isoTime,
 });
 
 const chainView = z.object({
@@ -234,6 +262,13 @@ export const statusView = connectionView.extend({
     >,
   ),
   deletions: deletionsView,
+  /** The REST lists without a sync endpoint, each read whole once a day. */
+  lists: z.object(
+    Object.fromEntries(LIST_NAMES.map((name) => [name, listView])) as Record<
+      (typeof LIST_NAMES)[number],
+      typeof listView
+    >,
+  ),
   budget: z.object({ minute: windowView, day: windowView }).nullable(),
   orders: z.object({
     accepted: z.number(),

@@ -3,6 +3,10 @@ import {
   DELETION_CHAINS,
   ENTITY_NAMES,
   type EntitiesSettings,
+  enabledEntities,
+  isEntityEnabled,
+  LIST_INTERVAL_SECONDS,
+  LIST_NAMES,
   targetLagSeconds,
 } from '@exact-sync/core';
 import type { DeletionPlanRow, SyncStateRow } from '@exact-sync/db';
@@ -34,6 +38,7 @@ export function entitiesView(facts: SyncFacts): StatusView['entities'] {
     return [
       name,
       {
+        enabled: isEntityEnabled(facts.settings, name),
         phase: phaseOf(s),
         cursor: String(s?.cursor ?? 0),
         records: s?.records ?? 0,
@@ -54,11 +59,34 @@ export function entitiesView(facts: SyncFacts): StatusView['entities'] {
   return Object.fromEntries(entries) as StatusView['entities'];
 }
 
+/** Per REST list (price lists, VAT codes, …): its last complete read, planned once a day. */
+export function listsView(facts: SyncFacts): StatusView['lists'] {
+  const entries = LIST_NAMES.map((name) => {
+    const s = facts.states.find((state) => state.entity === name);
+    const interval = facts.intervals[name] ?? null;
+    const lastSuccess = s?.lastSuccessAt ?? null;
+    return [
+      name,
+      {
+        phase: phaseOf(s),
+        records: s?.records ?? 0,
+        lastSuccessAt: iso(lastSuccess),
+        lagSeconds: lastSuccess ? Math.max(0, Math.floor((facts.now - lastSuccess.getTime()) / 1000)) : null,
+        plannedIntervalSeconds: interval === null ? null : Math.round(interval / 1000),
+        targetLagSeconds: LIST_INTERVAL_SECONDS,
+        lastError: s?.lastError ?? null,
+        retryAt: iso(s?.retryAt),
+      },
+    ];
+  });
+  return Object.fromEntries(entries) as StatusView['lists'];
+}
+
 /** The deletions strategy, what it and the other cost over the window, and each chain's cursor. */
 export function deletionsView(facts: SyncFacts): StatusView['deletions'] {
   const { plan } = facts;
   const strategy = plan?.strategy ?? 'all';
-  const active = new Set<string>(chainsOf(strategy));
+  const active = new Set<string>(chainsOf(strategy, enabledEntities(facts.settings)));
   const chains = DELETION_CHAINS.map((name) => {
     const s = facts.states.find((state) => state.entity === name);
     return [

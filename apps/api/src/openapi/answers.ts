@@ -49,6 +49,7 @@ export function empty(description: string) {
 const FAILURES = {
   400: 'The request broke the input rules: `validation_failed` names every bad field in `details`.',
   401: 'Credentials missing, unknown or revoked (`unauthorized`).',
+  403: 'This key may not read this (`forbidden`).',
   404: 'Not found (`not_found`).',
   409: 'In conflict with the current state.',
   422: 'Well-formed, but not something this service can do now.',

@@ -74,7 +74,14 @@ const HEADERS = {
   },
   RetryAfter: { description: 'Seconds to wait before trying again.', schema: integer },
   Location: { description: 'Where the redirect leads.', schema: { type: 'string', format: 'uri' } },
+  CreatedLocation: {
+    description: 'Where the new resource is read (`/v1/orders/{id}`).',
+    schema: { type: 'string', format: 'uri-reference' },
+  },
 };
+
+/** Operations whose 202 says where the new resource is. */
+const CREATING = new Set(['createOrder']);
 
 const isStorefront = (operation: Operation) =>
   (operation.security ?? []).some((scheme) => 'storefrontKey' in scheme);
@@ -94,6 +101,8 @@ function headersOf(operation: Operation, status: string): Answer['headers'] {
       }),
     ...(status === '429' && { 'Retry-After': { $ref: headerRef('RetryAfter') } }),
     ...(status.startsWith('3') && { Location: { $ref: headerRef('Location') } }),
+    ...(status === '202' &&
+      CREATING.has(operation.operationId ?? '') && { Location: { $ref: headerRef('CreatedLocation') } }),
   };
 }
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DEMO } from '../openapi/demo-data.ts';
 import { calendarDate, guid, utcTime } from '../openapi/fields.ts';
 import { isoDate, isoDateTime } from '../validation/dates.ts';
+import { currencyCode, DECIMAL_SCALE, decimal, decimalAnswer } from '../validation/decimals.ts';
 import { queryInt } from '../validation/numbers.ts';
 import { code, freeText, text, token } from '../validation/text.ts';
 
@@ -40,13 +41,15 @@ const customerSchema = z
       "booked on the channel's default account.",
   });
 
-const amount = z.number().finite().max(1e9, 'is too large');
-
 const orderRequestLineSchema = z
   .object({
     sku: code(30),
-    quantity: amount.positive('must be greater than 0'),
-    unitPrice: amount.nonnegative('must not be negative').optional(),
+    quantity: decimal({ positive: true }).describe(
+      `a decimal string greater than 0, at most ${DECIMAL_SCALE} decimals`,
+    ),
+    unitPrice: decimal()
+      .optional()
+      .describe(`a decimal string in the order's currency, at most ${DECIMAL_SCALE} decimals`),
   })
   .strict()
   .meta({ id: 'OrderRequestLine' });
@@ -55,6 +58,9 @@ export const orderBodySchema = z
   .object({
     reference: orderReferenceSchema,
     customer: customerSchema,
+    currency: currencyCode
+      .optional()
+      .describe("the currency of the order's prices; without it, the customer's currency in Exact"),
     lines: z
       .array(orderRequestLineSchema)
       .min(1, 'must hold at least one line')
@@ -62,6 +68,13 @@ export const orderBodySchema = z
     orderDate: isoDate.optional(),
     deliveryDate: isoDate.optional(),
     note: freeText(1_000).optional(),
+    retryOf: z
+      .uuid('must be a UUID')
+      .optional()
+      .describe(
+        'to place a rejected order again under the same `reference`: the `id` of its latest attempt, which must be ' +
+          '`rejected`. The new order is the next `attempt`, with `previousAttemptId` set.',
+      ),
   })
   .strict()
   .meta({
@@ -69,7 +82,11 @@ export const orderBodySchema = z
     description:
       'An order as a storefront places it; the same `reference` again is answered with that order.',
     examples: [
-      { reference: '100232', customer: { code: DEMO.customerCode }, lines: [{ sku: DEMO.sku, quantity: 2 }] },
+      {
+        reference: '100232',
+        customer: { code: DEMO.customerCode },
+        lines: [{ sku: DEMO.sku, quantity: '2' }],
+      },
     ],
   });
 export type OrderBody = z.infer<typeof orderBodySchema>;
@@ -120,7 +137,7 @@ const orderStatusSchema = z.enum(ORDER_STATUSES).meta({
 });
 
 const orderLineSchema = z
-  .object({ sku: z.string(), quantity: z.number(), unitPrice: z.number().nullable() })
+  .object({ sku: z.string(), quantity: decimalAnswer, unitPrice: decimalAnswer.nullable() })
   .meta({ id: 'OrderLine' });
 
 const EXAMPLE_TIME = '2026-03-01T12:00:00.000Z';
@@ -131,12 +148,18 @@ export const orderViewSchema = z
     connectionId: z.uuid(),
     channel: z.enum(['b2b', 'b2c']),
     reference: z.string(),
+    attempt: z.number().int().describe('1 for the first order of a reference; one more for each new attempt'),
+    previousAttemptId: guid.nullable().describe('the rejected attempt this one follows'),
     status: orderStatusSchema,
     statusReason: z.string().nullable(),
     rejection: rejectionSchema,
     exactOrderId: guid.nullable().describe("the order's ID in Exact, once it is there"),
     exactOrderNumber: z.number().nullable().describe("Exact's OrderNumber, once the order is there"),
     customer: z.record(z.string(), z.unknown()).describe('the customer as placed'),
+    currency: z
+      .string()
+      .nullable()
+      .describe("the currency of the order's prices as placed; null: the customer's currency in Exact"),
     lines: z.array(orderLineSchema),
     orderDate: calendarDate.nullable(),
     deliveryDate: calendarDate.nullable(),
@@ -155,13 +178,16 @@ export const orderViewSchema = z
         connectionId: '6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f',
         channel: 'b2b',
         reference: '100232',
+        attempt: 1,
+        previousAttemptId: null,
         status: 'accepted',
         statusReason: null,
         rejection: null,
         exactOrderId: null,
         exactOrderNumber: null,
         customer: { code: DEMO.customerCode },
-        lines: [{ sku: DEMO.sku, quantity: 2, unitPrice: null }],
+        currency: null,
+        lines: [{ sku: DEMO.sku, quantity: '2', unitPrice: null }],
         orderDate: null,
         deliveryDate: null,
         note: null,
@@ -181,6 +207,7 @@ export const orderPageSchema = z
 
 export const orderFeedQuerySchema = z
   .object({
+    reference: orderReferenceSchema.optional().describe('every attempt at this reference'),
     status: orderStatusSchema.optional(),
     updated_since: isoDateTime.optional(),
     cursor: token(200).optional(),

@@ -1,10 +1,11 @@
-import { ENTITY_NAMES } from '@exact-sync/core';
+import { ENTITY_NAMES, enabledEntities, isEntityEnabled } from '@exact-sync/core';
 import {
   countOpenOrders,
   createConnection,
   deleteConnection,
   findConnection,
   listConnections,
+  requestFullResync,
   requestReauthorization,
 } from '@exact-sync/db';
 import { isAllowedExactOrigin } from '@exact-sync/exact';
@@ -164,9 +165,18 @@ export async function connectionRoutes(instance: FastifyInstance, { services }: 
         request.body,
       );
       if (!row) throw notFound('connection');
-      if (before.paused && row.paused === false && row.status === 'active') {
-        await enqueueSyncs(instance, id, ENTITY_NAMES);
+      const running = row.paused === false && row.status === 'active';
+      if (before.paused && running) {
+        await enqueueSyncs(instance, id, enabledEntities(row.entitySettings));
         await enqueueDeletions(instance, id);
+      }
+      // An entity switched on again re-reads its dataset in full: deletions made while it was off were not followed.
+      const switchedOn = ENTITY_NAMES.filter(
+        (e) => !isEntityEnabled(before.entitySettings, e) && isEntityEnabled(row.entitySettings, e),
+      );
+      if (switchedOn.length > 0) {
+        await requestFullResync(db, id, switchedOn);
+        if (running && !before.paused) await enqueueSyncs(instance, id, switchedOn);
       }
       return { ...toConnectionView(row), ...(callbackSecrets && { callbackSecrets }) };
     },
@@ -222,7 +232,7 @@ export async function connectionRoutes(instance: FastifyInstance, { services }: 
           202: json(syncStartedSchema, 'Queued.'),
           ...failures({
             ...noConnection,
-            409: 'The connection is not authorized, needs re-authorization, or is paused.',
+            409: 'The connection is not authorized, needs re-authorization, or is paused; or a named entity is disabled.',
             503: '`queue_unavailable`: the job queue (Redis) is unreachable.',
           }),
         },
@@ -237,7 +247,15 @@ export async function connectionRoutes(instance: FastifyInstance, { services }: 
       }
       if (row.paused)
         throw new HttpError(409, 'connection_paused', 'the connection is paused; resume it first');
-      const entities = request.body?.entities ?? ENTITY_NAMES;
+      const disabled = (request.body?.entities ?? []).filter((e) => !isEntityEnabled(row.entitySettings, e));
+      if (disabled.length > 0) {
+        throw new HttpError(
+          409,
+          'entity_disabled',
+          `the connection does not sync ${disabled.join(', ')}; enable it first (PATCH entities.<name>.enabled)`,
+        );
+      }
+      const entities = request.body?.entities ?? enabledEntities(row.entitySettings);
       const enqueued: string[] = await enqueueSyncs(instance, id, entities, request.body?.full ?? false);
       if (!request.body?.entities && (await enqueueDeletions(instance, id))) enqueued.push('deleted');
       if (enqueued.length === 0) {

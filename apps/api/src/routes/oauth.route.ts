@@ -1,4 +1,4 @@
-import { ENTITY_NAMES, mayAuthorize } from '@exact-sync/core';
+import { enabledEntities, mayAuthorize } from '@exact-sync/core';
 import { consumeOAuthState, findConnection, issueOAuthState } from '@exact-sync/db';
 import { authorizationUrl, ConnectionNotAuthorizableError } from '@exact-sync/exact';
 import type { FastifyInstance } from 'fastify';
@@ -109,7 +109,9 @@ export async function oauthRoutes(instance: FastifyInstance, { services }: WithS
       const { division } = await services.tokens.completeAuthorization({ connectionId, code, redirectUri });
       const row = await findConnection(db, connectionId);
       if (!row) throw notFound('connection');
-      const started = row.paused ? [] : await enqueueSyncs(instance, connectionId, ENTITY_NAMES);
+      const started = row.paused
+        ? []
+        : await enqueueSyncs(instance, connectionId, enabledEntities(row.entitySettings));
       request.log.info({ connectionId, division, syncs: started.length }, 'connection authorized');
       return reply
         .code(200)

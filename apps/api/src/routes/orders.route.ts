@@ -11,7 +11,7 @@ import {
   orderPageSchema,
   orderViewSchema,
 } from '../orders/order.schemas.ts';
-import { checkCustomer, checkExactRejections } from '../orders/order-checks.ts';
+import { attemptOf, checkCustomer, checkExactRejections } from '../orders/order-checks.ts';
 import { toOrderView } from '../orders/order-view.ts';
 import { payloadHash } from '../orders/payload-hash.ts';
 import { type Storefront, storefrontOf } from '../plugins/auth.plugin.ts';
@@ -42,15 +42,24 @@ export async function orderRoutes(instance: FastifyInstance, options: OrderRoute
         operationId: 'createOrder',
         summary: 'Place an order (idempotent per reference)',
         description:
-          'The order is stored at once and submitted to Exact by the order lane; follow it with `getOrder` (or ' +
-          'callbacks). Placing the same `reference` again answers 200 with the order already placed.',
+          'The order is stored at once and submitted to Exact by the order lane; follow it at `Location` ' +
+          '(`getOrder`), by reference (`listOrders?reference=`) or through callbacks. Placing the same `reference` ' +
+          'again answers 200 with the order already placed. A rejected order is placed again under its reference ' +
+          'with `retryOf` (the rejected attempt’s `id`): a new order, the next `attempt`, linked by ' +
+          '`previousAttemptId`.',
         body: orderBodySchema,
         response: {
           200: json(orderViewSchema, 'This reference was placed before, with the same payload: that order.'),
           202: json(orderViewSchema, 'Accepted: stored, and on its way to Exact.'),
           ...failures({
-            409: '`order_conflict`: this reference was placed before with another payload (`details.id`).',
-            422: '`channel_not_configured`: a b2c order while the channel has no default account.',
+            409:
+              '`order_conflict`: this reference was placed before with another payload (`details.id`: its latest ' +
+              'attempt). `not_retriable`: `retryOf` does not name the latest attempt at this reference, or that ' +
+              'attempt is not rejected.',
+            422:
+              '`channel_not_configured`: a b2c order while the channel has no default account. ' +
+              "`customer_not_allowed`: a b2c order named a customer other than the channel's default account " +
+              '(b2c orders name their consumer and always go on that account).',
             429:
               '`too_many_rejections`: Exact rejected too many orders of this key in the last hour ' +
               '(ORDER_REJECTIONS_PER_KEY_PER_HOUR); `Retry-After` says when it takes new ones. ' +
@@ -69,38 +78,37 @@ export async function orderRoutes(instance: FastifyInstance, options: OrderRoute
         limit: options.rejectionsPerKeyPerHour,
       });
       const hash = payloadHash(body);
+      const next = await attemptOf(instance, storefront, body, hash);
       const { created, order } = await insertOrder(app.database.db, {
         connectionId: storefront.connectionId,
         channel: storefront.channel,
         reference: body.reference,
+        attempt: next.attempt,
+        previousAttemptId: next.previousAttemptId,
         apiKeyId: storefront.keyId,
         yourRef: yourRefFor(storefront.channel, body.reference),
         payloadHash: hash,
         customer: body.customer,
+        currency: body.currency,
         orderDate: body.orderDate,
         deliveryDate: body.deliveryDate,
         note: body.note,
-        lines: body.lines.map((l) => ({
-          sku: l.sku,
-          quantity: String(l.quantity),
-          unitPrice: l.unitPrice === undefined ? undefined : String(l.unitPrice),
-        })),
+        lines: body.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, unitPrice: l.unitPrice })),
       });
       if (!created) {
         if (order.payloadHash !== hash) {
+          const retry = order.status === 'rejected' ? `; to place it again, send retryOf: "${order.id}"` : '';
           throw new HttpError(
             409,
             'order_conflict',
-            `order ${body.reference} exists with a different payload`,
-            {
-              id: order.id,
-            },
+            `order ${body.reference} exists with a different payload${retry}`,
+            { id: order.id },
           );
         }
         return reply.code(200).send(toOrderView(order));
       }
       await app.tryEnqueue('order.submit', { orderId: order.id }, { jobId: order.id }, request.log);
-      return reply.code(202).send(toOrderView(order));
+      return reply.code(202).header('location', `/v1/orders/${order.id}`).send(toOrderView(order));
     },
   );
 
@@ -140,7 +148,8 @@ export async function orderRoutes(instance: FastifyInstance, options: OrderRoute
         summary: 'Orders, oldest change first',
         description:
           'A storefront key sees the orders of its channel; the admin token, every order. `?updated_since=` lists ' +
-          'the orders changed after that time; `?status=` only those in one state. Follow `nextCursor` (with the ' +
+          'the orders changed after that time; `?status=` only those in one state; `?reference=` every attempt at ' +
+          'one reference. Follow `nextCursor` (with the ' +
           'same parameters) until it is null.',
         querystring: orderFeedQuerySchema,
         response: { 200: json(orderPageSchema, 'A page of orders.') },
@@ -153,6 +162,7 @@ export async function orderRoutes(instance: FastifyInstance, options: OrderRoute
         connectionId: who === 'admin' ? undefined : who.connectionId,
         channel: who === 'admin' ? undefined : who.channel,
         status: q.status,
+        reference: q.reference,
         updatedSince: q.updated_since ? new Date(q.updated_since) : undefined,
         // An empty cursor asks for the first page of this feed.
         cursor: q.cursor || undefined,

@@ -75,7 +75,7 @@ describe('revoked storefront keys', () => {
       url: '/v1/orders',
       remoteAddress: SHOP,
       headers: { authorization: `Bearer ${key}` },
-      payload: { reference: 'R-REVOKED', customer: { code: 'C1' }, lines: [{ sku: 'A', quantity: 1 }] },
+      payload: { reference: 'R-REVOKED', customer: { code: 'C1' }, lines: [{ sku: 'A', quantity: '1' }] },
     });
     expect(order.statusCode).toBe(401);
     expect(await api.database.sql`select 1 from orders where reference = 'R-REVOKED'`).toHaveLength(0);

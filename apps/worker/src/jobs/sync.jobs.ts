@@ -1,4 +1,4 @@
-import { syncDedup } from '@exact-sync/core';
+import { isEntityEnabled, syncDedup } from '@exact-sync/core';
 import { recordSyncError, requestFullResync, type SyncDataset, withSessionLock } from '@exact-sync/db';
 import { ConnectionNeedsReauthError, isPermanent, RetryLaterError } from '@exact-sync/exact';
 import { enqueue } from '@exact-sync/queues';
@@ -6,6 +6,7 @@ import { UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import { exactFor, type WorkerServices } from '../services.ts';
 import { runDeletions } from '../sync/deletions.run.ts';
+import { runListSync } from '../sync/list-sync.run.ts';
 import { runEntitySync } from '../sync/sync-entity.run.ts';
 import type { DeletionRunDeps } from '../sync/sync-run-deps.ts';
 import type { Handler, JobContext } from './handler.ts';
@@ -97,6 +98,11 @@ export function syncEntityHandler(services: WorkerServices): Handler<'sync.entit
       context.log.info({ connectionId, entity, reason: access.reason }, 'sync skipped');
       return;
     }
+    // A webhook or an older schedule may still ask for an entity the operator switched off.
+    if (!isEntityEnabled(access.connection.entitySettings, entity)) {
+      context.log.info({ connectionId, entity }, 'sync skipped: the entity is disabled');
+      return;
+    }
     await guarded(services, context, { connectionId, dataset: entity }, () =>
       inLane(services, connectionId, async () => {
         const result = await runEntitySync(runDeps(services, context.log, connectionId), access.exact, {
@@ -114,6 +120,26 @@ export function syncEntityHandler(services: WorkerServices): Handler<'sync.entit
             { deduplication: syncDedup(connectionId, 'deleted') },
           );
         }
+      }),
+    );
+  };
+}
+
+/** A full read of one REST list (price lists, VAT codes, …): planned daily, and once when a connection starts. */
+export function syncListHandler(services: WorkerServices): Handler<'sync.list'> {
+  return async ({ connectionId, list }, context) => {
+    const access = await exactFor(services, connectionId);
+    if (!access.ok) {
+      context.log.info({ connectionId, list, reason: access.reason }, 'list read skipped');
+      return;
+    }
+    await guarded(services, context, { connectionId, dataset: list }, () =>
+      inLane(services, connectionId, async () => {
+        const result = await runListSync(runDeps(services, context.log, connectionId), access.exact, {
+          connectionId,
+          list,
+        });
+        context.log.info({ connectionId, list, ...result }, 'list read finished');
       }),
     );
   };

@@ -1,4 +1,4 @@
-import { DELETION_CHAINS, ENTITY_NAMES, syncDedupId } from '@exact-sync/core';
+import { DELETION_CHAINS, enabledEntities, LIST_NAMES, syncDedupId } from '@exact-sync/core';
 import {
   listActiveConnections,
   listSyncStates,
@@ -63,7 +63,7 @@ export async function reconcile(
       },
     );
     const states = await listSyncStates(db, connection.id);
-    for (const entity of ENTITY_NAMES) {
+    for (const entity of enabledEntities(connection.entitySettings)) {
       const state = states.find((s) => s.entity === entity);
       const unfinished =
         !state || state.phase === 'initial' || state.nextUrl !== null || state.fullResyncRequested > 0;
@@ -74,6 +74,19 @@ export async function reconcile(
         'sync.entity',
         { connectionId: connection.id, entity },
         { deduplication: { id: syncDedupId(connection.id, entity) } },
+      );
+      summary.syncsResumed += 1;
+    }
+    // A list never read, or read half-way (a budget wait, a crash): the daily plan would leave it for a day.
+    for (const list of LIST_NAMES) {
+      const state = states.find((s) => s.entity === list);
+      if (state && state.phase === 'incremental' && state.nextUrl === null) continue;
+      if (state?.retryAt && state.retryAt.getTime() > services.clock.now()) continue;
+      await enqueue(
+        services.queues,
+        'sync.list',
+        { connectionId: connection.id, list },
+        { deduplication: { id: syncDedupId(connection.id, list) } },
       );
       summary.syncsResumed += 1;
     }

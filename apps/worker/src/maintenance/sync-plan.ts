@@ -8,8 +8,10 @@ const SEARCH_STEPS = 60;
 export interface PlannedDataset {
   /** How stale the dataset may get: the planner aims to poll at least this often. */
   targetMs: number;
-  /** Calls one idle poll costs (an entity: 1; deletions: one per chain of the strategy). */
+  /** Calls one idle poll costs (an entity: 1; deletions: one per chain of the strategy; a list: its pages). */
   callsPerPoll: number;
+  /** Polled exactly at its target, never sooner (the REST lists, read whole once a day); its cost still counts. */
+  fixed?: boolean;
 }
 
 export interface PlanInput {
@@ -46,7 +48,7 @@ export function planSync(input: PlanInput): SyncPlan {
   const timeLeft = Math.max(1, day.resetAt - input.now);
   const longest = Math.max(input.minIntervalMs, timeLeft);
   const interval = (d: PlannedDataset, factor: number) =>
-    Math.ceil(Math.min(longest, Math.max(input.minIntervalMs, d.targetMs * factor)));
+    d.fixed ? d.targetMs : Math.ceil(Math.min(longest, Math.max(input.minIntervalMs, d.targetMs * factor)));
   const cost = (factor: number) =>
     input.datasets.reduce((n, d) => n + (timeLeft / interval(d, factor)) * d.callsPerPoll * HEADROOM, 0);
 

@@ -1,12 +1,20 @@
 import {
   chainsOf,
-  ENTITY_NAMES,
   type EntitiesSettings,
+  enabledEntities,
+  LIST_INTERVAL_SECONDS,
+  LIST_NAMES,
   schedulerTemplate,
   syncDedupId,
   targetLagSeconds,
 } from '@exact-sync/core';
-import { type ActiveConnection, listActiveConnections, listDeletionPlans } from '@exact-sync/db';
+import {
+  type ActiveConnection,
+  listActiveConnections,
+  listDeletionPlans,
+  listSyncStates,
+  type SyncStateRow,
+} from '@exact-sync/db';
 import { budgetKeyFor } from '@exact-sync/exact';
 import type { WorkerServices } from '../services.ts';
 import { type PlannedDataset, planSync } from './sync-plan.ts';
@@ -28,11 +36,17 @@ interface Dataset extends PlannedDataset {
 }
 
 /**
- * A connection's datasets with their targets: each entity's (the operator's or the default), and its deletions,
- * which follow the slowest entity target, costing one call per chain of the connection's strategy.
+ * A connection's datasets with their targets: each enabled entity's (the operator's or the catalogue's default),
+ * and its deletions, which follow the slowest entity target, costing one call per chain of the connection's
+ * strategy. Disabled entities are not planned: their schedulers go.
  */
-function datasetsOf(connectionId: string, settings: EntitiesSettings, chains: number): Dataset[] {
-  const entities = ENTITY_NAMES.map((entity) => ({
+function datasetsOf(
+  connectionId: string,
+  settings: EntitiesSettings,
+  chains: number,
+  states: readonly SyncStateRow[],
+): Dataset[] {
+  const entities = enabledEntities(settings).map((entity) => ({
     connectionId,
     dataset: entity,
     targetMs: targetLagSeconds(settings, entity) * 1000,
@@ -46,8 +60,19 @@ function datasetsOf(connectionId: string, settings: EntitiesSettings, chains: nu
     callsPerPoll: chains,
     template: schedulerTemplate('sync.deleted', { connectionId }),
   };
-  return [...entities, deleted];
+  // A list costs a page of 60 per read: as many as its last complete read had.
+  const lists = LIST_NAMES.map((list) => ({
+    connectionId,
+    dataset: list,
+    targetMs: LIST_INTERVAL_SECONDS * 1000,
+    callsPerPoll: Math.max(1, Math.ceil((states.find((s) => s.entity === list)?.records ?? 0) / LIST_PAGE)),
+    fixed: true,
+    template: schedulerTemplate('sync.list', { connectionId, list }),
+  }));
+  return [...entities, deleted, ...lists];
 }
+
+const LIST_PAGE = 60;
 
 /**
  * Plans the polling interval of every dataset of every budget key and keeps one BullMQ job scheduler per
@@ -67,10 +92,12 @@ export async function applySyncPlans(services: WorkerServices, minIntervalMs: nu
   const planned: PlannedKey[] = [];
   const wanted = new Set<string>();
   for (const [budgetKey, connections] of byKey) {
-    const datasets = connections.flatMap((c) => {
+    const datasets: Dataset[] = [];
+    for (const c of connections) {
       const strategy = plans.find((p) => p.connectionId === c.id)?.strategy ?? 'all';
-      return datasetsOf(c.id, c.entitySettings, chainsOf(strategy).length);
-    });
+      const chains = chainsOf(strategy, enabledEntities(c.entitySettings)).length;
+      datasets.push(...datasetsOf(c.id, c.entitySettings, chains, await listSyncStates(db, c.id)));
+    }
     const budget = await services.governor.snapshot(budgetKey);
     const plan = planSync({ now: services.clock.now(), budget, minIntervalMs, datasets });
     const intervals: Record<string, number> = {};

@@ -29,6 +29,7 @@ function salesOrderBody(order: OrderWithLines, resolved: ResolvedOrder): SalesOr
   return {
     OrderedBy: resolved.accountId,
     YourRef: order.yourRef,
+    ...(order.currency && { Currency: order.currency }),
     ...(order.orderDate && { OrderDate: order.orderDate }),
     ...(order.deliveryDate && { DeliveryDate: order.deliveryDate }),
     ...(description && { Description: description.slice(0, 255) }),

@@ -33,6 +33,8 @@ export interface ChainRunInput {
    * skips, and the next probe samples the window since this one.
    */
   probe?: { resetTo: bigint };
+  /** The entities the connection syncs: deletions of the others count as foreign. */
+  enabled: ReadonlySet<EntityName>;
 }
 
 /** What this call of a chain run did (its round's row in `deletion_rounds` holds the whole run). */
@@ -55,7 +57,7 @@ type Step = { kind: 'busy' | 'held' } | { kind: 'page'; done: boolean; stale: En
 const MIN_SAMPLE_MS = 1_000;
 
 /** Sorts one page of `sync/Deleted` into deletions of synced entities and a count of the rest. */
-function classify(records: Record<string, unknown>[]) {
+function classify(records: Record<string, unknown>[], enabled: ReadonlySet<EntityName>) {
   const own: Deletion[] = [];
   const byEntity: DeletionCounts = {};
   let foreign = 0;
@@ -69,7 +71,7 @@ function classify(records: Record<string, unknown>[]) {
     first = Math.min(first, deletedAt.getTime());
     last = Math.max(last, deletedAt.getTime());
     const entity = entityForDeletedType(Number(record.EntityType));
-    if (!entity) {
+    if (!entity || !enabled.has(entity)) {
       foreign += 1;
       continue;
     }
@@ -109,7 +111,7 @@ export async function runDeletionChain(
           : { timestamp: state.cursor, entityType: entityTypeOfChain(chain) },
         'sync',
       );
-      const { own, byEntity, foreign, highest, sampleMs } = classify(page.records);
+      const { own, byEntity, foreign, highest, sampleMs } = classify(page.records, input.enabled);
       const ready = await readyEntities(tx, connectionId);
       const applicable = own.filter((d) => ready.has(d.entity));
       const parked = own.filter((d) => !ready.has(d.entity));

@@ -1,8 +1,8 @@
 import {
   chainsOf,
   type DeletionStrategy,
-  ENTITY_NAMES,
   type EntityName,
+  enabledEntities,
   typedChainOf,
 } from '@exact-sync/core';
 import {
@@ -10,6 +10,7 @@ import {
   countParkedDeletions,
   type DeletionPlanRow,
   deletionRoundsSince,
+  findConnection,
   finishedInRound,
   listSyncStates,
   loadDeletionPlan,
@@ -85,12 +86,13 @@ async function probeCursor(
   deps: DeletionRunDeps,
   connectionId: string,
   now: number,
+  enabled: readonly EntityName[],
 ): Promise<bigint | undefined> {
   const states = await listSyncStates(deps.db, connectionId);
   const unfiltered = states.find((s) => s.entity === 'deleted');
   const last = unfiltered?.lastSuccessAt?.getTime() ?? 0;
   if (now - last < deps.strategyWindowMs) return undefined;
-  const [first = 0n, ...rest] = ENTITY_NAMES.map(
+  const [first = 0n, ...rest] = enabled.map(
     (e) => states.find((s) => s.entity === typedChainOf(e))?.cursor ?? 0n,
   );
   return lowestVersion(first, ...rest);
@@ -109,6 +111,8 @@ export async function runDeletions(
   const { connectionId } = input;
   const now = new Date(deps.clock.now());
   const plan = await loadDeletionPlan(deps.db, connectionId, now);
+  const enabledList = enabledEntities((await findConnection(deps.db, connectionId))?.entitySettings ?? {});
+  const enabled = new Set(enabledList);
   // A round that met a budget wait (or a crash) goes on where it stopped, with the strategy it started with.
   const started = plan.roundStartedAt;
   const resuming = started !== null && now.getTime() - started.getTime() < deps.strategyWindowMs;
@@ -131,19 +135,26 @@ export async function runDeletions(
     result.staleResync.push(...run.staleResync);
   };
   const finished = resuming ? await finishedInRound(deps.db, connectionId, roundAt) : new Set<string>();
-  for (const chain of chainsOf(strategy)) {
+  for (const chain of chainsOf(strategy, enabledList)) {
     if (finished.has(chain)) continue;
-    add(chain, await runDeletionChain(deps, exact, { connectionId, chain, strategy, roundAt }));
+    add(chain, await runDeletionChain(deps, exact, { connectionId, chain, strategy, roundAt, enabled }));
   }
   const resetTo =
     strategy === 'per_type' && !finished.has('probe')
-      ? await probeCursor(deps, connectionId, now.getTime())
+      ? await probeCursor(deps, connectionId, now.getTime(), enabledList)
       : undefined;
   if (resetTo !== undefined) {
     const probe = { resetTo };
     add(
       'probe',
-      await runDeletionChain(deps, exact, { connectionId, chain: 'deleted', strategy, roundAt, probe }),
+      await runDeletionChain(deps, exact, {
+        connectionId,
+        chain: 'deleted',
+        strategy,
+        roundAt,
+        probe,
+        enabled,
+      }),
     );
   }
   await markDeletionRound(deps.db, connectionId, null);

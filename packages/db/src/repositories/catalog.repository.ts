@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns, gt, inArray, isNull, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, gt, ilike, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Executor } from '../client.ts';
 import { accounts, items, salesItemPrices, stockPositions } from '../schema/synced.ts';
@@ -9,6 +9,8 @@ export interface CatalogQuery {
   connectionId: string;
   /** Exact match on the item code (items, stock, prices) or the trimmed account code (accounts). */
   code?: string | undefined;
+  /** Exact match on any of these item codes (items). */
+  codes?: readonly string[] | undefined;
   /** Rows changed after this time, tombstones included; without it only live rows are listed. */
   updatedSince?: Date | undefined;
   cursor?: string | undefined;
@@ -42,6 +44,7 @@ function catalogPage<R extends { updatedAt: Date; exactId: string }>(
   table: CatalogTable,
   codeColumn: PgColumn,
   query: CatalogQuery,
+  extra: (SQL | undefined)[],
   read: (page: FeedQuery) => Promise<R[]>,
 ): Promise<FeedPage<R>> {
   const key: FeedKey<R> = {
@@ -49,16 +52,47 @@ function catalogPage<R extends { updatedAt: Date; exactId: string }>(
     id: table.exactId,
     positionOf: (row) => ({ updatedAt: row.updatedAt, id: row.exactId }),
   };
-  const filters: (SQL | undefined)[] = [eq(table.connectionId, query.connectionId)];
+  const filters: (SQL | undefined)[] = [eq(table.connectionId, query.connectionId), ...extra];
   if (query.code !== undefined) filters.push(eq(codeColumn, query.code));
+  else if (query.codes !== undefined) filters.push(inArray(codeColumn, [...query.codes]));
   else filters.push(settled(table.updatedAt, query.settleMs));
   filters.push(query.updatedSince ? gt(table.updatedAt, query.updatedSince) : isNull(table.deletedAt));
   return keysetPage(key, { filters, cursor: query.cursor, limit: query.limit }, read);
 }
 
+/** What an item list may narrow itself to, besides its codes. */
+export interface ItemFilters {
+  /** Only items whose webshop flag (`IsWebshopItem`) is this. */
+  webshop?: boolean | undefined;
+  /** A case-insensitive substring of the code or the name (`Description`). */
+  search?: string | undefined;
+  /** Leave out items that are not sales items. */
+  salesOnly?: boolean | undefined;
+}
+
+/** `LIKE` pattern matching `text` anywhere, its own `%`, `_` and `\` taken literally. */
+const containing = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+function itemFilters(filters: ItemFilters): (SQL | undefined)[] {
+  const out: (SQL | undefined)[] = [];
+  if (filters.webshop !== undefined) {
+    out.push(filters.webshop ? eq(items.isWebshopItem, true) : sql`${items.isWebshopItem} is not true`);
+  }
+  if (filters.search !== undefined) {
+    const pattern = containing(filters.search);
+    out.push(or(ilike(items.code, pattern), ilike(items.description, pattern)));
+  }
+  if (filters.salesOnly) out.push(eq(items.isSalesItem, true));
+  return out;
+}
+
 /** A page of a connection's items in (updatedAt, exactId) order. */
-export function listItems(db: Executor, query: CatalogQuery): Promise<FeedPage<ItemRow>> {
-  return catalogPage(items, items.code, query, ({ where, orderBy, limit }) =>
+export function listItems(
+  db: Executor,
+  query: CatalogQuery,
+  filters: ItemFilters = {},
+): Promise<FeedPage<ItemRow>> {
+  return catalogPage(items, items.code, query, itemFilters(filters), ({ where, orderBy, limit }) =>
     db
       .select()
       .from(items)
@@ -70,7 +104,7 @@ export function listItems(db: Executor, query: CatalogQuery): Promise<FeedPage<I
 
 /** A page of a connection's stock positions (one per item and warehouse); `code` is the item code. */
 export function listStock(db: Executor, query: CatalogQuery): Promise<FeedPage<StockRow>> {
-  return catalogPage(stockPositions, stockPositions.itemCode, query, ({ where, orderBy, limit }) =>
+  return catalogPage(stockPositions, stockPositions.itemCode, query, [], ({ where, orderBy, limit }) =>
     db
       .select()
       .from(stockPositions)
@@ -80,28 +114,115 @@ export function listStock(db: Executor, query: CatalogQuery): Promise<FeedPage<S
   );
 }
 
+/** Which prices a list holds, besides its item codes. */
+export interface PriceFilters {
+  /** Leave out the prices whose `endDate` is at or before this time. */
+  liveAt?: Date | undefined;
+  /**
+   * Customer-specific prices only of these accounts (general prices always): an empty list keeps general prices
+   * alone; undefined keeps every customer's.
+   */
+  accountIds?: readonly string[] | undefined;
+}
+
+function priceFilters(filters: PriceFilters): (SQL | undefined)[] {
+  const p = salesItemPrices;
+  const out: (SQL | undefined)[] = [];
+  if (filters.liveAt) out.push(or(isNull(p.endDate), gt(p.endDate, filters.liveAt)));
+  if (filters.accountIds !== undefined) {
+    out.push(
+      filters.accountIds.length === 0
+        ? isNull(p.accountId)
+        : or(isNull(p.accountId), inArray(p.accountId, [...filters.accountIds])),
+    );
+  }
+  return out;
+}
+
+const priceColumns = { ...getTableColumns(salesItemPrices), accountCode: accounts.code };
+const priceAccount = and(
+  eq(accounts.connectionId, salesItemPrices.connectionId),
+  eq(accounts.exactId, salesItemPrices.accountId),
+);
+
 /** A page of sales prices; a customer-specific price carries its account's code when that account is synced. */
-export function listPrices(db: Executor, query: CatalogQuery): Promise<FeedPage<PriceRow>> {
-  return catalogPage(salesItemPrices, salesItemPrices.itemCode, query, ({ where, orderBy, limit }) =>
-    db
-      .select({ ...getTableColumns(salesItemPrices), accountCode: accounts.code })
-      .from(salesItemPrices)
-      .leftJoin(
-        accounts,
-        and(
-          eq(accounts.connectionId, salesItemPrices.connectionId),
-          eq(accounts.exactId, salesItemPrices.accountId),
-        ),
-      )
-      .where(where)
-      .orderBy(...orderBy)
-      .limit(limit),
+export function listPrices(
+  db: Executor,
+  query: CatalogQuery,
+  filters: PriceFilters = {},
+): Promise<FeedPage<PriceRow>> {
+  return catalogPage(
+    salesItemPrices,
+    salesItemPrices.itemCode,
+    query,
+    priceFilters(filters),
+    ({ where, orderBy, limit }) =>
+      db
+        .select(priceColumns)
+        .from(salesItemPrices)
+        .leftJoin(accounts, priceAccount)
+        .where(where)
+        .orderBy(...orderBy)
+        .limit(limit),
   );
+}
+
+/** The live prices of these items (see `PriceFilters`), by item, then quantity break, general prices first. */
+export async function pricesOfItems(
+  db: Executor,
+  connectionId: string,
+  itemIds: readonly string[],
+  filters: PriceFilters,
+): Promise<PriceRow[]> {
+  if (itemIds.length === 0) return [];
+  const p = salesItemPrices;
+  return db
+    .select(priceColumns)
+    .from(p)
+    .leftJoin(accounts, priceAccount)
+    .where(
+      and(
+        eq(p.connectionId, connectionId),
+        inArray(p.itemId, [...itemIds]),
+        isNull(p.deletedAt),
+        ...priceFilters(filters),
+      ),
+    )
+    .orderBy(asc(p.itemId), asc(p.quantity), sql`${p.accountId} nulls first`, asc(p.exactId));
+}
+
+/** The live stock rows (one per warehouse) of these items. */
+export async function stockOfItems(
+  db: Executor,
+  connectionId: string,
+  itemIds: readonly string[],
+): Promise<StockRow[]> {
+  if (itemIds.length === 0) return [];
+  const s = stockPositions;
+  return db
+    .select()
+    .from(s)
+    .where(and(eq(s.connectionId, connectionId), inArray(s.itemId, [...itemIds]), isNull(s.deletedAt)))
+    .orderBy(asc(s.itemId), asc(s.warehouseCode), asc(s.exactId));
+}
+
+/** A connection's live account with this trimmed code, if it is synced. */
+export async function findAccountByCode(
+  db: Executor,
+  connectionId: string,
+  code: string,
+): Promise<AccountRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(accounts)
+    .where(and(eq(accounts.connectionId, connectionId), eq(accounts.code, code), isNull(accounts.deletedAt)))
+    .limit(1);
+  return row;
 }
 
 /** A page of a connection's accounts; `code` matches the trimmed account code. */
 export function listAccounts(db: Executor, query: CatalogQuery): Promise<FeedPage<AccountRow>> {
-  return catalogPage(accounts, accounts.code, query, ({ where, orderBy, limit }) =>
+  return catalogPage(accounts, accounts.code, query, [], ({ where, orderBy, limit }) =>
     db
       .select()
       .from(accounts)

@@ -32,7 +32,9 @@ export interface ConnectionChanges {
   paused?: boolean | undefined;
   channels?: ChannelsSettings | undefined;
   /** Per entity, the settings to change; a setting given as null goes back to its default. */
-  entities?: Partial<Record<EntityName, { targetLagSeconds?: number | null }>> | undefined;
+  entities?:
+    | Partial<Record<EntityName, { targetLagSeconds?: number | null; enabled?: boolean | null }>>
+    | undefined;
 }
 
 /** The entity settings with `changes` merged in per entity; null values remove the setting. */

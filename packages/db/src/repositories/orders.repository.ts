@@ -1,5 +1,5 @@
 import { type Channel, canTransition, type OrderStatus } from '@exact-sync/core';
-import { and, asc, count, eq, getTableColumns, gt, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, gt, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../client.ts';
 import { connections } from '../schema/connections.ts';
 import { type OrderCustomer, orderCallbacks, orderLines, orders } from '../schema/orders.ts';
@@ -16,11 +16,15 @@ interface NewOrder {
   connectionId: string;
   channel: Channel;
   reference: string;
+  /** The next attempt at a rejected order's reference (1, the default, for a new reference). */
+  attempt?: number | undefined;
+  previousAttemptId?: string | undefined;
   /** The storefront key that placed it. */
   apiKeyId?: string | null | undefined;
   yourRef: string;
   payloadHash: string;
   customer: OrderCustomer;
+  currency?: string | undefined;
   orderDate?: string | undefined;
   deliveryDate?: string | undefined;
   note?: string | undefined;
@@ -76,7 +80,7 @@ async function withLines(db: Executor, rows: OrderRow[]): Promise<OrderWithLines
   return rows.map((row) => ({ ...row, lines: lines.filter((l) => l.orderId === row.id) }));
 }
 
-/** The order of a channel with this reference, if there is one. */
+/** The latest attempt at this reference in a channel, if there is one. */
 export async function findOrderByReference(
   db: Executor,
   connectionId: string,
@@ -92,7 +96,9 @@ export async function findOrderByReference(
         eq(orders.channel, channel),
         eq(orders.reference, reference),
       ),
-    );
+    )
+    .orderBy(desc(orders.attempt))
+    .limit(1);
   return (await withLines(db, rows))[0];
 }
 
@@ -105,6 +111,8 @@ interface OrderFeedQuery {
   connectionId?: string | undefined;
   channel?: Channel | undefined;
   status?: OrderStatus | undefined;
+  /** Every attempt at this reference. */
+  reference?: string | undefined;
   updatedSince?: Date | undefined;
   cursor?: string | undefined;
   limit: number;
@@ -120,10 +128,12 @@ const orderFeedKey: FeedKey<OrderRow> = {
 
 /** A page of orders by (updatedAt, id), so a storefront can follow every state change with `updated_since`. */
 export async function listOrders(db: Executor, query: OrderFeedQuery): Promise<FeedPage<OrderWithLines>> {
-  const filters: SQL[] = [settled(orders.updatedAt, query.settleMs)];
+  // A look-up by reference sees every attempt at once; only feeds leave the youngest changes for the next pull.
+  const filters: SQL[] = query.reference === undefined ? [settled(orders.updatedAt, query.settleMs)] : [];
   if (query.connectionId) filters.push(eq(orders.connectionId, query.connectionId));
   if (query.channel) filters.push(eq(orders.channel, query.channel));
   if (query.status) filters.push(eq(orders.status, query.status));
+  if (query.reference !== undefined) filters.push(eq(orders.reference, query.reference));
   if (query.updatedSince) filters.push(gt(orders.updatedAt, query.updatedSince));
   const page = await keysetPage(orderFeedKey, { filters, cursor: query.cursor, limit: query.limit }, (q) =>
     db

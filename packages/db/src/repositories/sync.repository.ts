@@ -3,6 +3,15 @@ import { and, eq, getTableColumns, isNull, lt, lte, sql } from 'drizzle-orm';
 import { getTableConfig, type PgColumn } from 'drizzle-orm/pg-core';
 import { type Executor, rawClient } from '../client.ts';
 import { accounts, items, salesItemPrices, stockPositions } from '../schema/synced.ts';
+import {
+  addresses,
+  contacts,
+  exactOrderHeaders,
+  exactOrderLines,
+  goodsDeliveries,
+  goodsDeliveryLines,
+  salesInvoiceLines,
+} from '../schema/synced-sales.ts';
 
 /** The table that holds each synced entity. */
 export const SYNC_TABLES = {
@@ -10,7 +19,14 @@ export const SYNC_TABLES = {
   stock: stockPositions,
   prices: salesItemPrices,
   accounts,
-} as const;
+  addresses,
+  contacts,
+  orderHeaders: exactOrderHeaders,
+  orderLines: exactOrderLines,
+  deliveries: goodsDeliveries,
+  deliveryLines: goodsDeliveryLines,
+  invoices: salesInvoiceLines,
+} as const satisfies Record<EntityName, unknown>;
 
 type SyncTable = (typeof SYNC_TABLES)[EntityName];
 export type SyncRow<E extends EntityName> = (typeof SYNC_TABLES)[E]['$inferInsert'];

@@ -16,5 +16,24 @@ export {
   orderLines,
   orders,
 } from './orders.ts';
+export {
+  itemGroups,
+  priceListPeriods,
+  priceLists,
+  units,
+  vatCodes,
+  vatPercentages,
+  volumeDiscounts,
+  warehouses,
+} from './reference-lists.ts';
 export { syncState } from './sync-state.ts';
 export { accounts, items, salesItemPrices, stockPositions } from './synced.ts';
+export {
+  addresses,
+  contacts,
+  exactOrderHeaders,
+  exactOrderLines,
+  goodsDeliveries,
+  goodsDeliveryLines,
+  salesInvoiceLines,
+} from './synced-sales.ts';

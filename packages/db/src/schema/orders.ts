@@ -1,6 +1,7 @@
 import type { OrderRejectionDetail } from '@exact-sync/core';
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigint,
   check,
   date,
@@ -24,7 +25,8 @@ export type OrderCustomer =
   | { name: string; email?: string; address?: Record<string, string> };
 
 /**
- * A storefront order. Unique per (connection, channel, reference): a replay finds the existing order. Each state
+ * A storefront order. Unique per (connection, channel, reference, attempt): a replay finds the latest attempt; a
+ * rejected order's reference may be placed again as the next attempt, linked to the one before. Each state
  * change has its own timestamp; `status_reason` carries the rejection in words or the outside cause of `failed`,
  * `rejection` the same rejection as codes, with every problem found.
  */
@@ -37,12 +39,20 @@ export const orders = pgTable(
       .references(() => connections.id, { onDelete: 'cascade' }),
     channel: text('channel', { enum: ['b2b', 'b2c'] }).notNull(),
     reference: text('reference').notNull(),
+    /** 1 for the first order of a reference; each new attempt after a rejection adds one. */
+    attempt: integer('attempt').notNull().default(1),
+    /** The rejected attempt this one follows (null for the first). */
+    previousAttemptId: uuid('previous_attempt_id').references((): AnyPgColumn => orders.id, {
+      onDelete: 'set null',
+    }),
     /** The storefront key that placed the order (null for orders from before keys were recorded). */
     apiKeyId: uuid('api_key_id').references(() => apiKeys.id, { onDelete: 'set null' }),
     yourRef: text('your_ref').notNull(),
     /** Hash of the normalized request body: the same reference with another body is a conflict. */
     payloadHash: text('payload_hash').notNull(),
     customer: jsonb('customer').$type<OrderCustomer>().notNull(),
+    /** ISO 4217 code of the order's prices as placed; null: the customer's currency in Exact. */
+    currency: text('currency'),
     orderDate: date('order_date'),
     deliveryDate: date('delivery_date'),
     note: text('note'),
@@ -64,7 +74,12 @@ export const orders = pgTable(
     updatedAt: tstz('updated_at').notNull().defaultNow(),
   },
   (t) => [
-    unique('orders_connection_channel_reference').on(t.connectionId, t.channel, t.reference),
+    unique('orders_connection_channel_reference_attempt').on(
+      t.connectionId,
+      t.channel,
+      t.reference,
+      t.attempt,
+    ),
     index('orders_updated').on(t.connectionId, t.updatedAt, t.id),
     // Exact's rejections per key in the last hour: the count behind a key's 429 (`exactRejectionHold`).
     index('orders_exact_rejections')

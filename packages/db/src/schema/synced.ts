@@ -4,7 +4,7 @@ import { connections } from './connections.ts';
 
 // Every synced row is keyed by connection + Exact ID and keeps Exact's Timestamp (to ignore stale versions and to
 // compare with deletions), a tombstone time, and the local change time that storefronts pull with `updated_since`.
-const syncedColumns = () => ({
+export const syncedColumns = () => ({
   connectionId: uuid('connection_id')
     .notNull()
     .references(() => connections.id, { onDelete: 'cascade' }),
@@ -28,6 +28,20 @@ export const items = pgTable(
     isWebshopItem: boolean('is_webshop_item'),
     barcode: text('barcode'),
     costPrice: numeric('cost_price'),
+    // Storefront fields (nullable: rows synced before they existed have none until their next change or resync).
+    extraDescription: text('extra_description'),
+    unitDescription: text('unit_description'),
+    salesVatCode: text('sales_vat_code'),
+    itemGroupId: uuid('item_group_id'),
+    itemGroupCode: text('item_group_code'),
+    itemGroupDescription: text('item_group_description'),
+    pictureUrl: text('picture_url'),
+    pictureThumbnailUrl: text('picture_thumbnail_url'),
+    /** Exact's validity of the item: outside [startDate, endDate) the item is not (or no longer) sold. */
+    startDate: tstz('start_date'),
+    endDate: tstz('end_date'),
+    isStockItem: boolean('is_stock_item'),
+    isFractionAllowedItem: boolean('is_fraction_allowed_item'),
   },
   (t) => [
     primaryKey({ columns: [t.connectionId, t.exactId] }),
@@ -44,6 +58,7 @@ export const stockPositions = pgTable(
     itemCode: text('item_code'),
     warehouseId: uuid('warehouse_id'),
     warehouseCode: text('warehouse_code'),
+    warehouseDescription: text('warehouse_description'),
     currentStock: numeric('current_stock'),
     freeStock: numeric('free_stock'),
     planningIn: numeric('planning_in'),
@@ -72,6 +87,9 @@ export const salesItemPrices = pgTable(
     price: numeric('price'),
     quantity: numeric('quantity'),
     unit: text('unit'),
+    /** How many of the item's default unit one `unit` holds (a box of 12: 12); 1 in the item's own unit. */
+    numberOfItemsPerUnit: numeric('number_of_items_per_unit'),
+    defaultItemUnit: text('default_item_unit'),
     startDate: tstz('start_date'),
     endDate: tstz('end_date'),
   },
@@ -94,6 +112,21 @@ export const accounts = pgTable(
     country: text('country'),
     status: text('status'),
     blocked: boolean('blocked'),
+    // Storefront fields: the visit address, pricing and VAT of the customer.
+    addressLine1: text('address_line1'),
+    addressLine2: text('address_line2'),
+    addressLine3: text('address_line3'),
+    postcode: text('postcode'),
+    state: text('state'),
+    /** The account's default sales price list (`sales/SalesPriceLists` ID). */
+    priceListId: uuid('price_list_id'),
+    /** Default sales discount as a fraction (5.5 % is 0.055). */
+    discountSales: numeric('discount_sales'),
+    salesVatCode: text('sales_vat_code'),
+    vatNumber: text('vat_number'),
+    vatLiability: text('vat_liability'),
+    paymentConditionSales: text('payment_condition_sales'),
+    salesCurrency: text('sales_currency'),
   },
   (t) => [
     primaryKey({ columns: [t.connectionId, t.exactId] }),
