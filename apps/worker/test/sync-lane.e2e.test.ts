@@ -44,15 +44,18 @@ async function pullAll(
   key: string,
   entity: string,
   since?: string,
-): Promise<{ id: string; deleted: boolean }[]> {
-  const rows: { id: string; deleted: boolean }[] = [];
+): Promise<{ exactId: string; deleted: boolean }[]> {
+  const rows: { exactId: string; deleted: boolean }[] = [];
   let cursor: string | null = null;
   do {
     const query = new URLSearchParams({ limit: '1000' });
+    // Everything Exact holds: items not for sale and ended prices too.
+    if (entity === 'items') query.set('include', 'not_for_sale');
+    if (entity === 'prices') query.set('include', 'ended');
     if (since) query.set('updated_since', since);
     if (cursor) query.set('cursor', cursor);
     const res = await stack.call('GET', `/v1/${entity}?${query}`, { token: key });
-    const body = res.body as { data: { id: string; deleted: boolean }[]; nextCursor: string | null };
+    const body = res.body as { data: { exactId: string; deleted: boolean }[]; nextCursor: string | null };
     rows.push(...body.data);
     cursor = body.nextCursor;
   } while (cursor);
@@ -62,7 +65,7 @@ async function pullAll(
 /** The read API serves exactly the simulator's live dataset: the same IDs, each once. */
 async function readApiEqual(key: string, division: number): Promise<boolean> {
   for (const entity of CATALOGUE) {
-    const served = (await pullAll(key, entity)).map((r) => r.id);
+    const served = (await pullAll(key, entity)).map((r) => r.exactId);
     const live = (await stack.simControl.dataset(division, entity)).map((r) => r.ID.toLowerCase());
     if (served.length !== live.length || new Set(served).size !== served.length) return false;
     const set = new Set(served);
@@ -121,7 +124,7 @@ describe('the sync lane through real processes', () => {
       'tombstones in an updated_since pull',
       async () => {
         const pulled = await pullAll(key, 'items', beforeChanges);
-        return deleted.every((d) => pulled.some((r) => r.id === d && r.deleted));
+        return deleted.every((d) => pulled.some((r) => r.exactId === d && r.deleted));
       },
       30_000,
     );

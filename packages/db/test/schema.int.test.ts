@@ -111,7 +111,7 @@ describe('schema invariants', () => {
     expect(row?.timestamp).toBe(big);
   });
 
-  it('allows one order per connection, channel and reference', async () => {
+  it('allows one order per connection, channel, reference and attempt', async () => {
     const c = await newConnection();
     const order = (channel: 'b2b' | 'b2c') => ({
       connectionId: c,
@@ -123,7 +123,7 @@ describe('schema invariants', () => {
     });
     await handle.db.insert(orders).values(order('b2c'));
     expect(await violation(handle.db.insert(orders).values(order('b2c')))).toBe(
-      'orders_connection_channel_reference',
+      'orders_connection_channel_reference_attempt',
     );
     await handle.db.insert(orders).values(order('b2b'));
   });
@@ -146,7 +146,7 @@ describe('schema invariants', () => {
 
   it('refuses unknown sync entities and removes everything of a deleted connection', async () => {
     const c = await newConnection();
-    const bad = handle.sql`insert into sync_state (connection_id, entity) values (${c}, 'invoices')`;
+    const bad = handle.sql`insert into sync_state (connection_id, entity) values (${c}, 'ledgers')`;
     expect(await violation(bad)).toBe('sync_state_entity');
     await handle.db.insert(syncState).values({ connectionId: c, entity: 'items' });
     await handle.db.insert(items).values(item(c, crypto.randomUUID(), 1n));
