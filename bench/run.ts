@@ -29,9 +29,9 @@ const SCENARIOS: readonly Scenario[] = [
     name: 'fairness',
     file: 'fairness.bench.ts',
     about:
-      'share of each connection’s sync budget used, 429s, order latency, with 1/2/4 workers × 1/10/100 connections',
-    quick: '1 worker × 1 and 10 connections, 2 workers × 10',
-    limitMinutes: 40,
+      'share of each connection’s sync budget used (Jain, lowest division), 429s, order latency; 1/2/4 workers × 10/100 connections, 2 × 1,000',
+    quick: '1 worker × 100 connections',
+    limitMinutes: 60,
   },
   {
     name: 'ingest',

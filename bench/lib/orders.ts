@@ -39,13 +39,16 @@ export async function storefrontFor(
   };
 }
 
-/** The body of a small order with a given reference. */
-export function orderBody(storefront: Storefront, reference: string): string {
-  const sku = storefront.skus[reference.length % storefront.skus.length] ?? storefront.skus[0];
+/** The body of a small order (one line, or `lines`) with a given reference. */
+export function orderBody(storefront: Storefront, reference: string, lines = 1): string {
   return JSON.stringify({
     reference,
     customer: { code: storefront.customer },
-    lines: [{ sku, quantity: String(1 + (reference.length % 3)), unitPrice: '9.95' }],
+    lines: Array.from({ length: lines }, (_, i) => ({
+      sku: storefront.skus[(reference.length + i) % storefront.skus.length] ?? storefront.skus[0],
+      quantity: String(1 + ((reference.length + i) % 3)),
+      unitPrice: '9.95',
+    })),
   });
 }
 

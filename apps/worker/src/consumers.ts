@@ -6,9 +6,11 @@ import type { Logger } from 'pino';
 import { type JobObserver, processorFor } from './jobs/dispatch.ts';
 import type { HandlerMap } from './jobs/handler.ts';
 
-// Orders are short and must never queue behind each other for long; sync jobs hold a connection's cursor lock, so a
-// few in parallel spread the work over connections without racing on one.
-export const WORKER_CONCURRENCY: Readonly<Record<QueueName, number>> = { orders: 8, sync: 4 };
+// Orders are short and must never queue behind each other for long. Sync jobs run SYNC_SLOTS at a time; the worker
+// takes more of them from the queue than that, so its sync lane can hand the slots round-robin by connection
+// (`FairLane`) rather than in the queue's order.
+export const SYNC_SLOTS = 4;
+export const WORKER_CONCURRENCY: Readonly<Record<QueueName, number>> = { orders: 8, sync: 64 };
 
 /**
  * The `capped` backoff of the job catalogue: doubling from the job's delay, never above the cap.

@@ -21,8 +21,9 @@ import { closeQueues, createQueues, type Queues, workerRedis } from '@exact-sync
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { WorkerConfig } from './config.ts';
-import { WORKER_CONCURRENCY } from './consumers.ts';
+import { SYNC_SLOTS, WORKER_CONCURRENCY } from './consumers.ts';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.ts';
+import { FairLane } from './sync/fair-lane.ts';
 
 /** Everything the job handlers share in one worker process. */
 export interface WorkerServices {
@@ -36,6 +37,8 @@ export interface WorkerServices {
   readonly clock: Clock;
   readonly log: Logger;
   readonly metrics: WorkerMetrics;
+  /** The sync lane's run slots, round-robin by connection. */
+  readonly syncLane: FairLane;
   close(): Promise<void>;
 }
 
@@ -48,7 +51,7 @@ export function createServices(
   // maintenance loop one more: the pool leaves room for all of them plus the queries they make meanwhile.
   const database = openDatabase(config.DATABASE_URL, {
     applicationName: 'exact-sync-worker',
-    max: WORKER_CONCURRENCY.orders + WORKER_CONCURRENCY.sync + 6,
+    max: WORKER_CONCURRENCY.orders + SYNC_SLOTS + 6,
   });
   const redis = workerRedis(config.REDIS_URL);
   const queues = createQueues(redis, config.REDIS_PREFIX);
@@ -76,6 +79,7 @@ export function createServices(
     clock,
     log,
     metrics: createWorkerMetrics(),
+    syncLane: new FairLane(SYNC_SLOTS),
     async close() {
       await closeQueues(queues);
       await transport.close();

@@ -14,8 +14,13 @@ import type { Handler, JobContext } from './handler.ts';
 
 const DAY_MS = 86_400_000;
 
-/** What the runs of one job work with: the worker's clock, its settings and its metrics. */
-function runDeps(services: WorkerServices, log: Logger): DeletionRunDeps {
+/** A wait for budget at most this long is waited out in the worker, in the lane's round, not in BullMQ's delayed set. */
+const SHORT_WAIT_MS = 2_000;
+/** Short waits one job may wait out in a row before it goes back to BullMQ. */
+const SHORT_WAITS = 20;
+
+/** What the runs of one job work with: the worker's clock, its settings, its metrics and the lane's turns. */
+function runDeps(services: WorkerServices, log: Logger, connectionId: string): DeletionRunDeps {
   const { config } = services;
   return {
     db: services.database.db,
@@ -25,7 +30,30 @@ function runDeps(services: WorkerServices, log: Logger): DeletionRunDeps {
     retentionMs: config.DELETED_RETENTION_DAYS * DAY_MS,
     strategyWindowMs: config.DELETION_STRATEGY_WINDOW_MS,
     events: services.metrics.sync,
+    turn: () => services.syncLane.turn(connectionId),
   };
+}
+
+/**
+ * Runs a job's work in the sync lane, in its connection's turn. A short wait for budget (pacing, an order going
+ * first) is waited out here and the work resumes in a later turn (runs resume from their committed state); a longer
+ * one is thrown, and the job goes back to BullMQ's delayed set.
+ */
+async function inLane(
+  services: WorkerServices,
+  connectionId: string,
+  run: () => Promise<void>,
+): Promise<void> {
+  for (let waits = 0; ; waits++) {
+    try {
+      return await services.syncLane.run(connectionId, run);
+    } catch (error) {
+      if (!(error instanceof RetryLaterError) || waits >= SHORT_WAITS) throw error;
+      const wait = error.until - services.clock.now();
+      if (wait > SHORT_WAIT_MS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, wait)));
+    }
+  }
 }
 
 /**
@@ -76,29 +104,31 @@ export function syncEntityHandler(services: WorkerServices): Handler<'sync.entit
       context.log.info({ connectionId, entity }, 'sync skipped: the entity is disabled');
       return;
     }
-    await guarded(services, context, { connectionId, dataset: entity }, async () => {
-      const result = await runEntitySync(runDeps(services, context.log), access.exact, {
-        connectionId,
-        entity,
-      });
-      context.log.info({ connectionId, entity, ...result }, 'sync run finished');
-      // Exact's side of a sales order changed: our orders follow it (states, callbacks, the order feed).
-      if (result.records > 0 && ORDER_LIFE_ENTITIES.includes(entity)) {
-        const progress = await advanceOrders(db, connectionId, context.log);
-        if (progress.orders > 0)
-          context.log.info({ connectionId, ...progress }, 'orders compared with Exact');
-      }
-      // A whole dataset just came in: its parked deletions were applied, and the ones still in Exact's log since
-      // are read now rather than at the next planned round.
-      if (result.completedFull) {
-        await enqueue(
-          services.queues,
-          'sync.deleted',
-          { connectionId },
-          { deduplication: syncDedup(connectionId, 'deleted') },
-        );
-      }
-    });
+    await guarded(services, context, { connectionId, dataset: entity }, () =>
+      inLane(services, connectionId, async () => {
+        const result = await runEntitySync(runDeps(services, context.log, connectionId), access.exact, {
+          connectionId,
+          entity,
+        });
+        context.log.info({ connectionId, entity, ...result }, 'sync run finished');
+        // Exact's side of a sales order changed: our orders follow it (states, callbacks, the order feed).
+        if (result.records > 0 && ORDER_LIFE_ENTITIES.includes(entity)) {
+          const progress = await advanceOrders(db, connectionId, context.log);
+          if (progress.orders > 0)
+            context.log.info({ connectionId, ...progress }, 'orders compared with Exact');
+        }
+        // A whole dataset just came in: its parked deletions were applied, and the ones still in Exact's log since
+        // are read now rather than at the next planned round.
+        if (result.completedFull) {
+          await enqueue(
+            services.queues,
+            'sync.deleted',
+            { connectionId },
+            { deduplication: syncDedup(connectionId, 'deleted') },
+          );
+        }
+      }),
+    );
   };
 }
 
@@ -110,10 +140,15 @@ export function syncListHandler(services: WorkerServices): Handler<'sync.list'> 
       context.log.info({ connectionId, list, reason: access.reason }, 'list read skipped');
       return;
     }
-    await guarded(services, context, { connectionId, dataset: list }, async () => {
-      const result = await runListSync(runDeps(services, context.log), access.exact, { connectionId, list });
-      context.log.info({ connectionId, list, ...result }, 'list read finished');
-    });
+    await guarded(services, context, { connectionId, dataset: list }, () =>
+      inLane(services, connectionId, async () => {
+        const result = await runListSync(runDeps(services, context.log, connectionId), access.exact, {
+          connectionId,
+          list,
+        });
+        context.log.info({ connectionId, list, ...result }, 'list read finished');
+      }),
+    );
   };
 }
 
@@ -124,25 +159,27 @@ export function syncDeletedHandler(services: WorkerServices): Handler<'sync.dele
       context.log.info({ connectionId, reason: access.reason }, 'deleted sync skipped');
       return;
     }
-    await guarded(services, context, { connectionId, dataset: 'deleted' }, async () => {
-      // One round per connection at a time (a planned one and a triggered one may meet): the other returns at no
-      // cost, and a round that waited for budget resumes without reading a finished chain again.
-      const result = await withSessionLock(services.database, `sync:deletions-round:${connectionId}`, () =>
-        runDeletions(runDeps(services, context.log), access.exact, { connectionId }),
-      );
-      if (!result) {
-        context.log.info({ connectionId }, 'another deletions round runs');
-        return;
-      }
-      context.log.info({ connectionId, ...result }, 'deletions round finished');
-      for (const entity of new Set(result.staleResync)) {
-        await enqueue(
-          services.queues,
-          'sync.entity',
-          { connectionId, entity },
-          { deduplication: syncDedup(connectionId, entity) },
+    await guarded(services, context, { connectionId, dataset: 'deleted' }, () =>
+      inLane(services, connectionId, async () => {
+        // One round per connection at a time (a planned one and a triggered one may meet): the other returns at no
+        // cost, and a round that waited for budget resumes without reading a finished chain again.
+        const result = await withSessionLock(services.database, `sync:deletions-round:${connectionId}`, () =>
+          runDeletions(runDeps(services, context.log, connectionId), access.exact, { connectionId }),
         );
-      }
-    });
+        if (!result) {
+          context.log.info({ connectionId }, 'another deletions round runs');
+          return;
+        }
+        context.log.info({ connectionId, ...result }, 'deletions round finished');
+        for (const entity of new Set(result.staleResync)) {
+          await enqueue(
+            services.queues,
+            'sync.entity',
+            { connectionId, entity },
+            { deduplication: syncDedup(connectionId, entity) },
+          );
+        }
+      }),
+    );
   };
 }

@@ -187,5 +187,6 @@ export async function runEntitySync(
     result.records += outcome.records;
     result.tombstoned += outcome.tombstoned;
     if (outcome.done) return { ...result, completedFull: outcome.full };
+    await deps.turn?.();
   }
 }

@@ -24,6 +24,8 @@ export interface SyncRunDeps {
   /** How long a dataset in `error` waits before it calls Exact again. */
   errorRetryMs: number;
   events?: SyncEvents | undefined;
+  /** Called between two pages of a run: the sync lane may give the run's slot to another connection meanwhile. */
+  turn?: (() => Promise<void>) | undefined;
 }
 
 /** A deletions run also knows Exact's retention and the strategy window. */
