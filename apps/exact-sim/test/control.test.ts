@@ -90,7 +90,7 @@ describe('dataset', () => {
   it('generates 100,000 items per division', async () => {
     await sim.control('POST', '/_sim/reset', { items: 100_000, accounts: 100, divisions: [7] });
     expect(await sim.entities('items', 7)).toHaveLength(100_000);
-  });
+  }, 90_000);
 });
 
 describe('mutations', () => {
