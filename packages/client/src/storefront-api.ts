@@ -35,7 +35,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An order and its state */
+        /** An order, its state, and what Exact booked, delivered and invoiced */
         get: operations["getOrder"];
         put?: never;
         post?: never;
@@ -510,10 +510,10 @@ export interface components {
             problems: components["schemas"]["OrderProblem"][];
         };
         /**
-         * @description `accepted` (stored, not yet sent to Exact), `submitting`, `submitted` (in Exact: final), `rejected` (final: see `rejection`), `failed` (a cause outside the order; retried)
+         * @description `accepted` (stored, not yet sent to Exact), `submitting`, `submitted` (in Exact), `rejected` (final: see `rejection`), `failed` (a cause outside the order; retried); then, as Exact delivers and invoices it: `partly_delivered`, `delivered`, `invoiced` (final), or `cancelled` (final)
          * @enum {string}
          */
-        OrderStatus: "accepted" | "submitting" | "submitted" | "rejected" | "failed";
+        OrderStatus: "accepted" | "submitting" | "submitted" | "rejected" | "failed" | "partly_delivered" | "delivered" | "invoiced" | "cancelled";
         OrderLine: {
             sku: string;
             /**
@@ -601,6 +601,135 @@ export interface components {
             failedAt: string | null;
             /** Format: date-time */
             updatedAt: string;
+        };
+        /** @description A line of the order as Exact booked it. */
+        ExactOrderLine: {
+            lineNumber: number | null;
+            itemCode: string | null;
+            description: string | null;
+            quantity: string | null;
+            quantityDelivered: string | null;
+            quantityInvoiced: string | null;
+            unitCode: string | null;
+            /** @description the item's price in the line's unit before discount */
+            unitPrice: string | null;
+            /** @description the price Exact booked per unit, excluding VAT */
+            netPrice: string | null;
+            amountExclVat: string | null;
+            vatCode: string | null;
+            /** @description as Exact sends it */
+            vatPercentage: string | null;
+            vatAmount: string | null;
+        };
+        ExactDeliveryLine: {
+            itemCode: string | null;
+            quantityDelivered: string | null;
+            unitCode: string | null;
+        };
+        /** @description A goods delivery of the order's lines. */
+        ExactDelivery: {
+            /**
+             * Format: uuid
+             * @description the goods delivery's EntryID
+             */
+            id: string;
+            deliveryNumber: number | null;
+            deliveryDate: string | null;
+            trackingNumber: string | null;
+            lines: components["schemas"]["ExactDeliveryLine"][];
+        };
+        ExactInvoiceLine: {
+            itemCode: string | null;
+            quantity: string | null;
+            amountExclVat: string | null;
+        };
+        /** @description A sales invoice of the order (its lines that name this order). */
+        ExactInvoice: {
+            /**
+             * Format: uuid
+             * @description the invoice's InvoiceID
+             */
+            id: string;
+            invoiceNumber: number | null;
+            invoiceDate: string | null;
+            dueDate: string | null;
+            currency: string | null;
+            /**
+             * @description a decimal string
+             * @example 10.5
+             */
+            amountExclVat: string;
+            /**
+             * @description a decimal string
+             * @example 10.5
+             */
+            vatAmount: string;
+            lines: components["schemas"]["ExactInvoiceLine"][];
+        };
+        /** @description Exact's side of the order as last synced: what it booked, delivered and invoiced. */
+        ExactOrderProgress: {
+            /** @description Exact's OrderNumber */
+            orderNumber: number | null;
+            /** @description Exact's Status: 12 open, 20 partial, 21 complete, 45 cancelled */
+            status: number | null;
+            /** @description 12 open, 20 partly delivered, 21 delivered */
+            deliveryStatus: number | null;
+            /** @description 12 open, 20 partly invoiced, 21 invoiced */
+            invoiceStatus: number | null;
+            currency: string | null;
+            /** @description what Exact booked for the order, VAT included */
+            amountInclVat: string | null;
+            /** @description the same without VAT */
+            amountExclVat: string | null;
+            lines: components["schemas"]["ExactOrderLine"][];
+            deliveries: components["schemas"]["ExactDelivery"][];
+            invoices: components["schemas"]["ExactInvoice"][];
+        };
+        OrderDetail: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            connectionId: string;
+            /** @enum {string} */
+            channel: "b2b" | "b2c";
+            reference: string;
+            /** @description 1 for the first order of a reference; one more for each new attempt */
+            attempt: number;
+            /** @description the rejected attempt this one follows */
+            previousAttemptId: string | null;
+            status: components["schemas"]["OrderStatus"];
+            statusReason: string | null;
+            /** @description set when the order is `rejected`: the code of the first problem, and every problem */
+            rejection: components["schemas"]["OrderRejection"] | null;
+            /** @description the order's ID in Exact, once it is there */
+            exactOrderId: string | null;
+            /** @description Exact's OrderNumber, once the order is there */
+            exactOrderNumber: number | null;
+            /** @description the customer as placed */
+            customer: {
+                [key: string]: unknown;
+            };
+            /** @description the currency of the order's prices as placed; null: the customer's currency in Exact */
+            currency: string | null;
+            lines: components["schemas"]["OrderLine"][];
+            orderDate: string | null;
+            deliveryDate: string | null;
+            note: string | null;
+            deliveryAddressExactId: string | null;
+            contactExactId: string | null;
+            /** Format: date-time */
+            acceptedAt: string;
+            submittedAt: string | null;
+            rejectedAt: string | null;
+            failedAt: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+            partlyDeliveredAt: string | null;
+            deliveredAt: string | null;
+            invoicedAt: string | null;
+            cancelledAt: string | null;
+            /** @description null until the order is in Exact and its header is synced */
+            exact: components["schemas"]["ExactOrderProgress"] | null;
         };
         /** @description A page of orders; follow `nextCursor` until it is null. */
         OrderPage: {
@@ -982,7 +1111,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The order as it is now. */
+            /** @description The order as it is now, with its Exact side. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -992,44 +1121,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "id": "0b9f4b7e-1d1a-4c47-9a51-3d1e0f5b2a10",
-                     *       "connectionId": "6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f",
-                     *       "channel": "b2b",
-                     *       "reference": "100232",
-                     *       "attempt": 1,
-                     *       "previousAttemptId": null,
-                     *       "status": "accepted",
-                     *       "statusReason": null,
-                     *       "rejection": null,
-                     *       "exactOrderId": null,
-                     *       "exactOrderNumber": null,
-                     *       "customer": {
-                     *         "code": "1002"
-                     *       },
-                     *       "currency": null,
-                     *       "lines": [
-                     *         {
-                     *           "sku": "CAN-000003",
-                     *           "quantity": "2",
-                     *           "unitPrice": null,
-                     *           "unitCode": null
-                     *         }
-                     *       ],
-                     *       "orderDate": null,
-                     *       "deliveryDate": null,
-                     *       "note": null,
-                     *       "deliveryAddressExactId": null,
-                     *       "contactExactId": null,
-                     *       "acceptedAt": "2026-03-01T12:00:00.000Z",
-                     *       "submittedAt": null,
-                     *       "rejectedAt": null,
-                     *       "failedAt": null,
-                     *       "updatedAt": "2026-03-01T12:00:00.000Z"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Order"];
+                    "application/json": components["schemas"]["OrderDetail"];
                 };
             };
             /** @description The request broke the input rules: `validation_failed` names every bad field in `details`. */

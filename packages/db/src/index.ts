@@ -101,6 +101,12 @@ export {
   withKeyPostLock,
 } from './repositories/order-limits.repository.ts';
 export {
+  type ExactOrderProgress,
+  exactOrderProgress,
+  markOrderExactVersion,
+  ordersWithExactNews,
+} from './repositories/order-progress.repository.ts';
+export {
   countOpenOrders,
   findOrder,
   findOrderByReference,

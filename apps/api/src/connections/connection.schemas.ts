@@ -6,6 +6,7 @@ import {
   ENTITY_NAMES,
   entityNameSchema,
   LIST_NAMES,
+  ORDER_STATUSES,
 } from '@exact-sync/core';
 import { z } from 'zod';
 import { guid, utcTime } from '../openapi/fields.ts';
@@ -312,13 +313,12 @@ export const statusView = connectionView.extend({
     >,
   ),
   budget: z.object({ minute: windowView, day: windowView }).nullable(),
-  orders: z.object({
-    accepted: z.number(),
-    submitting: z.number(),
-    submitted: z.number(),
-    rejected: z.number(),
-    failed: z.number(),
-  }),
+  orders: z.object(
+    Object.fromEntries(ORDER_STATUSES.map((s) => [s, z.number()])) as Record<
+      (typeof ORDER_STATUSES)[number],
+      z.ZodNumber
+    >,
+  ),
   callbacks: z.object({ b2b: callbackCountsView, b2c: callbackCountsView }),
 });
 

@@ -150,8 +150,9 @@ const rejectionSchema = z
 const orderStatusSchema = z.enum(ORDER_STATUSES).meta({
   id: 'OrderStatus',
   description:
-    '`accepted` (stored, not yet sent to Exact), `submitting`, `submitted` (in Exact: final), `rejected` (final: ' +
-    'see `rejection`), `failed` (a cause outside the order; retried)',
+    '`accepted` (stored, not yet sent to Exact), `submitting`, `submitted` (in Exact), `rejected` (final: ' +
+    'see `rejection`), `failed` (a cause outside the order; retried); then, as Exact delivers and invoices it: ' +
+    '`partly_delivered`, `delivered`, `invoiced` (final), or `cancelled` (final)',
 });
 
 const orderLineSchema = z
@@ -227,6 +228,90 @@ export const orderViewSchema = z
     ],
   });
 export type OrderView = z.infer<typeof orderViewSchema>;
+
+const exactAmount = decimalAnswer.nullable();
+const exactLineSchema = z
+  .object({
+    lineNumber: z.number().nullable(),
+    itemCode: z.string().nullable(),
+    description: z.string().nullable(),
+    quantity: exactAmount,
+    quantityDelivered: exactAmount,
+    quantityInvoiced: exactAmount,
+    unitCode: z.string().nullable(),
+    unitPrice: exactAmount.describe("the item's price in the line's unit before discount"),
+    netPrice: exactAmount.describe('the price Exact booked per unit, excluding VAT'),
+    amountExclVat: exactAmount,
+    vatCode: z.string().nullable(),
+    vatPercentage: exactAmount.describe('as Exact sends it'),
+    vatAmount: exactAmount,
+  })
+  .meta({ id: 'ExactOrderLine', description: 'A line of the order as Exact booked it.' });
+const exactDeliveryLineSchema = z
+  .object({
+    itemCode: z.string().nullable(),
+    quantityDelivered: exactAmount,
+    unitCode: z.string().nullable(),
+  })
+  .meta({ id: 'ExactDeliveryLine' });
+const exactDeliverySchema = z
+  .object({
+    id: guid.describe("the goods delivery's EntryID"),
+    deliveryNumber: z.number().nullable(),
+    deliveryDate: utcTime.nullable(),
+    trackingNumber: z.string().nullable(),
+    lines: z.array(exactDeliveryLineSchema),
+  })
+  .meta({ id: 'ExactDelivery', description: "A goods delivery of the order's lines." });
+const exactInvoiceLineSchema = z
+  .object({ itemCode: z.string().nullable(), quantity: exactAmount, amountExclVat: exactAmount })
+  .meta({ id: 'ExactInvoiceLine' });
+const exactInvoiceSchema = z
+  .object({
+    id: guid.describe("the invoice's InvoiceID"),
+    invoiceNumber: z.number().nullable(),
+    invoiceDate: utcTime.nullable(),
+    dueDate: utcTime.nullable(),
+    currency: z.string().nullable(),
+    amountExclVat: decimalAnswer,
+    vatAmount: decimalAnswer,
+    lines: z.array(exactInvoiceLineSchema),
+  })
+  .meta({
+    id: 'ExactInvoice',
+    description: 'A sales invoice of the order (its lines that name this order).',
+  });
+const exactProgressSchema = z
+  .object({
+    orderNumber: z.number().nullable().describe("Exact's OrderNumber"),
+    status: z.number().nullable().describe("Exact's Status: 12 open, 20 partial, 21 complete, 45 cancelled"),
+    deliveryStatus: z.number().nullable().describe('12 open, 20 partly delivered, 21 delivered'),
+    invoiceStatus: z.number().nullable().describe('12 open, 20 partly invoiced, 21 invoiced'),
+    currency: z.string().nullable(),
+    amountInclVat: exactAmount.describe('what Exact booked for the order, VAT included'),
+    amountExclVat: exactAmount.describe('the same without VAT'),
+    lines: z.array(exactLineSchema),
+    deliveries: z.array(exactDeliverySchema),
+    invoices: z.array(exactInvoiceSchema),
+  })
+  .meta({
+    id: 'ExactOrderProgress',
+    description: "Exact's side of the order as last synced: what it booked, delivered and invoiced.",
+  });
+
+/** One order with Exact's side of it: what `GET /v1/orders/{id}` answers. */
+export const orderDetailSchema = orderViewSchema
+  .extend({
+    partlyDeliveredAt: utcTime.nullable(),
+    deliveredAt: utcTime.nullable(),
+    invoicedAt: utcTime.nullable(),
+    cancelledAt: utcTime.nullable(),
+    exact: exactProgressSchema
+      .nullable()
+      .describe('null until the order is in Exact and its header is synced'),
+  })
+  .meta({ id: 'OrderDetail' });
+export type OrderDetailView = z.infer<typeof orderDetailSchema>;
 
 export const orderPageSchema = z
   .object({ data: z.array(orderViewSchema), nextCursor: z.string().nullable() })

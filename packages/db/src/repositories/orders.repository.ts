@@ -155,6 +155,10 @@ const stateTime = {
   submitted: 'submittedAt',
   rejected: 'rejectedAt',
   failed: 'failedAt',
+  partly_delivered: 'partlyDeliveredAt',
+  delivered: 'deliveredAt',
+  invoiced: 'invoicedAt',
+  cancelled: 'cancelledAt',
 } as const satisfies Record<OrderStatus, keyof OrderRow>;
 
 /** A transition the order state machine (`canTransition`) forbids: a mistake in the caller, never a race. */
@@ -179,7 +183,10 @@ export async function transitionOrder(
   from: readonly OrderStatus[],
   to: OrderStatus,
   fields: Partial<
-    Pick<OrderRow, 'statusReason' | 'rejection' | 'exactOrderId' | 'exactOrderNumber' | 'exactAccountId'>
+    Pick<
+      OrderRow,
+      'statusReason' | 'rejection' | 'exactOrderId' | 'exactOrderNumber' | 'exactAccountId' | 'exactVersion'
+    >
   > = {},
 ): Promise<OrderRow | undefined> {
   const forbidden = from.filter((status) => !canTransition(status, to));

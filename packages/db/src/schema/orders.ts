@@ -1,4 +1,4 @@
-import type { OrderRejectionDetail } from '@exact-sync/core';
+import { ORDER_STATUSES, type OrderRejectionDetail } from '@exact-sync/core';
 import { sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
@@ -60,9 +60,7 @@ export const orders = pgTable(
     deliveryAddressId: uuid('delivery_address_id'),
     /** A b2b order's contact: one of its customer's contacts in Exact (`OrderedByContactPerson`). */
     contactId: uuid('contact_id'),
-    status: text('status', { enum: ['accepted', 'submitting', 'submitted', 'rejected', 'failed'] })
-      .notNull()
-      .default('accepted'),
+    status: text('status', { enum: ORDER_STATUSES }).notNull().default('accepted'),
     statusReason: text('status_reason'),
     rejection: jsonb('rejection').$type<OrderRejectionDetail>(),
     exactAccountId: uuid('exact_account_id'),
@@ -75,6 +73,15 @@ export const orders = pgTable(
     submittedAt: tstz('submitted_at'),
     rejectedAt: tstz('rejected_at'),
     failedAt: tstz('failed_at'),
+    partlyDeliveredAt: tstz('partly_delivered_at'),
+    deliveredAt: tstz('delivered_at'),
+    invoicedAt: tstz('invoiced_at'),
+    cancelledAt: tstz('cancelled_at'),
+    /**
+     * The highest Exact Timestamp among the order's synced header, lines, delivery lines and invoice lines that it
+     * has been compared with: a higher one means Exact changed something of it (the feed shows the order again).
+     */
+    exactVersion: bigint('exact_version', { mode: 'bigint' }),
     updatedAt: tstz('updated_at').notNull().defaultNow(),
   },
   (t) => [
@@ -90,9 +97,12 @@ export const orders = pgTable(
       .on(t.apiKeyId, t.rejectedAt)
       .where(sql`${t.rejection}->>'code' = 'exact_rejected'`),
     index('orders_open').on(t.status).where(sql`${t.status} in ('accepted', 'submitting', 'failed')`),
-    check('orders_status', sql`${t.status} in ('accepted', 'submitting', 'submitted', 'rejected', 'failed')`),
+    check('orders_status', sql.raw(`"status" in (${ORDER_STATUSES.map((s) => `'${s}'`).join(', ')})`)),
     check('orders_channel', sql`${t.channel} in ('b2b', 'b2c')`),
-    check('orders_submitted_has_exact_id', sql`${t.status} <> 'submitted' or ${t.exactOrderId} is not null`),
+    check(
+      'orders_submitted_has_exact_id',
+      sql`${t.status} in ('accepted', 'submitting', 'rejected', 'failed') or ${t.exactOrderId} is not null`,
+    ),
   ],
 );
 
