@@ -115,8 +115,10 @@ export async function catalogRoutes(instance: FastifyInstance, options: { settle
 
   /** The customer whose own prices `expand=price` adds: none without `customer` (b2c: its default account). */
   async function priceAccounts(request: FastifyRequest, q: OneItemQueryParams): Promise<string[]> {
-    if (q.customer !== undefined && !q.expand?.has('price')) {
-      throw invalidField('querystring.customer', 'is only used with expand=price');
+    if (!q.expand?.has('price')) {
+      if (q.customer !== undefined)
+        throw invalidField('querystring.customer', 'is only used with expand=price');
+      return [];
     }
     const own = await b2cAccount(request);
     if (own !== undefined) {
