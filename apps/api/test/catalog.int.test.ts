@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { accounts, items, salesItemPrices, stockPositions } from '@exact-sync/db';
+import { accounts, addresses, contacts, items, salesItemPrices, stockPositions } from '@exact-sync/db';
 import {
   createTestDatabase,
   deleteRedisKeys,
@@ -488,5 +488,72 @@ describe('a b2c key, scoped to its channel', () => {
     const other = await b2c('/v1/items?expand=price&customer=C100');
     expect(other.statusCode).toBe(403);
     expect(other.json().error.code).toBe('forbidden');
+  });
+});
+
+describe('GET /v1/accounts/{code}: a B2B checkout', () => {
+  it('answers the account with its live addresses and contacts, to a b2b key only', async () => {
+    const { db } = api.database;
+    const a = shopA.connectionId;
+    const common = { timestamp: 1n, connectionId: a, updatedAt: at(0) };
+    const delivery = id();
+    const visit = id();
+    const main = id();
+    await db.insert(addresses).values([
+      {
+        ...common,
+        exactId: delivery,
+        accountId: CUSTOMER,
+        type: 4,
+        main: true,
+        addressLine1: 'Dock 4',
+        city: 'Rotterdam',
+        country: 'NL',
+      },
+      {
+        ...common,
+        exactId: visit,
+        accountId: CUSTOMER,
+        type: 1,
+        main: true,
+        addressLine1: 'Main St 1',
+        city: 'Utrecht',
+        country: 'NL',
+      },
+      { ...common, exactId: id(), accountId: CUSTOMER, type: 4, deletedAt: at(1) },
+      { ...common, exactId: id(), accountId: CONSUMERS, type: 4 },
+    ]);
+    await db.insert(contacts).values([
+      { ...common, exactId: id(), accountId: CUSTOMER, fullName: 'Bea Buyer', isMainContact: false },
+      {
+        ...common,
+        exactId: main,
+        accountId: CUSTOMER,
+        fullName: 'Anna Admin',
+        isMainContact: true,
+        email: 'anna@example.com',
+      },
+      { ...common, exactId: id(), accountId: CONSUMERS, fullName: 'Someone Else' },
+    ]);
+    const res = await get('/v1/accounts/C100');
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({ exactId: CUSTOMER, code: 'C100', name: 'Bakker BV' });
+    expect(
+      body.addresses.map((r: { exactId: string; type: string; typeCode: number }) => [
+        r.exactId,
+        r.type,
+        r.typeCode,
+      ]),
+    ).toEqual([
+      [visit, 'visit', 1],
+      [delivery, 'delivery', 4],
+    ]);
+    expect(body.contacts.map((c: { name: string }) => c.name)).toEqual(['Anna Admin', 'Bea Buyer']);
+    expect(body.contacts[0]).toMatchObject({ exactId: main, email: 'anna@example.com', isMainContact: true });
+
+    expect((await get('/v1/accounts/C100', shopA.keys.b2c)).statusCode).toBe(403);
+    expect((await get('/v1/accounts/NO-SUCH')).statusCode).toBe(404);
+    expect((await get('/v1/accounts/C100', shopB.keys.b2b)).json().addresses).toEqual([]);
   });
 });

@@ -124,6 +124,7 @@ describe('the documents per audience', () => {
     expect(ids(storefront)).toEqual([
       'createOrder',
       'createPriceQuote',
+      'getAccount',
       'getItem',
       'getOrder',
       'listAccounts',

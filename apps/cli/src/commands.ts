@@ -39,6 +39,8 @@ function integer(values: Values, name: string): number | undefined {
   return Number(v);
 }
 
+const PRICE_SOURCES = ['storefront', 'exact'] as const;
+
 function oneOf<T extends string>(value: string, allowed: readonly T[], what: string): T {
   if (!(allowed as readonly string[]).includes(value)) {
     throw new UsageError(`${what} must be one of ${allowed.join(', ')}, got "${value}"`);
@@ -138,14 +140,29 @@ export const COMMANDS: Command[] = [
   {
     name: 'set-channel',
     args: ['connection-id', 'channel'],
-    usage: 'set-channel <connection-id> <b2b|b2c> [--default-account <code>] [--callback-url <url>]',
-    summary: "Replace a channel's settings (B2C needs the account its orders are booked on)",
-    options: { 'default-account': { type: 'string' }, 'callback-url': { type: 'string' } },
+    usage:
+      'set-channel <connection-id> <b2b|b2c> [--default-account <code>] [--callback-url <url>] ' +
+      '[--price-source <storefront|exact>] [--prices-include-vat] [--warehouse <exact warehouse id>]',
+    summary:
+      "Replace a channel's settings (B2C needs the account its orders are booked on; who prices its orders, " +
+      'whether its prices include VAT, the warehouse its orders name)',
+    options: {
+      'default-account': { type: 'string' },
+      'callback-url': { type: 'string' },
+      'price-source': { type: 'string' },
+      'prices-include-vat': { type: 'boolean' },
+      warehouse: { type: 'string' },
+    },
     async run(ctx, args, values) {
       const channel = oneOf(args[1] ?? '', CHANNELS, 'channel');
+      const priceSource = str(values, 'price-source');
       const settings = {
         defaultAccountCode: str(values, 'default-account'),
         callbackUrl: str(values, 'callback-url'),
+        priceSource:
+          priceSource === undefined ? undefined : oneOf(priceSource, PRICE_SOURCES, 'price-source'),
+        pricesIncludeVat: values['prices-include-vat'] === true ? true : undefined,
+        warehouseId: str(values, 'warehouse'),
       };
       await patch(ctx, args, { channels: { [channel]: settings } }, `${channel} settings saved`);
     },

@@ -156,6 +156,25 @@ describe('exs command line', () => {
     });
     expect(set.out).toContain('Shop: b2b settings saved');
     expect(set.out).toContain('  whsec_first');
+
+    const priced = await run(
+      [
+        'set-channel',
+        'c1',
+        'b2c',
+        '--default-account',
+        'WEB',
+        '--price-source',
+        'exact',
+        '--prices-include-vat',
+      ],
+      { status: 200, body: { name: 'Shop' } },
+    );
+    expect(priced.requests[0]?.body).toEqual({
+      channels: { b2c: { defaultAccountCode: 'WEB', priceSource: 'exact', pricesIncludeVat: true } },
+    });
+    const wrong = await run(['set-channel', 'c1', 'b2c', '--price-source', 'shop']);
+    expect(wrong.err).toContain('price-source must be one of storefront, exact');
   });
 
   it("prints the api's error code and the fields it names, with exit code 1", async () => {

@@ -50,7 +50,7 @@ async function pullAll(
   do {
     const query = new URLSearchParams({ limit: '1000' });
     // Everything Exact holds: items not for sale and ended prices too.
-    if (entity === 'items') query.set('include', 'not_for_sale');
+    if (entity === 'items') query.set('include', 'not_for_sale,ended');
     if (entity === 'prices') query.set('include', 'ended');
     if (since) query.set('updated_since', since);
     if (cursor) query.set('cursor', cursor);

@@ -145,6 +145,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/accounts/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One customer account by its code, with its addresses and contacts (for a B2B checkout); b2b keys only
+         * @description An order's `deliveryAddressExactId` and `contactExactId` are the `exactId` of one of these addresses and contacts.
+         */
+        get: operations["getAccount"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/prices/quote": {
         parameters: {
             query?: never;
@@ -408,6 +428,69 @@ export interface components {
             stock?: components["schemas"]["ItemStock"];
             /** @description with `expand=price`: live prices by quantity break */
             prices?: components["schemas"]["Price"][];
+        };
+        AccountAddress: {
+            /** Format: uuid */
+            exactId: string;
+            /** @description Exact's `Type` in words (1 visit, 2 postal, 3 invoice, 4 delivery) */
+            type: ("visit" | "postal" | "invoice" | "delivery") | null;
+            /** @description Exact's `Type` */
+            typeCode: number | null;
+            /** @description the account's main address of its type */
+            main: boolean | null;
+            addressLine1: string | null;
+            addressLine2: string | null;
+            addressLine3: string | null;
+            postcode: string | null;
+            city: string | null;
+            state: string | null;
+            country: string | null;
+            phone: string | null;
+        };
+        AccountContact: {
+            /** Format: uuid */
+            exactId: string;
+            /** @description Exact's `FullName` */
+            name: string | null;
+            firstName: string | null;
+            lastName: string | null;
+            jobTitle: string | null;
+            email: string | null;
+            phone: string | null;
+            mobile: string | null;
+            isMainContact: boolean | null;
+        };
+        CheckoutAccount: {
+            /**
+             * Format: uuid
+             * @description Exact's ID
+             */
+            exactId: string;
+            /** @description when Exact last changed the record (Exact's `Modified`) */
+            exactModifiedAt: string | null;
+            /**
+             * Format: date-time
+             * @description when this service last changed the record: the `updated_since` clock
+             */
+            updatedAt: string;
+            /** @description a tombstone: listed only to `updated_since` pulls */
+            deleted: boolean;
+            deletedAt: string | null;
+            /** @description trimmed of Exact's padding */
+            code: string;
+            name: string | null;
+            email: string | null;
+            city: string | null;
+            country: string | null;
+            /** @description Exact's `Status` in words (A none, S suspect, P prospect, C customer) */
+            status: ("none" | "suspect" | "prospect" | "customer") | null;
+            /** @description Exact's `Status` code (`C`, `P`, `S`, `A`) */
+            statusCode: string | null;
+            blocked: boolean | null;
+            /** @description live addresses, by type, main first */
+            addresses: components["schemas"]["AccountAddress"][];
+            /** @description live contacts, the main contact first */
+            contacts: components["schemas"]["AccountContact"][];
         };
         /** @description Items; follow `nextCursor` (with the same parameters) until it is null. */
         ItemPage: {
@@ -1613,6 +1696,95 @@ export interface operations {
             };
             /** @description `forbidden`: a b2c key reads no customer accounts. */
             403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: wait `Retry-After` seconds (`rate_limited`). */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account with its live addresses and contacts. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutAccount"];
+                };
+            };
+            /** @description The request broke the input rules: `validation_failed` names every bad field in `details`. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Credentials missing, unknown or revoked (`unauthorized`). */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `forbidden`: a b2c key reads no customer accounts. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No live account with this code. */
+            404: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];

@@ -20,7 +20,10 @@ export {
 } from './repositories/callback-secrets.repository.ts';
 export {
   type AccountRow,
+  type AddressRow,
+  addressesAndContacts,
   type CatalogQuery,
+  type ContactRow,
   findAccountByCode,
   type ItemRow,
   listAccounts,

@@ -1,7 +1,16 @@
-import type { AccountRow, ItemRow, PriceRow, StockRow, StockTotalRow } from '@exact-sync/db';
+import type {
+  AccountRow,
+  AddressRow,
+  ContactRow,
+  ItemRow,
+  PriceRow,
+  StockRow,
+  StockTotalRow,
+} from '@exact-sync/db';
 import { decimalText } from '../validation/decimals.ts';
 import type {
   AccountView,
+  CheckoutAccountView,
   ItemStockView,
   ItemView,
   PriceView,
@@ -148,4 +157,44 @@ export function toStockTotals(page: readonly StockRow[], sums: readonly StockTot
     );
   }
   return [...seen.values()];
+}
+
+/** Exact's address `Type` codes in words (`sync/CRM/Addresses`: 1 visit, 2 postal, 3 invoice, 4 delivery). */
+const ADDRESS_TYPE = { 1: 'visit', 2: 'postal', 3: 'invoice', 4: 'delivery' } as const;
+
+/** An account with its addresses and contacts, for a B2B checkout. */
+export function toCheckoutAccount(
+  account: AccountRow,
+  addresses: readonly AddressRow[],
+  contacts: readonly ContactRow[],
+): CheckoutAccountView {
+  return {
+    ...toAccountView(account),
+    addresses: addresses.map((a) => ({
+      exactId: a.exactId,
+      type:
+        a.type !== null && a.type in ADDRESS_TYPE ? ADDRESS_TYPE[a.type as keyof typeof ADDRESS_TYPE] : null,
+      typeCode: a.type,
+      main: a.main,
+      addressLine1: a.addressLine1,
+      addressLine2: a.addressLine2,
+      addressLine3: a.addressLine3,
+      postcode: a.postcode,
+      city: a.city,
+      state: a.state,
+      country: a.country,
+      phone: a.phone,
+    })),
+    contacts: contacts.map((c) => ({
+      exactId: c.exactId,
+      name: c.fullName,
+      firstName: c.firstName,
+      lastName: c.lastName,
+      jobTitle: c.jobTitle,
+      email: c.email,
+      phone: c.phone,
+      mobile: c.mobile,
+      isMainContact: c.isMainContact,
+    })),
+  };
 }

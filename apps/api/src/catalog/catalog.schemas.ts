@@ -216,6 +216,51 @@ const expandedItemSchema = itemViewSchema
 
 export const oneItemSchema = expandedItemSchema;
 
+const addressViewSchema = z
+  .object({
+    exactId: z.uuid(),
+    type: z
+      .enum(['visit', 'postal', 'invoice', 'delivery'])
+      .nullable()
+      .describe("Exact's `Type` in words (1 visit, 2 postal, 3 invoice, 4 delivery)"),
+    typeCode: z.number().int().nullable().describe("Exact's `Type`"),
+    main: z.boolean().nullable().describe("the account's main address of its type"),
+    addressLine1: z.string().nullable(),
+    addressLine2: z.string().nullable(),
+    addressLine3: z.string().nullable(),
+    postcode: z.string().nullable(),
+    city: z.string().nullable(),
+    state: z.string().nullable(),
+    country: z.string().nullable(),
+    phone: z.string().nullable(),
+  })
+  .meta({ id: 'AccountAddress' });
+
+const contactViewSchema = z
+  .object({
+    exactId: z.uuid(),
+    name: z.string().nullable().describe("Exact's `FullName`"),
+    firstName: z.string().nullable(),
+    lastName: z.string().nullable(),
+    jobTitle: z.string().nullable(),
+    email: z.string().nullable(),
+    phone: z.string().nullable(),
+    mobile: z.string().nullable(),
+    isMainContact: z.boolean().nullable(),
+  })
+  .meta({ id: 'AccountContact' });
+
+/** An account with what a B2B checkout offers: its addresses and contacts. */
+export const checkoutAccountSchema = accountViewSchema
+  .extend({
+    addresses: z.array(addressViewSchema).describe('live addresses, by type, main first'),
+    contacts: z.array(contactViewSchema).describe('live contacts, the main contact first'),
+  })
+  .meta({ id: 'CheckoutAccount' });
+export type CheckoutAccountView = z.infer<typeof checkoutAccountSchema>;
+
+export const accountParamsSchema = z.object({ code: code(18) });
+
 const page = <T extends z.ZodType>(row: T) =>
   z.object({ data: z.array(row), nextCursor: z.string().nullable() });
 const follow = 'follow `nextCursor` (with the same parameters) until it is null';

@@ -1,4 +1,5 @@
 import {
+  addressesAndContacts,
   type CatalogQuery,
   findAccountByCode,
   findConnection,
@@ -16,7 +17,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import {
   accountFeedSchema,
+  accountParamsSchema,
   accountQuerySchema,
+  checkoutAccountSchema,
   type ExpandedItemView,
   itemFeedSchema,
   itemParamsSchema,
@@ -31,6 +34,7 @@ import {
 } from '../catalog/catalog.schemas.ts';
 import {
   toAccountView,
+  toCheckoutAccount,
   toItemStock,
   toItemView,
   toPriceView,
@@ -111,8 +115,10 @@ export async function catalogRoutes(instance: FastifyInstance, options: { settle
 
   /** The customer whose own prices `expand=price` adds: none without `customer` (b2c: its default account). */
   async function priceAccounts(request: FastifyRequest, q: OneItemQueryParams): Promise<string[]> {
-    if (q.customer !== undefined && !q.expand?.has('price')) {
-      throw invalidField('querystring.customer', 'is only used with expand=price');
+    if (!q.expand?.has('price')) {
+      if (q.customer !== undefined)
+        throw invalidField('querystring.customer', 'is only used with expand=price');
+      return [];
     }
     const own = await b2cAccount(request);
     if (own !== undefined) {
@@ -297,6 +303,40 @@ export async function catalogRoutes(instance: FastifyInstance, options: { settle
       }
       const page = await listAccounts(db, catalogQuery(request, request.query, options.settleMs));
       return { data: page.data.map(toAccountView), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    '/v1/accounts/:code',
+    {
+      config: { access: 'storefront' },
+      schema: {
+        tags: ['catalogue'],
+        operationId: 'getAccount',
+        summary:
+          'One customer account by its code, with its addresses and contacts (for a B2B checkout); b2b keys only',
+        description:
+          "An order's `deliveryAddressExactId` and `contactExactId` are the `exactId` of one of these addresses and " +
+          'contacts.',
+        params: accountParamsSchema,
+        response: {
+          200: json(checkoutAccountSchema, 'The account with its live addresses and contacts.'),
+          ...failures({
+            403: '`forbidden`: a b2c key reads no customer accounts.',
+            404: 'No live account with this code.',
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const { connectionId, channel } = storefrontOf(request);
+      if (channel === 'b2c') {
+        throw new HttpError(403, 'forbidden', 'a b2c key reads no customer accounts; b2b keys do');
+      }
+      const account = await findAccountByCode(db, connectionId, request.params.code);
+      if (!account) throw notFound('account');
+      const links = await addressesAndContacts(db, connectionId, account.exactId);
+      return toCheckoutAccount(account, links.addresses, links.contacts);
     },
   );
 }

@@ -2,6 +2,7 @@ import { and, asc, eq, getTableColumns, gt, ilike, inArray, isNull, or, type SQL
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Executor } from '../client.ts';
 import { accounts, items, salesItemPrices, stockPositions } from '../schema/synced.ts';
+import { addresses, contacts } from '../schema/synced-sales.ts';
 import { type FeedKey, type FeedPage, type FeedQuery, keysetPage, settled } from './keyset.ts';
 
 /** What a storefront asks of one synced dataset; the connection comes from its API key. */
@@ -263,4 +264,40 @@ export async function stockTotals(
     .from(s)
     .where(and(eq(s.connectionId, connectionId), inArray(s.itemId, [...itemIds]), isNull(s.deletedAt)))
     .groupBy(s.itemId);
+}
+
+export type AddressRow = typeof addresses.$inferSelect;
+export type ContactRow = typeof contacts.$inferSelect;
+
+/** An account's live addresses (main ones first, by type) and contacts (the main contact first): a B2B checkout. */
+export async function addressesAndContacts(
+  db: Executor,
+  connectionId: string,
+  accountId: string,
+): Promise<{ addresses: AddressRow[]; contacts: ContactRow[] }> {
+  const [addressRows, contactRows] = await Promise.all([
+    db
+      .select()
+      .from(addresses)
+      .where(
+        and(
+          eq(addresses.connectionId, connectionId),
+          eq(addresses.accountId, accountId),
+          isNull(addresses.deletedAt),
+        ),
+      )
+      .orderBy(asc(addresses.type), sql`${addresses.main} desc nulls last`, asc(addresses.exactId)),
+    db
+      .select()
+      .from(contacts)
+      .where(
+        and(
+          eq(contacts.connectionId, connectionId),
+          eq(contacts.accountId, accountId),
+          isNull(contacts.deletedAt),
+        ),
+      )
+      .orderBy(sql`${contacts.isMainContact} desc nulls last`, asc(contacts.fullName), asc(contacts.exactId)),
+  ]);
+  return { addresses: addressRows, contacts: contactRows };
 }
