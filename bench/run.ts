@@ -49,6 +49,14 @@ const SCENARIOS: readonly Scenario[] = [
     limitMinutes: 15,
   },
   {
+    name: 'quote',
+    file: 'quote.bench.ts',
+    about:
+      'POST /v1/prices/quote latency of a 50-line quote against the running api, and its Exact calls (0)',
+    quick: '200 items, 200 quotes each way',
+    limitMinutes: 15,
+  },
+  {
     name: 'faults',
     file: 'faults.bench.ts',
     about: 'worker kills, Redis flushes, Postgres restarts, 5xx, resets after POST and header-less 429s',

@@ -47,7 +47,7 @@ export async function findPricingAccount(
 /**
  * Loads what pricing `codes` for `account` takes: the items, all their prices, the periods of the account's price
  * list with their volume discounts for these items or their groups, and the VAT codes involved with their dated
- * percentages. Three round trips (the last two of parallel queries), whatever the number of lines.
+ * percentages. Two rounds of parallel queries, whatever the number of lines.
  */
 export async function loadPricingData(
   db: Executor,
@@ -55,27 +55,46 @@ export async function loadPricingData(
   account: PricingAccount,
   codes: readonly string[],
 ): Promise<PricingData> {
-  const itemRows = await db
-    .select({
-      exactId: items.exactId,
-      code: items.code,
-      unit: items.unit,
-      itemGroupId: items.itemGroupId,
-      salesVatCode: items.salesVatCode,
-      isSalesItem: items.isSalesItem,
-      startDate: items.startDate,
-      endDate: items.endDate,
-    })
-    .from(items)
-    .where(
-      and(eq(items.connectionId, connectionId), inArray(items.code, [...codes]), isNull(items.deletedAt)),
-    );
+  const [itemRows, periods] = await Promise.all([
+    db
+      .select({
+        exactId: items.exactId,
+        code: items.code,
+        unit: items.unit,
+        itemGroupId: items.itemGroupId,
+        salesVatCode: items.salesVatCode,
+        isSalesItem: items.isSalesItem,
+        startDate: items.startDate,
+        endDate: items.endDate,
+      })
+      .from(items)
+      .where(
+        and(eq(items.connectionId, connectionId), inArray(items.code, [...codes]), isNull(items.deletedAt)),
+      ),
+    account.priceListId === null
+      ? []
+      : db
+          .select()
+          .from(priceListPeriods)
+          .where(
+            and(
+              eq(priceListPeriods.connectionId, connectionId),
+              eq(priceListPeriods.priceListId, account.priceListId),
+              isNull(priceListPeriods.deletedAt),
+            ),
+          ),
+  ]);
   const itemIds = itemRows.map((i) => i.exactId);
   const groupIds = [...new Set(itemRows.flatMap((i) => (i.itemGroupId ? [i.itemGroupId] : [])))];
   const vatCodeList = [
     ...new Set([account.salesVatCode, ...itemRows.map((i) => i.salesVatCode)].filter((c) => c !== null)),
   ];
-  const [prices, periods, codesFound] = await Promise.all([
+  const vatCodeIn = and(
+    eq(vatCodes.connectionId, connectionId),
+    inArray(vatCodes.code, vatCodeList),
+    isNull(vatCodes.deletedAt),
+  );
+  const [prices, discounts, codesFound, percentages] = await Promise.all([
     itemIds.length === 0
       ? []
       : db
@@ -90,34 +109,9 @@ export async function loadPricingData(
               isNull(salesItemPrices.deletedAt),
             ),
           ),
-    account.priceListId === null
-      ? []
-      : db
-          .select()
-          .from(priceListPeriods)
-          .where(
-            and(
-              eq(priceListPeriods.connectionId, connectionId),
-              eq(priceListPeriods.priceListId, account.priceListId),
-              isNull(priceListPeriods.deletedAt),
-            ),
-          ),
-    vatCodeList.length === 0
-      ? []
-      : db
-          .select()
-          .from(vatCodes)
-          .where(
-            and(
-              eq(vatCodes.connectionId, connectionId),
-              inArray(vatCodes.code, vatCodeList),
-              isNull(vatCodes.deletedAt),
-            ),
-          ),
-  ]);
-  const [discounts, percentages] = await Promise.all([
     discountsOf(db, connectionId, periods, itemIds, groupIds),
-    codesFound.length === 0
+    vatCodeList.length === 0 ? [] : db.select().from(vatCodes).where(vatCodeIn),
+    vatCodeList.length === 0
       ? []
       : db
           .select()
@@ -127,7 +121,7 @@ export async function loadPricingData(
               eq(vatPercentages.connectionId, connectionId),
               inArray(
                 vatPercentages.vatCodeId,
-                codesFound.map((c) => c.exactId),
+                db.select({ id: vatCodes.exactId }).from(vatCodes).where(vatCodeIn),
               ),
               isNull(vatPercentages.deletedAt),
             ),
