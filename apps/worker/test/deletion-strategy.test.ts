@@ -1,3 +1,4 @@
+import { ENTITY_NAMES } from '@exact-sync/core';
 import { describe, expect, it } from 'vitest';
 import { estimateStrategies } from '../src/sync/strategy-estimate.ts';
 import { missingProperty } from '../src/sync/sync-refusals.ts';
@@ -48,15 +49,15 @@ describe('comparing the deletion strategies over a window', () => {
     const rounds = day(48).map((at) => unfiltered(at, 5, 200));
     const estimate = estimateStrategies(rounds, DAY);
     expect(estimate.callsAll).toBe(48);
-    // Four typed chains a round, and one probe call.
-    expect(estimate.callsPerType).toBe(48 * 4 + 1);
+    // One typed chain a round per synced entity, and one probe call.
+    expect(estimate.callsPerType).toBe(48 * ENTITY_NAMES.length + 1);
     expect(estimate.foreign).toBe(48 * 200);
   });
 
   it('favours per-type chains once foreign deletions fill pages every round', () => {
-    const rounds = day(48).map((at) => unfiltered(at, 5, 5_500));
+    const rounds = day(48).map((at) => unfiltered(at, 5, 15_500));
     const estimate = estimateStrategies(rounds, DAY);
-    expect(estimate.callsAll).toBe(48 * 6);
+    expect(estimate.callsAll).toBe(48 * 16);
     expect(estimate.callsPerType).toBeLessThan(estimate.callsAll);
   });
 
