@@ -6,15 +6,21 @@
  * - records per second, the sync lane's share of each rate window used, 429s;
  * - bursts of changes (a day of 1 % of the records changing, in 8 bursts), each picked up through Exact's webhooks:
  *   calls per burst against the minimum, then extrapolated to a day with the polling the planner schedules;
- * - equality of Postgres with the simulator at the end.
+ * - equality of Postgres with the simulator at the end;
+ * - for the reference division (the first size, with 4,000 addresses) and 300 orders a day: the lag the worker's
+ *   planner reaches per dataset (entities, deletions, daily lists) against its target, within the daily sync share.
  * `--quick`: 10k items and 2 bursts.
  *
  *   pnpm bench budget [--quick]
  */
-import { onboard } from '@exact-sync/testkit';
+import { LIST_NAMES } from '@exact-sync/core';
+import { syncState } from '@exact-sync/db';
+import { onboard, waitFor } from '@exact-sync/testkit';
+import { eq } from 'drizzle-orm';
 import { startBenchStack } from './lib/bench-stack.ts';
 import { SYNC_ENDPOINTS } from './lib/call-stats.ts';
 import { type Cleanup, runBench } from './lib/cleanup.ts';
+import { orderDayChanges, printDayPlan } from './lib/day-plan.ts';
 import { latencySummary, num, printTable } from './lib/figures.ts';
 import { observeFullSync } from './lib/full-sync.ts';
 import { type BurstResult, burstOf, runBurst } from './lib/increments.ts';
@@ -33,6 +39,10 @@ const MINUTE_LIMIT = 60;
 const RESERVE = 10;
 const SHARE = MINUTE_LIMIT - RESERVE;
 const DAY_LIMIT = 5000;
+// The day plan of the reference division (the first size): its catalogue plus these addresses and orders.
+const REFERENCE_ADDRESSES = 4_000;
+const ORDERS_PER_DAY = 300;
+const LINES_PER_ORDER = 2;
 
 interface SizeSummary {
   items: number;
@@ -44,11 +54,17 @@ interface SizeSummary {
   dayMinimum: number;
   mismatches: number;
   rateLimited: number;
+  /** The reference division's day plan: every target met within the daily sync share. */
+  targetsMet?: boolean;
 }
 
 async function benchSize(cleanup: Cleanup, items: number): Promise<SizeSummary> {
   const accounts = items / 10;
+  const reference = items === SIZES[0];
   const simEnv = {
+    ...(reference && {
+      SIM_CONFIG: JSON.stringify({ addressesPerAccount: Math.ceil(REFERENCE_ADDRESSES / accounts) }),
+    }),
     SIM_ITEMS: String(items),
     SIM_ACCOUNTS: String(accounts),
     SIM_DIVISIONS: String(DIVISION),
@@ -74,6 +90,16 @@ async function benchSize(cleanup: Cleanup, items: number): Promise<SizeSummary> 
     timeoutMs: 12 * 60_000,
   });
 
+  // The REST lists are read once when a connection starts (then daily): wait for that read, so the bursts below
+  // measure the changes alone.
+  await waitFor(
+    'the lists read once',
+    async () => {
+      const states = await handle.db.select().from(syncState).where(eq(syncState.connectionId, connectionId));
+      return LIST_NAMES.every((l) => states.some((s) => s.entity === l && s.phase === 'incremental'));
+    },
+    180_000,
+  );
   const rows = full.entities.map((e) => {
     const minimum = Math.max(1, Math.ceil(e.records / 1000));
     const naive = Math.max(1, Math.ceil(e.records / 60));
@@ -200,6 +226,31 @@ async function benchSize(cleanup: Cleanup, items: number): Promise<SizeSummary> 
   );
   const rateLimited = (await stack.simControl.stats(DIVISION)).rateLimited;
   console.log(`429s in the whole run: ${rateLimited}`);
+
+  let targetsMet: boolean | undefined;
+  if (reference) {
+    const addresses = rows.find((r) => r.entity === 'addresses')?.records ?? 0;
+    console.log(
+      `\nthe day of the reference division: ${num(items)} items, ${num(accounts)} accounts, ${num(addresses)} ` +
+        `addresses, ${ORDERS_PER_DAY} orders a day (${LINES_PER_ORDER} lines each, each delivered and invoiced), ` +
+        `1 % of the other records changing a day; Exact's ${num(DAY_LIMIT)} calls a day, reserve 300, as the ` +
+        "worker's planner plans it (polling at least every 60 s):",
+    );
+    const catalogue = Object.fromEntries(
+      rows
+        .filter((r) => !(r.entity in orderDayChanges(0, 0)))
+        .map((r) => [r.entity, Math.round(r.records * 0.01)]),
+    );
+    const day = await printDayPlan({
+      handle,
+      connectionId,
+      dayLimit: DAY_LIMIT,
+      reservePerDay: 300,
+      minIntervalMs: 60_000,
+      changes: { ...catalogue, ...orderDayChanges(ORDERS_PER_DAY, LINES_PER_ORDER) },
+    });
+    targetsMet = day.allMet;
+  }
   return {
     items,
     fullCalls: sum((r) => r.calls),
@@ -210,6 +261,7 @@ async function benchSize(cleanup: Cleanup, items: number): Promise<SizeSummary> 
     dayMinimum: BURSTS_PER_DAY * minPerBurst,
     mismatches: mismatchCount(diffs),
     rateLimited,
+    ...(targetsMet !== undefined && { targetsMet }),
   };
 }
 
@@ -251,5 +303,5 @@ await runBench(async (cleanup) => {
       s.rateLimited,
     ]),
   );
-  return summaries.every((s) => s.mismatches === 0 && s.rateLimited === 0);
+  return summaries.every((s) => s.mismatches === 0 && s.rateLimited === 0 && s.targetsMet !== false);
 });

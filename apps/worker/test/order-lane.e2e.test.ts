@@ -1,3 +1,4 @@
+import { ENTITY_NAMES } from '@exact-sync/core';
 import { type DatabaseHandle, openDatabase, syncState } from '@exact-sync/db';
 import {
   createTestDatabase,
@@ -101,9 +102,7 @@ beforeAll(async () => {
     'initial sync',
     async () => {
       const states = await handle.db.select().from(syncState).where(eq(syncState.connectionId, id));
-      // The catalogue an order is checked against: items, stock, prices and accounts.
-      const catalogue = ['items', 'stock', 'prices', 'accounts'];
-      return catalogue.every((e) => states.some((s) => s.entity === e && s.phase === 'incremental'));
+      return ENTITY_NAMES.every((e) => states.some((s) => s.entity === e && s.phase === 'incremental'));
     },
     60_000,
   );

@@ -1,7 +1,7 @@
 import type { EndpointSchema } from './edm.ts';
 import { SOURCES } from './sources.ts';
 
-// Data only, for later work on storefront prices and VAT; plain REST endpoints (no sync versions are used).
+// Plain REST lists without a sync version, read whole daily by the worker (apps/worker/src/sync/list-mappers.ts).
 const READ_ONLY = { kind: 'crud', postable: [], requiredOnPost: [], pageSize: 60 } as const;
 const AUDIT = { Created: 'Edm.DateTime', Modified: 'Edm.DateTime', Division: 'Edm.Int32' } as const;
 

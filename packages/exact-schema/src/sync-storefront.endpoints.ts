@@ -1,7 +1,7 @@
 import type { EndpointSchema } from './edm.ts';
 import { SOURCES } from './sources.ts';
 
-// Data only, for later work on what storefronts need; nothing selects from these yet.
+// The CRM and sales order datasets the worker syncs (apps/worker/src/sync/entity-mappers.ts selects from these).
 const SYNC = {
   kind: 'sync',
   filterable: ['Timestamp'],

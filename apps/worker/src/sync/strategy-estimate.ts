@@ -1,4 +1,4 @@
-import type { EntityName } from '@exact-sync/core';
+import { ENTITY_NAMES, type EntityName } from '@exact-sync/core';
 import type { DeletionRoundRow } from '@exact-sync/db';
 
 /** Records in one page of `sync/Deleted`. */
@@ -32,8 +32,8 @@ type Round = Pick<
 export function estimateStrategies(
   rounds: readonly Round[],
   windowMs: number,
-  /** The entities the connection syncs: the per-type strategy runs one chain for each. */
-  entities: readonly EntityName[],
+  /** The entities the connection syncs: one typed chain each. */
+  entities: readonly EntityName[] = ENTITY_NAMES,
 ): StrategyEstimate {
   const groups = new Map<number, Round[]>();
   for (const r of rounds) groups.set(r.roundAt.getTime(), [...(groups.get(r.roundAt.getTime()) ?? []), r]);

@@ -52,7 +52,11 @@ export async function ordersWithExactNews(db: Executor, connectionId: string): P
       join ${exactOrderHeaders} h
         on h.connection_id = o.connection_id and h.order_id = o.exact_order_id and h.deleted_at is null
       where o.connection_id = ${connectionId} and o.exact_order_id is not null
-        and o.status in ('submitted', 'partly_delivered', 'delivered', 'invoiced', 'cancelled')
+        and (o.status in ('submitted', 'partly_delivered', 'delivered')
+          -- A finished order is still shown again when Exact changes it, for two months (Exact keeps its
+          -- deletions as long); older ones are left alone, so this stays cheap for a shop with years of orders.
+          or (o.status in ('invoiced', 'cancelled')
+            and coalesce(o.invoiced_at, o.cancelled_at) > now() - interval '60 days'))
     ) candidates
     where version is distinct from exact_version
       or (status in ('submitted', 'partly_delivered', 'delivered')
