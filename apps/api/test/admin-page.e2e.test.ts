@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { ENTITY_NAMES, ORDER_STATUSES } from '@exact-sync/core';
+import { ENTITY_NAMES, LIST_NAMES, ORDER_STATUSES } from '@exact-sync/core';
 import {
   createTestDatabase,
   deleteRedisKeys,
@@ -84,8 +84,13 @@ beforeAll(async () => {
 
   connectionId = await onboard(stack, { name: 'Fietsen & Zo <B2B>', division: DIVISION });
   await waitFor('initial sync', async () => {
-    const entities = ((await status()).entities ?? {}) as Record<string, { phase: string }>;
-    return ENTITY_NAMES.every((e) => entities[e]?.phase === 'incremental');
+    const body = await status();
+    const entities = (body.entities ?? {}) as Record<string, { phase: string }>;
+    const lists = (body.lists ?? {}) as Record<string, { phase: string }>;
+    return (
+      ENTITY_NAMES.every((e) => entities[e]?.phase === 'incremental') &&
+      LIST_NAMES.every((l) => lists[l]?.phase === 'incremental')
+    );
   });
   const [account] = await stack.simControl.dataset(DIVISION, 'accounts');
   const [item] = await stack.simControl.dataset(DIVISION, 'items');

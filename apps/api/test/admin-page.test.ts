@@ -123,7 +123,17 @@ const stuck: StatusView = {
     warehouses: { ...list, phase: 'initial', records: 0, lastSuccessAt: null, lagSeconds: null },
   },
   budget: null,
-  orders: { accepted: 3, submitting: 0, submitted: 10, rejected: 1, failed: 2 },
+  orders: {
+    accepted: 3,
+    submitting: 0,
+    submitted: 10,
+    rejected: 1,
+    failed: 2,
+    partly_delivered: 4,
+    delivered: 0,
+    invoiced: 6,
+    cancelled: 1,
+  },
   callbacks: {
     b2b: {
       pending: 4,

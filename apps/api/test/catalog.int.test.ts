@@ -48,6 +48,8 @@ const widgetItem = {
   updatedAt: at(200),
 };
 const notForSale = { exactId: id(), code: 'NOSALE', isSalesItem: false, updatedAt: at(201) };
+// Ended in Exact on 2026-03-01.
+const endedItem = { exactId: id(), code: 'ENDED-1', endDate: at(60), updatedAt: at(202) };
 
 async function seed(): Promise<void> {
   const { db } = api.database;
@@ -61,6 +63,7 @@ async function seed(): Promise<void> {
       { ...common, ...oldDeletedItem, connectionId: a },
       { ...common, ...widgetItem, connectionId: a },
       { ...common, ...notForSale, connectionId: a },
+      { ...common, ...endedItem, connectionId: a },
       { ...common, exactId: id(), code: 'SKU-00', connectionId: shopB.connectionId, updatedAt: at(3) },
     ]);
   const stock = (itemId: string, itemCode: string, warehouse: string, current: string, extra = {}) => ({
@@ -174,6 +177,8 @@ describe('GET /v1/items', () => {
           isSalesItem: true,
           isWebshopItem: null,
           barcode: null,
+          endDate: null,
+          ended: false,
           exactModifiedAt: '2026-03-01T10:00:00.000Z',
           updatedAt: '2026-03-01T10:00:05.000Z',
           deleted: false,
@@ -198,7 +203,7 @@ describe('GET /v1/items', () => {
       deleted: boolean;
       deletedAt: string | null;
     }[];
-    expect(rows.map((r) => r.sku)).toEqual(['SKU-21', 'SKU-22', 'GONE-1', 'WIDGET', 'NOSALE']);
+    expect(rows.map((r) => r.sku)).toEqual(['SKU-21', 'SKU-22', 'GONE-1', 'WIDGET', 'NOSALE', 'ENDED-1']);
     expect(rows.find((r) => r.sku === 'GONE-1')).toMatchObject({
       exactId: deletedItem.exactId,
       deleted: true,
@@ -260,7 +265,18 @@ describe('GET /v1/items: the reads a product page needs', () => {
     expect(pulled.json().data).toEqual([
       expect.objectContaining({ sku: 'WIDGET' }),
       expect.objectContaining({ sku: 'NOSALE', isSalesItem: false }),
+      expect.objectContaining({ sku: 'ENDED-1', ended: true }),
     ]);
+  });
+
+  it('leaves items that Exact ended out unless asked for, marked when listed', async () => {
+    expect(skus(await get('/v1/items?limit=1000'))).not.toContain('ENDED-1');
+    const asked = await get('/v1/items?include=ended,not_for_sale&sku=ENDED-1,NOSALE');
+    expect(asked.json().data).toEqual([
+      expect.objectContaining({ sku: 'NOSALE', ended: false }),
+      expect.objectContaining({ sku: 'ENDED-1', ended: true, endDate: '2026-03-01T10:01:00.000Z' }),
+    ]);
+    expect((await get('/v1/items/ENDED-1')).json()).toMatchObject({ sku: 'ENDED-1', ended: true });
   });
 
   it('expands items with their stock per warehouse and their live prices, for a customer too', async () => {

@@ -101,7 +101,17 @@ describe('onboarding a connection through HTTP', () => {
       division: 100001,
       entities: { items: { phase: 'initial', cursor: '0', records: 0, lastSuccessAt: null } },
       budget: { minute: { limit: 60, used: { sync: 0, order: 0 } }, day: { limit: 5000 } },
-      orders: { accepted: 0, submitting: 0, submitted: 0, rejected: 0, failed: 0 },
+      orders: {
+        accepted: 0,
+        submitting: 0,
+        submitted: 0,
+        rejected: 0,
+        failed: 0,
+        partly_delivered: 0,
+        delivered: 0,
+        invoiced: 0,
+        cancelled: 0,
+      },
     });
     expect(status.body).not.toMatch(/access_?token"|refresh_?token"|Enc"/i);
 

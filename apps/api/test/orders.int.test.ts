@@ -73,8 +73,8 @@ describe('POST /v1/orders', () => {
       exactOrderNumber: null,
     });
     expect(body.lines).toEqual([
-      { sku: 'SKU-1', quantity: '2', unitPrice: '9.95' },
-      { sku: 'SKU-2', quantity: '1', unitPrice: null },
+      { sku: 'SKU-1', quantity: '2', unitPrice: '9.95', unitCode: null },
+      { sku: 'SKU-2', quantity: '1', unitPrice: null, unitCode: null },
     ]);
     const job = await api.queues.orders.getJob(body.id);
     expect(job?.name).toBe('order.submit');
@@ -157,6 +157,25 @@ describe('POST /v1/orders', () => {
     expect(messageOf('body.lines.4.quantity')).toContain('greater than 0');
     expect(messageOf('body.lines.5.unitPrice')).toContain('decimal string');
     expect(messageOf('body.lines.6.quantity')).toContain('at most 9 digits');
+    expect(await counts()).toEqual(before);
+  });
+
+  it('keeps a delivery address and contact for b2b orders, and refuses them on b2c, writing nothing', async () => {
+    const address = '5d1b2c3e-0000-4000-8000-000000000001';
+    const contact = '5d1b2c3e-0000-4000-8000-000000000002';
+    const placed = await post(keys.keys.b2b, {
+      ...validOrder('ADDR-1'),
+      deliveryAddressExactId: address,
+      contactExactId: contact,
+    });
+    expect(placed.statusCode).toBe(202);
+    expect(placed.json()).toMatchObject({ deliveryAddressExactId: address, contactExactId: contact });
+    const before = await counts();
+    const b2c = await post(keys.keys.b2c, { ...consumerOrder('ADDR-2'), deliveryAddressExactId: address });
+    expect(b2c.statusCode).toBe(400);
+    expect(b2c.json().error.details).toEqual([
+      { field: 'body.deliveryAddressExactId', message: expect.stringContaining('b2b orders') },
+    ]);
     expect(await counts()).toEqual(before);
   });
 

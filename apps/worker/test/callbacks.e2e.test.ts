@@ -1,3 +1,4 @@
+import { ENTITY_NAMES } from '@exact-sync/core';
 import { type DatabaseHandle, openDatabase, orderCallbacks, syncState } from '@exact-sync/db';
 import {
   createTestDatabase,
@@ -54,7 +55,7 @@ beforeAll(async () => {
     'initial sync',
     async () => {
       const states = await handle.db.select().from(syncState).where(eq(syncState.connectionId, connectionId));
-      return states.filter((s) => s.phase === 'incremental' && s.entity !== 'deleted').length === 4;
+      return ENTITY_NAMES.every((e) => states.some((s) => s.entity === e && s.phase === 'incremental'));
     },
     60_000,
   );

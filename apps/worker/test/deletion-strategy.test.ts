@@ -3,6 +3,8 @@ import { estimateStrategies } from '../src/sync/strategy-estimate.ts';
 import { missingProperty } from '../src/sync/sync-refusals.ts';
 
 const MIN = 60_000;
+/** A connection syncing the four catalogue entities: four typed chains a round. */
+const FOUR = ['items', 'stock', 'prices', 'accounts'] as const;
 const DAY = 24 * 60 * MIN;
 
 /** A round of the unfiltered chain reading `own` deletions of synced types (as items) and `foreign` others. */
@@ -46,7 +48,7 @@ const day = (n: number) => Array.from({ length: n }, (_, i) => (i * DAY) / n);
 describe('comparing the deletion strategies over a window', () => {
   it('keeps the unfiltered chain cheaper while the division deletes little of other types', () => {
     const rounds = day(48).map((at) => unfiltered(at, 5, 200));
-    const estimate = estimateStrategies(rounds, DAY);
+    const estimate = estimateStrategies(rounds, DAY, FOUR);
     expect(estimate.callsAll).toBe(48);
     // Four typed chains a round, and one probe call.
     expect(estimate.callsPerType).toBe(48 * 4 + 1);
@@ -55,7 +57,7 @@ describe('comparing the deletion strategies over a window', () => {
 
   it('favours per-type chains once foreign deletions fill pages every round', () => {
     const rounds = day(48).map((at) => unfiltered(at, 5, 5_500));
-    const estimate = estimateStrategies(rounds, DAY);
+    const estimate = estimateStrategies(rounds, DAY, FOUR);
     expect(estimate.callsAll).toBe(48 * 6);
     expect(estimate.callsPerType).toBeLessThan(estimate.callsAll);
   });
@@ -63,7 +65,7 @@ describe('comparing the deletion strategies over a window', () => {
   it('estimates the unfiltered chain for per-type rounds from the probe’s rate', () => {
     // A probe page of 1,000 foreign deletions spread over 6 minutes: 240,000 a day, 5,000 a round of 48.
     const rounds = [...day(48).flatMap((at) => typed(at, 10)), probe((47 * DAY) / 48, 1_000, 6 * MIN)];
-    const estimate = estimateStrategies(rounds, DAY);
+    const estimate = estimateStrategies(rounds, DAY, FOUR);
     expect(estimate.callsPerType).toBe(48 * 4 + 1);
     expect(estimate.foreign).toBe(240_000);
     expect(estimate.callsAll).toBe(48 * 6);
@@ -71,7 +73,7 @@ describe('comparing the deletion strategies over a window', () => {
 
   it('lets the unfiltered chain win back when the probe finds the foreign volume gone', () => {
     const rounds = [...day(48).flatMap((at) => typed(at, 10)), probe(DAY - 2, 0, DAY)];
-    const estimate = estimateStrategies(rounds, DAY);
+    const estimate = estimateStrategies(rounds, DAY, FOUR);
     expect(estimate.callsAll).toBe(48);
     expect(estimate.callsPerType).toBeGreaterThan(estimate.callsAll);
   });
@@ -84,11 +86,11 @@ describe('comparing the deletion strategies over a window', () => {
         .slice(1)
         .map((at) => unfiltered(at, 0, 3_000)),
     ];
-    expect(estimateStrategies(rounds, DAY).foreign).toBe(3_000 * 48);
+    expect(estimateStrategies(rounds, DAY, FOUR).foreign).toBe(3_000 * 48);
   });
 
   it('has nothing to compare without rounds', () => {
-    expect(estimateStrategies([], DAY)).toEqual({
+    expect(estimateStrategies([], DAY, FOUR)).toEqual({
       callsAll: 0,
       callsPerType: 0,
       rounds: 0,

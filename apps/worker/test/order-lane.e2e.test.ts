@@ -101,7 +101,9 @@ beforeAll(async () => {
     'initial sync',
     async () => {
       const states = await handle.db.select().from(syncState).where(eq(syncState.connectionId, id));
-      return states.filter((s) => s.phase === 'incremental' && s.entity !== 'deleted').length === 4;
+      // The catalogue an order is checked against: items, stock, prices and accounts.
+      const catalogue = ['items', 'stock', 'prices', 'accounts'];
+      return catalogue.every((e) => states.some((s) => s.entity === e && s.phase === 'incremental'));
     },
     60_000,
   );

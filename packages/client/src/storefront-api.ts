@@ -35,7 +35,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An order and its state */
+        /** An order, its state, and what Exact booked, delivered and invoiced */
         get: operations["getOrder"];
         put?: never;
         post?: never;
@@ -54,7 +54,7 @@ export interface paths {
         };
         /**
          * Items (`sku` = item code)
-         * @description `?sku=` takes one item code or several, separated by commas; `?webshop=true` keeps the webshop items; `?q=` finds a part of the code or name. Items that are not sales items are left out of plain listings unless `?include=not_for_sale`; `updated_since` pulls list them (marked `isSalesItem: false`), so a local copy learns that an item left the sale. `?expand=stock,price` adds each item’s stock (totals, zeros when it has none, and per warehouse) and its live prices (with `?customer=<account code>`, that customer’s own too). `?sku=` (`?code=` on accounts) filters by code; `?updated_since=` lists rows changed after that time, deleted ones as tombstones (`deleted: true`); without it only live rows are listed. Follow `nextCursor` (with the same parameters) until it is null. A b2c key sees the general prices and its channel's default account's own, never another customer's.
+         * @description `?sku=` takes one item code or several, separated by commas; `?webshop=true` keeps the webshop items; `?q=` finds a part of the code or name. Items that are not sales items, and items Exact ended (`endDate` passed), are left out of plain listings unless `?include=not_for_sale`, `?include=ended`; `updated_since` pulls list them (marked `isSalesItem: false`, `ended: true`), so a local copy learns that an item left the sale. `?expand=stock,price` adds each item’s stock (totals, zeros when it has none, and per warehouse) and its live prices (with `?customer=<account code>`, that customer’s own too). `?sku=` (`?code=` on accounts) filters by code; `?updated_since=` lists rows changed after that time, deleted ones as tombstones (`deleted: true`); without it only live rows are listed. Follow `nextCursor` (with the same parameters) until it is null. A b2c key sees the general prices and its channel's default account's own, never another customer's.
          */
         get: operations["listItems"];
         put?: never;
@@ -73,7 +73,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One item by its code, sales item or not
+         * One item by its code, sales item or not, ended or not
          * @description `?expand=stock,price` adds its stock (totals, zeros when it has none, and per warehouse) and its live prices (with `?customer=<account code>`, that customer’s own too). A b2c key sees the general prices and its channel's default account's own, never another customer's.
          */
         get: operations["getItem"];
@@ -380,6 +380,10 @@ export interface components {
             isSalesItem: boolean;
             isWebshopItem: boolean | null;
             barcode: string | null;
+            /** @description Exact's `EndDate`: from then on the item is no longer sold */
+            endDate: string | null;
+            /** @description true once `endDate` has passed: Exact ended the item */
+            ended: boolean;
             /** @description with `expand=stock` */
             stock?: components["schemas"]["ItemStock"];
             /** @description with `expand=price`: live prices by quantity break */
@@ -408,10 +412,10 @@ export interface components {
             totals: components["schemas"]["StockTotal"][];
         };
         /**
-         * @description Why the order was rejected: `unknown_sku`: a SKU that is neither in the synced catalogue nor found in Exact (also when the key has used up its hourly lookups in Exact, which the message then says); `unknown_customer`: a customer code or exactId that is not in Exact (likewise); `blocked_customer`: the customer is blocked in Exact; `not_a_sales_item`: the item exists but is not a sales item; `channel_not_configured`: a b2c order while the channel has no default account; `exact_rejected`: Exact itself refused the order (its message is in `message`). All but the last are found before anything is sent to Exact.
+         * @description Why the order was rejected: `unknown_sku`: a SKU that is neither in the synced catalogue nor found in Exact (also when the key has used up its hourly lookups in Exact, which the message then says); `unknown_customer`: a customer code or exactId that is not in Exact (likewise); `blocked_customer`: the customer is blocked in Exact; `not_a_sales_item`: the item exists but is not a sales item; `channel_not_configured`: a b2c order while the channel has no default account; `unknown_address`: `deliveryAddressExactId` is not one of the customer's synced addresses; `unknown_contact`: `contactExactId` is not one of the customer's synced contacts; `exact_rejected`: Exact itself refused the order (its message is in `message`). All but the last are found before anything is sent to Exact.
          * @enum {string}
          */
-        RejectionCode: "unknown_sku" | "unknown_customer" | "blocked_customer" | "not_a_sales_item" | "channel_not_configured" | "exact_rejected";
+        RejectionCode: "unknown_sku" | "unknown_customer" | "blocked_customer" | "not_a_sales_item" | "channel_not_configured" | "unknown_address" | "unknown_contact" | "exact_rejected";
         OrderProblem: {
             code: components["schemas"]["RejectionCode"];
             /** @description e.g. `customer.code`, `customer.exactId`, `lines.2.sku` (lines count from 0); null for Exact */
@@ -423,10 +427,10 @@ export interface components {
             problems: components["schemas"]["OrderProblem"][];
         };
         /**
-         * @description `accepted` (stored, not yet sent to Exact), `submitting`, `submitted` (in Exact: final), `rejected` (final: see `rejection`), `failed` (a cause outside the order; retried)
+         * @description `accepted` (stored, not yet sent to Exact), `submitting`, `submitted` (in Exact), `rejected` (final: see `rejection`), `failed` (a cause outside the order; retried); then, as Exact delivers and invoices it: `partly_delivered`, `delivered`, `invoiced` (final), or `cancelled` (final)
          * @enum {string}
          */
-        OrderStatus: "accepted" | "submitting" | "submitted" | "rejected" | "failed";
+        OrderStatus: "accepted" | "submitting" | "submitted" | "rejected" | "failed" | "partly_delivered" | "delivered" | "invoiced" | "cancelled";
         OrderLine: {
             sku: string;
             /**
@@ -435,6 +439,8 @@ export interface components {
              */
             quantity: string;
             unitPrice: string | null;
+            /** @description as placed; null: the item's unit */
+            unitCode: string | null;
         };
         /**
          * @example {
@@ -457,12 +463,15 @@ export interface components {
          *         {
          *           "sku": "CAN-000003",
          *           "quantity": "2",
-         *           "unitPrice": null
+         *           "unitPrice": null,
+         *           "unitCode": null
          *         }
          *       ],
          *       "orderDate": null,
          *       "deliveryDate": null,
          *       "note": null,
+         *       "deliveryAddressExactId": null,
+         *       "contactExactId": null,
          *       "acceptedAt": "2026-03-01T12:00:00.000Z",
          *       "submittedAt": null,
          *       "rejectedAt": null,
@@ -500,6 +509,8 @@ export interface components {
             orderDate: string | null;
             deliveryDate: string | null;
             note: string | null;
+            deliveryAddressExactId: string | null;
+            contactExactId: string | null;
             /** Format: date-time */
             acceptedAt: string;
             submittedAt: string | null;
@@ -507,6 +518,135 @@ export interface components {
             failedAt: string | null;
             /** Format: date-time */
             updatedAt: string;
+        };
+        /** @description A line of the order as Exact booked it. */
+        ExactOrderLine: {
+            lineNumber: number | null;
+            itemCode: string | null;
+            description: string | null;
+            quantity: string | null;
+            quantityDelivered: string | null;
+            quantityInvoiced: string | null;
+            unitCode: string | null;
+            /** @description the item's price in the line's unit before discount */
+            unitPrice: string | null;
+            /** @description the price Exact booked per unit, excluding VAT */
+            netPrice: string | null;
+            amountExclVat: string | null;
+            vatCode: string | null;
+            /** @description as Exact sends it */
+            vatPercentage: string | null;
+            vatAmount: string | null;
+        };
+        ExactDeliveryLine: {
+            itemCode: string | null;
+            quantityDelivered: string | null;
+            unitCode: string | null;
+        };
+        /** @description A goods delivery of the order's lines. */
+        ExactDelivery: {
+            /**
+             * Format: uuid
+             * @description the goods delivery's EntryID
+             */
+            id: string;
+            deliveryNumber: number | null;
+            deliveryDate: string | null;
+            trackingNumber: string | null;
+            lines: components["schemas"]["ExactDeliveryLine"][];
+        };
+        ExactInvoiceLine: {
+            itemCode: string | null;
+            quantity: string | null;
+            amountExclVat: string | null;
+        };
+        /** @description A sales invoice of the order (its lines that name this order). */
+        ExactInvoice: {
+            /**
+             * Format: uuid
+             * @description the invoice's InvoiceID
+             */
+            id: string;
+            invoiceNumber: number | null;
+            invoiceDate: string | null;
+            dueDate: string | null;
+            currency: string | null;
+            /**
+             * @description a decimal string
+             * @example 10.5
+             */
+            amountExclVat: string;
+            /**
+             * @description a decimal string
+             * @example 10.5
+             */
+            vatAmount: string;
+            lines: components["schemas"]["ExactInvoiceLine"][];
+        };
+        /** @description Exact's side of the order as last synced: what it booked, delivered and invoiced. */
+        ExactOrderProgress: {
+            /** @description Exact's OrderNumber */
+            orderNumber: number | null;
+            /** @description Exact's Status: 12 open, 20 partial, 21 complete, 45 cancelled */
+            status: number | null;
+            /** @description 12 open, 20 partly delivered, 21 delivered */
+            deliveryStatus: number | null;
+            /** @description 12 open, 20 partly invoiced, 21 invoiced */
+            invoiceStatus: number | null;
+            currency: string | null;
+            /** @description what Exact booked for the order, VAT included */
+            amountInclVat: string | null;
+            /** @description the same without VAT */
+            amountExclVat: string | null;
+            lines: components["schemas"]["ExactOrderLine"][];
+            deliveries: components["schemas"]["ExactDelivery"][];
+            invoices: components["schemas"]["ExactInvoice"][];
+        };
+        OrderDetail: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            connectionId: string;
+            /** @enum {string} */
+            channel: "b2b" | "b2c";
+            reference: string;
+            /** @description 1 for the first order of a reference; one more for each new attempt */
+            attempt: number;
+            /** @description the rejected attempt this one follows */
+            previousAttemptId: string | null;
+            status: components["schemas"]["OrderStatus"];
+            statusReason: string | null;
+            /** @description set when the order is `rejected`: the code of the first problem, and every problem */
+            rejection: components["schemas"]["OrderRejection"] | null;
+            /** @description the order's ID in Exact, once it is there */
+            exactOrderId: string | null;
+            /** @description Exact's OrderNumber, once the order is there */
+            exactOrderNumber: number | null;
+            /** @description the customer as placed */
+            customer: {
+                [key: string]: unknown;
+            };
+            /** @description the currency of the order's prices as placed; null: the customer's currency in Exact */
+            currency: string | null;
+            lines: components["schemas"]["OrderLine"][];
+            orderDate: string | null;
+            deliveryDate: string | null;
+            note: string | null;
+            deliveryAddressExactId: string | null;
+            contactExactId: string | null;
+            /** Format: date-time */
+            acceptedAt: string;
+            submittedAt: string | null;
+            rejectedAt: string | null;
+            failedAt: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+            partlyDeliveredAt: string | null;
+            deliveredAt: string | null;
+            invoicedAt: string | null;
+            cancelledAt: string | null;
+            /** @description null until the order is in Exact and its header is synced */
+            exact: components["schemas"]["ExactOrderProgress"] | null;
         };
         /** @description A page of orders; follow `nextCursor` until it is null. */
         OrderPage: {
@@ -541,11 +681,13 @@ export interface components {
              */
             quantity: string;
             /**
-             * @description a decimal string in the order's currency, at most 4 decimals
+             * @description a decimal string in the order's currency, at most 4 decimals, per `unitCode`; sent to Exact unless the channel lets Exact price its orders
              * @example 2
              * @example 19.95
              */
             unitPrice?: string;
+            /** @description the Exact unit the quantity and price are in (Exact's `UnitCode`); without it, the item's unit */
+            unitCode?: string;
         };
         /**
          * @description An order as a storefront places it; the same `reference` again is answered with that order.
@@ -576,6 +718,16 @@ export interface components {
             /** Format: date */
             deliveryDate?: string;
             note?: string;
+            /**
+             * Format: uuid
+             * @description b2b: where to deliver, one of the customer's addresses in Exact (its `exactId`)
+             */
+            deliveryAddressExactId?: string;
+            /**
+             * Format: uuid
+             * @description b2b: who ordered, one of the customer's contacts in Exact (its `exactId`)
+             */
+            contactExactId?: string;
             /**
              * Format: uuid
              * @description to place a rejected order again under the same `reference`: the `id` of its latest attempt, which must be `rejected`. The new order is the next `attempt`, with `previousAttemptId` set.
@@ -730,12 +882,15 @@ export interface operations {
                      *         {
                      *           "sku": "CAN-000003",
                      *           "quantity": "2",
-                     *           "unitPrice": null
+                     *           "unitPrice": null,
+                     *           "unitCode": null
                      *         }
                      *       ],
                      *       "orderDate": null,
                      *       "deliveryDate": null,
                      *       "note": null,
+                     *       "deliveryAddressExactId": null,
+                     *       "contactExactId": null,
                      *       "acceptedAt": "2026-03-01T12:00:00.000Z",
                      *       "submittedAt": null,
                      *       "rejectedAt": null,
@@ -778,12 +933,15 @@ export interface operations {
                      *         {
                      *           "sku": "CAN-000003",
                      *           "quantity": "2",
-                     *           "unitPrice": null
+                     *           "unitPrice": null,
+                     *           "unitCode": null
                      *         }
                      *       ],
                      *       "orderDate": null,
                      *       "deliveryDate": null,
                      *       "note": null,
+                     *       "deliveryAddressExactId": null,
+                     *       "contactExactId": null,
                      *       "acceptedAt": "2026-03-01T12:00:00.000Z",
                      *       "submittedAt": null,
                      *       "rejectedAt": null,
@@ -870,7 +1028,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The order as it is now. */
+            /** @description The order as it is now, with its Exact side. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -880,41 +1038,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "id": "0b9f4b7e-1d1a-4c47-9a51-3d1e0f5b2a10",
-                     *       "connectionId": "6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f",
-                     *       "channel": "b2b",
-                     *       "reference": "100232",
-                     *       "attempt": 1,
-                     *       "previousAttemptId": null,
-                     *       "status": "accepted",
-                     *       "statusReason": null,
-                     *       "rejection": null,
-                     *       "exactOrderId": null,
-                     *       "exactOrderNumber": null,
-                     *       "customer": {
-                     *         "code": "1002"
-                     *       },
-                     *       "currency": null,
-                     *       "lines": [
-                     *         {
-                     *           "sku": "CAN-000003",
-                     *           "quantity": "2",
-                     *           "unitPrice": null
-                     *         }
-                     *       ],
-                     *       "orderDate": null,
-                     *       "deliveryDate": null,
-                     *       "note": null,
-                     *       "acceptedAt": "2026-03-01T12:00:00.000Z",
-                     *       "submittedAt": null,
-                     *       "rejectedAt": null,
-                     *       "failedAt": null,
-                     *       "updatedAt": "2026-03-01T12:00:00.000Z"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Order"];
+                    "application/json": components["schemas"]["OrderDetail"];
                 };
             };
             /** @description The request broke the input rules: `validation_failed` names every bad field in `details`. */
@@ -978,7 +1102,7 @@ export interface operations {
                 webshop?: "true" | "false";
                 /** @description a case-insensitive part of the item code or name */
                 q?: string;
-                /** @description `not_for_sale`: also list items that are not sales items (marked `isSalesItem: false`) */
+                /** @description `not_for_sale`: also list items that are not sales items (marked `isSalesItem: false`); `ended`: also items whose `endDate` has passed (marked `ended: true`) */
                 include?: string;
                 /** @description `stock`: each item with its stock totals and warehouses (zeros when it has none); `price`: each item with its live prices: the general ones and, with `customer`, that customer's */
                 expand?: string;

@@ -94,7 +94,7 @@ describe('the storefront client', () => {
       30_000,
     );
     expect(order?.exactOrderNumber).toEqual(expect.any(Number));
-    expect(order?.lines).toEqual([{ sku: item.sku, quantity: '2', unitPrice: null }]);
+    expect(order?.lines).toEqual([{ sku: item.sku, quantity: '2', unitPrice: null, unitCode: null }]);
   });
 
   it('gives the documented errors, typed', async () => {

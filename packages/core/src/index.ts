@@ -54,6 +54,7 @@ export {
   type OrderRejectionDetail,
   type OrderStatus,
   orderReferenceSchema,
+  progressPath,
   yourRefFor,
 } from './orders.ts';
 export { QUEUE_NAMES, type QueueName } from './queues.ts';

@@ -11,7 +11,12 @@ import {
 
 describe('job catalogue', () => {
   it('puts sync jobs on the sync queue and order jobs on the orders queue', () => {
-    expect(jobsOfQueue('sync').sort()).toEqual(['sync.deleted', 'sync.entity', 'tokens.refresh-idle']);
+    expect(jobsOfQueue('sync').sort()).toEqual([
+      'sync.deleted',
+      'sync.entity',
+      'sync.list',
+      'tokens.refresh-idle',
+    ]);
     expect(jobsOfQueue('orders')).toEqual(['order.submit']);
     for (const name of JOB_NAMES) expect(JOBS[name].options.removeOnComplete).not.toBe(false);
   });
@@ -22,7 +27,8 @@ describe('job catalogue', () => {
       connectionId: id,
       entity: 'items',
     });
-    expect(() => parsePayload('sync.entity', { connectionId: id, entity: 'invoices' })).toThrow(/entity/);
+    expect(() => parsePayload('sync.entity', { connectionId: id, entity: 'orders' })).toThrow(/entity/);
+    expect(() => parsePayload('sync.list', { connectionId: id, list: 'items' })).toThrow(/list/);
     expect(() => parsePayload('order.submit', { orderId: '42' })).toThrow(/orderId/);
     expect(() => parsePayload('order.submit', { orderId: id, token: 'x' })).toThrow(/token/);
   });

@@ -71,6 +71,7 @@ export {
 } from './repositories/exact-lookups.repository.ts';
 export { InvalidCursorError } from './repositories/keyset.ts';
 export {
+  belongsToAccount,
   type SyncedAccount,
   type SyncedItem,
   syncedAccount,
@@ -96,6 +97,12 @@ export {
   exactRejectionHold,
   withKeyPostLock,
 } from './repositories/order-limits.repository.ts';
+export {
+  type ExactOrderProgress,
+  exactOrderProgress,
+  markOrderExactVersion,
+  ordersWithExactNews,
+} from './repositories/order-progress.repository.ts';
 export {
   countOpenOrders,
   findOrder,

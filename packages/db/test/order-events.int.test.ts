@@ -75,6 +75,7 @@ describe('callback events', () => {
       orderId: id,
       reference: 'EV-1',
       channel: 'b2b',
+      customer: { code: 'C1' },
       status: 'submitted',
       previousStatus: 'submitting',
       changedAt: submitted?.submittedAt?.toISOString(),

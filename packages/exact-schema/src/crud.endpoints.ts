@@ -131,6 +131,8 @@ export const salesOrderLines = {
   fieldsChecked: 'two-sources',
   notes: [
     'OrderID is required only when a line is POSTed on its own; inside a sales order it is implied.',
+    'This service posts Item, Quantity, UnitCode and NetPrice; all four are in every source (leapforce types ' +
+      'UnitCode a string and NetPrice a float64). UnitCode: "Code of item unit"; Quantity is in that unit.',
     'LineNumber: Pi-Systems marks it read-only while picqer sends it on new lines; this client never sends it.',
   ],
 } as const satisfies EndpointSchema;
@@ -211,6 +213,9 @@ export const salesOrders = {
   fieldsChecked: 'two-sources',
   notes: [
     'WarehouseID is accepted only by the Wholesale & Distribution and Manufacturing editions.',
+    'This service posts OrderedBy, YourRef, OrderDate, DeliveryDate, Description, Remarks, Currency, WarehouseID, ' +
+      'DeliveryAddress, OrderedByContactPerson and SalesOrderLines; each is in both sources (picqer documents ' +
+      'Remarks, WarehouseID "Warehouse", Currency, DeliveryAddress "Delivery address", OrderedByContactPerson).',
     'YourRef: no source documents a maximum length (this service keeps its own to 30 characters).',
     'Status, DeliveryStatus, InvoiceStatus: 12 open, 20 partial, 21 complete, 45 cancelled.',
   ],

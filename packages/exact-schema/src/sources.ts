@@ -35,7 +35,11 @@ export const SOURCES = {
   items: [leapforce('logistics/Item.go'), picqer('SyncItem.php'), pi('Logistics/Items.php')],
   accounts: [leapforce('crm/Account.go'), picqer('SyncAccount.php'), pi('CRM/Accounts.php')],
   salesOrders: [pi('SalesOrder/SalesOrders.php'), picqer('SalesOrder.php')],
-  salesOrderLines: [pi('SalesOrder/SalesOrderLines.php'), picqer('SalesOrderLine.php')],
+  salesOrderLines: [
+    pi('SalesOrder/SalesOrderLines.php'),
+    picqer('SalesOrderLine.php'),
+    leapforce('salesorder/SalesOrderLine.go'),
+  ],
   webhooks: [pi('Webhooks/WebhookSubscriptions.php'), picqer('WebhookSubscription.php')],
   divisions: [
     pi('System/Divisions.php'),

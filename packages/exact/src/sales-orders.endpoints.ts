@@ -12,6 +12,8 @@ type SalesOrderLineInput = Postable<
   {
     Item: string;
     Quantity: number;
+    /** The unit the quantity and price are in; without it, the item's default unit. */
+    UnitCode?: string;
     NetPrice?: number;
     UnitPrice?: number;
     Description?: string;
@@ -29,6 +31,11 @@ export type SalesOrderInput = Postable<
     OrderDate?: string;
     DeliveryDate?: string;
     Description?: string;
+    Remarks?: string;
+    /** One of the customer's addresses (CRM/Addresses ID). */
+    DeliveryAddress?: string;
+    /** One of the customer's contacts (CRM/Contacts ID). */
+    OrderedByContactPerson?: string;
     /** This project's deduplication key (unique within the division by convention). */
     YourRef?: string;
     WarehouseID?: string;

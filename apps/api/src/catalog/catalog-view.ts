@@ -24,7 +24,7 @@ function synced(row: SyncedRow) {
 }
 
 /** Storefronts never see the cost price: the row's `costPrice` stays out of the view. */
-export const toItemView = (row: ItemRow): ItemView => ({
+export const toItemView = (row: ItemRow, now: Date): ItemView => ({
   ...synced(row),
   sku: row.code,
   name: row.description,
@@ -32,6 +32,8 @@ export const toItemView = (row: ItemRow): ItemView => ({
   isSalesItem: row.isSalesItem,
   isWebshopItem: row.isWebshopItem,
   barcode: row.barcode,
+  endDate: iso(row.endDate),
+  ended: row.endDate !== null && row.endDate <= now,
 });
 
 const quantities = (row: Omit<StockTotalRow, 'itemId' | 'itemCode' | 'warehouses'>) => ({

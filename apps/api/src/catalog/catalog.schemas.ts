@@ -64,9 +64,12 @@ export const itemQuerySchema = strictQuery({
   sku: skuList.optional(),
   webshop: queryBool.optional().describe("only items whose webshop flag (Exact's `IsWebshopItem`) is this"),
   q: text(100).optional().describe('a case-insensitive part of the item code or name'),
-  include: wordList(['not_for_sale'] as const)
+  include: wordList(['not_for_sale', 'ended'] as const)
     .optional()
-    .describe('`not_for_sale`: also list items that are not sales items (marked `isSalesItem: false`)'),
+    .describe(
+      '`not_for_sale`: also list items that are not sales items (marked `isSalesItem: false`); `ended`: also ' +
+        'items whose `endDate` has passed (marked `ended: true`)',
+    ),
   ...itemViewParams,
   ...feedParams,
 });
@@ -110,6 +113,8 @@ const itemViewSchema = z
     isSalesItem: z.boolean(),
     isWebshopItem: z.boolean().nullable(),
     barcode: z.string().nullable(),
+    endDate: time.nullable().describe("Exact's `EndDate`: from then on the item is no longer sold"),
+    ended: z.boolean().describe('true once `endDate` has passed: Exact ended the item'),
   })
   .meta({ id: 'Item' });
 

@@ -6,9 +6,10 @@ import {
   ENTITY_NAMES,
   entityNameSchema,
   LIST_NAMES,
+  ORDER_STATUSES,
 } from '@exact-sync/core';
 import { z } from 'zod';
-import { utcTime } from '../openapi/fields.ts';
+import { guid, utcTime } from '../openapi/fields.ts';
 import { division } from '../validation/numbers.ts';
 import { code, freeText, httpUrl, text, token } from '../validation/text.ts';
 
@@ -48,6 +49,39 @@ const targetLag = z
   .nullable()
   .describe('seconds the entity may lag behind Exact; null restores the default');
 
+/** How a channel's orders go to Exact (see `ChannelSettings`). */
+const orderSettings = {
+  priceSource: z
+    .enum(['storefront', 'exact'])
+    .optional()
+    .describe(
+      "`storefront` (default): each line's `unitPrice` goes to Exact as its `NetPrice`; `exact`: no price is sent " +
+        'and Exact prices the order (price lists, customer prices)',
+    ),
+  pricesIncludeVat: z
+    .boolean()
+    .optional()
+    .describe("whether the storefront's prices include VAT (default false)"),
+  warehouseId: z
+    .uuid('must be a GUID')
+    .optional()
+    .describe(
+      "an Exact warehouse's ID, sent as the order's WarehouseID (only some Exact editions accept it)",
+    ),
+};
+
+/**
+ * Exact books a sales order line's `NetPrice` as it gets it, and this service has no VAT percentages yet to take the
+ * VAT out of a storefront's price: a channel whose prices include VAT lets Exact price its orders.
+ */
+const exactPricesWhenVatIncluded = (channel: { priceSource?: string; pricesIncludeVat?: boolean }) =>
+  !(channel.pricesIncludeVat === true && channel.priceSource !== 'exact');
+const VAT_INCLUDED = {
+  error:
+    'pricesIncludeVat: true needs priceSource: "exact" (prices including VAT are not sent to Exact as net prices)',
+  path: ['priceSource'],
+};
+
 const entitySettingsPatch = z
   .object({
     targetLagSeconds: targetLag.optional(),
@@ -78,12 +112,18 @@ export const patchConnectionBody = z
     channels: z
       .object({
         b2c: z
-          .object({ defaultAccountCode: accountCode, callbackUrl: callbackUrl.optional() })
+          .object({ defaultAccountCode: accountCode, callbackUrl: callbackUrl.optional(), ...orderSettings })
           .strict()
+          .refine(exactPricesWhenVatIncluded, VAT_INCLUDED)
           .optional(),
         b2b: z
-          .object({ defaultAccountCode: accountCode.optional(), callbackUrl: callbackUrl.optional() })
+          .object({
+            defaultAccountCode: accountCode.optional(),
+            callbackUrl: callbackUrl.optional(),
+            ...orderSettings,
+          })
           .strict()
+          .refine(exactPricesWhenVatIncluded, VAT_INCLUDED)
           .optional(),
       })
       .strict()
@@ -126,6 +166,9 @@ export const callbackQuery = z.object({
 const channelView = z.object({
   defaultAccountCode: z.string().optional(),
   callbackUrl: z.string().optional(),
+  priceSource: z.enum(['storefront', 'exact']).optional(),
+  pricesIncludeVat: z.boolean().optional(),
+  warehouseId: guid.optional(),
 });
 
 export const connectionView = z.object({
@@ -270,13 +313,12 @@ export const statusView = connectionView.extend({
     >,
   ),
   budget: z.object({ minute: windowView, day: windowView }).nullable(),
-  orders: z.object({
-    accepted: z.number(),
-    submitting: z.number(),
-    submitted: z.number(),
-    rejected: z.number(),
-    failed: z.number(),
-  }),
+  orders: z.object(
+    Object.fromEntries(ORDER_STATUSES.map((s) => [s, z.number()])) as Record<
+      (typeof ORDER_STATUSES)[number],
+      z.ZodNumber
+    >,
+  ),
   callbacks: z.object({ b2b: callbackCountsView, b2c: callbackCountsView }),
 });
 

@@ -15,6 +15,16 @@ export async function checkCustomer(
   body: OrderBody,
 ): Promise<void> {
   const { customer } = body;
+  if (storefront.channel === 'b2c') {
+    for (const field of ['deliveryAddressExactId', 'contactExactId'] as const) {
+      if (body[field] !== undefined) {
+        throw invalidField(
+          `body.${field}`,
+          "is for b2b orders; a b2c order's consumer address goes in body.customer.address",
+        );
+      }
+    }
+  }
   if (storefront.channel === 'b2b') {
     if ('name' in customer) {
       throw invalidField('body.customer', 'b2b orders name an Exact customer by code or exactId');

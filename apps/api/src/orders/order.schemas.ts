@@ -49,7 +49,15 @@ const orderRequestLineSchema = z
     ),
     unitPrice: decimal()
       .optional()
-      .describe(`a decimal string in the order's currency, at most ${DECIMAL_SCALE} decimals`),
+      .describe(
+        `a decimal string in the order's currency, at most ${DECIMAL_SCALE} decimals, per \`unitCode\`; sent to ` +
+          'Exact unless the channel lets Exact price its orders',
+      ),
+    unitCode: code(30)
+      .optional()
+      .describe(
+        "the Exact unit the quantity and price are in (Exact's `UnitCode`); without it, the item's unit",
+      ),
   })
   .strict()
   .meta({ id: 'OrderRequestLine' });
@@ -68,6 +76,14 @@ export const orderBodySchema = z
     orderDate: isoDate.optional(),
     deliveryDate: isoDate.optional(),
     note: freeText(1_000).optional(),
+    deliveryAddressExactId: z
+      .uuid('must be a GUID')
+      .optional()
+      .describe("b2b: where to deliver, one of the customer's addresses in Exact (its `exactId`)"),
+    contactExactId: z
+      .uuid('must be a GUID')
+      .optional()
+      .describe("b2b: who ordered, one of the customer's contacts in Exact (its `exactId`)"),
     retryOf: z
       .uuid('must be a UUID')
       .optional()
@@ -101,6 +117,8 @@ const rejectionCodeSchema = z.enum(ORDER_REJECTION_CODES).meta({
     '`blocked_customer`: the customer is blocked in Exact;',
     '`not_a_sales_item`: the item exists but is not a sales item;',
     '`channel_not_configured`: a b2c order while the channel has no default account;',
+    "`unknown_address`: `deliveryAddressExactId` is not one of the customer's synced addresses;",
+    "`unknown_contact`: `contactExactId` is not one of the customer's synced contacts;",
     '`exact_rejected`: Exact itself refused the order (its message is in `message`).',
     'All but the last are found before anything is sent to Exact.',
   ].join(' '),
@@ -132,12 +150,18 @@ const rejectionSchema = z
 const orderStatusSchema = z.enum(ORDER_STATUSES).meta({
   id: 'OrderStatus',
   description:
-    '`accepted` (stored, not yet sent to Exact), `submitting`, `submitted` (in Exact: final), `rejected` (final: ' +
-    'see `rejection`), `failed` (a cause outside the order; retried)',
+    '`accepted` (stored, not yet sent to Exact), `submitting`, `submitted` (in Exact), `rejected` (final: ' +
+    'see `rejection`), `failed` (a cause outside the order; retried); then, as Exact delivers and invoices it: ' +
+    '`partly_delivered`, `delivered`, `invoiced` (final), or `cancelled` (final)',
 });
 
 const orderLineSchema = z
-  .object({ sku: z.string(), quantity: decimalAnswer, unitPrice: decimalAnswer.nullable() })
+  .object({
+    sku: z.string(),
+    quantity: decimalAnswer,
+    unitPrice: decimalAnswer.nullable(),
+    unitCode: z.string().nullable().describe("as placed; null: the item's unit"),
+  })
   .meta({ id: 'OrderLine' });
 
 const EXAMPLE_TIME = '2026-03-01T12:00:00.000Z';
@@ -164,6 +188,8 @@ export const orderViewSchema = z
     orderDate: calendarDate.nullable(),
     deliveryDate: calendarDate.nullable(),
     note: z.string().nullable(),
+    deliveryAddressExactId: guid.nullable(),
+    contactExactId: guid.nullable(),
     acceptedAt: utcTime,
     submittedAt: utcTime.nullable(),
     rejectedAt: utcTime.nullable(),
@@ -187,10 +213,12 @@ export const orderViewSchema = z
         exactOrderNumber: null,
         customer: { code: DEMO.customerCode },
         currency: null,
-        lines: [{ sku: DEMO.sku, quantity: '2', unitPrice: null }],
+        lines: [{ sku: DEMO.sku, quantity: '2', unitPrice: null, unitCode: null }],
         orderDate: null,
         deliveryDate: null,
         note: null,
+        deliveryAddressExactId: null,
+        contactExactId: null,
         acceptedAt: EXAMPLE_TIME,
         submittedAt: null,
         rejectedAt: null,
@@ -200,6 +228,90 @@ export const orderViewSchema = z
     ],
   });
 export type OrderView = z.infer<typeof orderViewSchema>;
+
+const exactAmount = decimalAnswer.nullable();
+const exactLineSchema = z
+  .object({
+    lineNumber: z.number().nullable(),
+    itemCode: z.string().nullable(),
+    description: z.string().nullable(),
+    quantity: exactAmount,
+    quantityDelivered: exactAmount,
+    quantityInvoiced: exactAmount,
+    unitCode: z.string().nullable(),
+    unitPrice: exactAmount.describe("the item's price in the line's unit before discount"),
+    netPrice: exactAmount.describe('the price Exact booked per unit, excluding VAT'),
+    amountExclVat: exactAmount,
+    vatCode: z.string().nullable(),
+    vatPercentage: exactAmount.describe('as Exact sends it'),
+    vatAmount: exactAmount,
+  })
+  .meta({ id: 'ExactOrderLine', description: 'A line of the order as Exact booked it.' });
+const exactDeliveryLineSchema = z
+  .object({
+    itemCode: z.string().nullable(),
+    quantityDelivered: exactAmount,
+    unitCode: z.string().nullable(),
+  })
+  .meta({ id: 'ExactDeliveryLine' });
+const exactDeliverySchema = z
+  .object({
+    id: guid.describe("the goods delivery's EntryID"),
+    deliveryNumber: z.number().nullable(),
+    deliveryDate: utcTime.nullable(),
+    trackingNumber: z.string().nullable(),
+    lines: z.array(exactDeliveryLineSchema),
+  })
+  .meta({ id: 'ExactDelivery', description: "A goods delivery of the order's lines." });
+const exactInvoiceLineSchema = z
+  .object({ itemCode: z.string().nullable(), quantity: exactAmount, amountExclVat: exactAmount })
+  .meta({ id: 'ExactInvoiceLine' });
+const exactInvoiceSchema = z
+  .object({
+    id: guid.describe("the invoice's InvoiceID"),
+    invoiceNumber: z.number().nullable(),
+    invoiceDate: utcTime.nullable(),
+    dueDate: utcTime.nullable(),
+    currency: z.string().nullable(),
+    amountExclVat: decimalAnswer,
+    vatAmount: decimalAnswer,
+    lines: z.array(exactInvoiceLineSchema),
+  })
+  .meta({
+    id: 'ExactInvoice',
+    description: 'A sales invoice of the order (its lines that name this order).',
+  });
+const exactProgressSchema = z
+  .object({
+    orderNumber: z.number().nullable().describe("Exact's OrderNumber"),
+    status: z.number().nullable().describe("Exact's Status: 12 open, 20 partial, 21 complete, 45 cancelled"),
+    deliveryStatus: z.number().nullable().describe('12 open, 20 partly delivered, 21 delivered'),
+    invoiceStatus: z.number().nullable().describe('12 open, 20 partly invoiced, 21 invoiced'),
+    currency: z.string().nullable(),
+    amountInclVat: exactAmount.describe('what Exact booked for the order, VAT included'),
+    amountExclVat: exactAmount.describe('the same without VAT'),
+    lines: z.array(exactLineSchema),
+    deliveries: z.array(exactDeliverySchema),
+    invoices: z.array(exactInvoiceSchema),
+  })
+  .meta({
+    id: 'ExactOrderProgress',
+    description: "Exact's side of the order as last synced: what it booked, delivered and invoiced.",
+  });
+
+/** One order with Exact's side of it: what `GET /v1/orders/{id}` answers. */
+export const orderDetailSchema = orderViewSchema
+  .extend({
+    partlyDeliveredAt: utcTime.nullable(),
+    deliveredAt: utcTime.nullable(),
+    invoicedAt: utcTime.nullable(),
+    cancelledAt: utcTime.nullable(),
+    exact: exactProgressSchema
+      .nullable()
+      .describe('null until the order is in Exact and its header is synced'),
+  })
+  .meta({ id: 'OrderDetail' });
+export type OrderDetailView = z.infer<typeof orderDetailSchema>;
 
 export const orderPageSchema = z
   .object({ data: z.array(orderViewSchema), nextCursor: z.string().nullable() })

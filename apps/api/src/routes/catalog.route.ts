@@ -81,9 +81,9 @@ const schema = <R extends z.ZodType, Q extends z.ZodType>(
 
 const ITEMS =
   '`?sku=` takes one item code or several, separated by commas; `?webshop=true` keeps the webshop items; `?q=` ' +
-  'finds a part of the code or name. Items that are not sales items are left out of plain listings unless ' +
-  '`?include=not_for_sale`; `updated_since` pulls list them (marked `isSalesItem: false`), so a local copy learns ' +
-  'that an item left the sale. `?expand=stock,price` adds each item’s stock (totals, zeros when it has none, and ' +
+  'finds a part of the code or name. Items that are not sales items, and items Exact ended (`endDate` passed), are ' +
+  'left out of plain listings unless `?include=not_for_sale`, `?include=ended`; `updated_since` pulls list them ' +
+  '(marked `isSalesItem: false`, `ended: true`), so a local copy learns that an item left the sale. `?expand=stock,price` adds each item’s stock (totals, zeros when it has none, and ' +
   'per warehouse) and its live prices (with `?customer=<account code>`, that customer’s own too).';
 
 const B2C_PRICES =
@@ -137,12 +137,12 @@ export async function catalogRoutes(instance: FastifyInstance, options: { settle
     rows: readonly ItemRow[],
     q: OneItemQueryParams,
   ): Promise<ExpandedItemView[]> {
-    const views: ExpandedItemView[] = rows.map(toItemView);
+    const now = new Date();
+    const views: ExpandedItemView[] = rows.map((row) => toItemView(row, now));
     const accountIds = await priceAccounts(request, q);
     if (!q.expand || rows.length === 0) return views;
     const { connectionId } = storefrontOf(request);
     const ids = rows.map((row) => row.exactId);
-    const now = new Date();
     const [stockRows, sums, prices] = await Promise.all([
       q.expand.has('stock') ? stockOfItems(db, connectionId, ids) : undefined,
       q.expand.has('stock') ? stockTotals(db, connectionId, ids) : undefined,
@@ -182,6 +182,7 @@ export async function catalogRoutes(instance: FastifyInstance, options: { settle
         webshop: q.webshop,
         search: q.q,
         salesOnly: !q.include?.has('not_for_sale') && q.updated_since === undefined,
+        liveAt: q.include?.has('ended') || q.updated_since !== undefined ? undefined : new Date(),
       });
       return { data: await expandItems(request, page.data, q), nextCursor: page.nextCursor };
     },
@@ -194,7 +195,7 @@ export async function catalogRoutes(instance: FastifyInstance, options: { settle
       schema: {
         tags: ['catalogue'],
         operationId: 'getItem',
-        summary: 'One item by its code, sales item or not',
+        summary: 'One item by its code, sales item or not, ended or not',
         description:
           '`?expand=stock,price` adds its stock (totals, zeros when it has none, and per warehouse) and its live ' +
           `prices (with \`?customer=<account code>\`, that customer’s own too). ${B2C_PRICES}`,

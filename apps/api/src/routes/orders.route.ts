@@ -1,5 +1,5 @@
 import { yourRefFor } from '@exact-sync/core';
-import { findOrder, insertOrder, listOrders, transitionOrder } from '@exact-sync/db';
+import { exactOrderProgress, findOrder, insertOrder, listOrders, transitionOrder } from '@exact-sync/db';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -7,12 +7,13 @@ import { HttpError, notFound } from '../errors.ts';
 import { failures, json } from '../openapi/answers.ts';
 import {
   orderBodySchema,
+  orderDetailSchema,
   orderFeedQuerySchema,
   orderPageSchema,
   orderViewSchema,
 } from '../orders/order.schemas.ts';
 import { attemptOf, checkCustomer, checkExactRejections } from '../orders/order-checks.ts';
-import { toOrderView } from '../orders/order-view.ts';
+import { toOrderDetailView, toOrderView } from '../orders/order-view.ts';
 import { payloadHash } from '../orders/payload-hash.ts';
 import { type Storefront, storefrontOf } from '../plugins/auth.plugin.ts';
 
@@ -93,7 +94,14 @@ export async function orderRoutes(instance: FastifyInstance, options: OrderRoute
         orderDate: body.orderDate,
         deliveryDate: body.deliveryDate,
         note: body.note,
-        lines: body.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, unitPrice: l.unitPrice })),
+        deliveryAddressId: body.deliveryAddressExactId,
+        contactId: body.contactExactId,
+        lines: body.lines.map((l) => ({
+          sku: l.sku,
+          quantity: l.quantity,
+          unitPrice: l.unitPrice,
+          unitCode: l.unitCode,
+        })),
       });
       if (!created) {
         if (order.payloadHash !== hash) {
@@ -119,10 +127,10 @@ export async function orderRoutes(instance: FastifyInstance, options: OrderRoute
       schema: {
         tags: ['orders'],
         operationId: 'getOrder',
-        summary: 'An order and its state',
+        summary: 'An order, its state, and what Exact booked, delivered and invoiced',
         params: idParams,
         response: {
-          200: json(orderViewSchema, 'The order as it is now.'),
+          200: json(orderDetailSchema, 'The order as it is now, with its Exact side.'),
           ...failures({ 404: 'No such order (a storefront key sees only the orders of its channel).' }),
         },
       },
@@ -134,7 +142,7 @@ export async function orderRoutes(instance: FastifyInstance, options: OrderRoute
         order &&
         (who === 'admin' || (order.connectionId === who.connectionId && order.channel === who.channel));
       if (!visible) throw notFound('order');
-      return toOrderView(order);
+      return toOrderDetailView(order, await exactOrderProgress(app.database.db, order));
     },
   );
 

@@ -139,7 +139,7 @@ describe('POST /webhooks/exact', () => {
   it('accepts deliveries for unknown divisions, unknown topics and paused connections without a sync', async () => {
     const unknownDivision = await deliver(signed(content('Items', 999_999)));
     expect(unknownDivision.statusCode).toBe(200);
-    const unknownTopic = await deliver(signed(content('SalesInvoices')));
+    const unknownTopic = await deliver(signed(content('Documents')));
     expect(unknownTopic.json()).toEqual({ received: true, queued: 0 });
 
     const { db } = api.database;

@@ -21,6 +21,7 @@ function policyOf(services: WorkerServices, connection: ConnectionRow): SubmitPo
     b2cAccountCode: connection.channels.b2c?.defaultAccountCode,
     lookupsPerKeyPerHour: services.config.ORDER_LOOKUPS_PER_KEY_PER_HOUR,
     rejectionsPerKeyPerHour: services.config.ORDER_REJECTIONS_PER_KEY_PER_HOUR,
+    channels: connection.channels,
   };
 }
 

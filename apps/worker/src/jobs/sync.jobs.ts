@@ -4,6 +4,7 @@ import { ConnectionNeedsReauthError, isPermanent, RetryLaterError } from '@exact
 import { enqueue } from '@exact-sync/queues';
 import { UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
+import { advanceOrders, ORDER_LIFE_ENTITIES } from '../orders/order-progress.ts';
 import { exactFor, type WorkerServices } from '../services.ts';
 import { runDeletions } from '../sync/deletions.run.ts';
 import { runListSync } from '../sync/list-sync.run.ts';
@@ -110,6 +111,12 @@ export function syncEntityHandler(services: WorkerServices): Handler<'sync.entit
           entity,
         });
         context.log.info({ connectionId, entity, ...result }, 'sync run finished');
+        // Exact's side of a sales order changed: our orders follow it (states, callbacks, the order feed).
+        if (result.records > 0 && ORDER_LIFE_ENTITIES.includes(entity)) {
+          const progress = await advanceOrders(db, connectionId, context.log);
+          if (progress.orders > 0)
+            context.log.info({ connectionId, ...progress }, 'orders compared with Exact');
+        }
         // A whole dataset just came in: its parked deletions were applied, and the ones still in Exact's log since
         // are read now rather than at the next planned round.
         if (result.completedFull) {

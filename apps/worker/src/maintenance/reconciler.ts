@@ -7,6 +7,7 @@ import {
   transitionOrder,
 } from '@exact-sync/db';
 import { enqueue } from '@exact-sync/queues';
+import { advanceOrders } from '../orders/order-progress.ts';
 import type { WorkerServices } from '../services.ts';
 import { ensureWebhookSubscriptions } from './webhook-subscriptions.ts';
 
@@ -15,6 +16,8 @@ export interface ReconcileSummary {
   ordersRetried: number;
   syncsResumed: number;
   webhooksSubscribed: number;
+  /** Order state changes made from Exact's synced progress. */
+  ordersAdvanced: number;
 }
 
 /** How long an order that failed because Exact was unreachable waits before the reconciler tries it again. */
@@ -35,6 +38,7 @@ export async function reconcile(
     ordersRetried: 0,
     syncsResumed: 0,
     webhooksSubscribed: 0,
+    ordersAdvanced: 0,
   };
   const active = await listActiveConnections(db);
 
@@ -62,6 +66,12 @@ export async function reconcile(
         return 0;
       },
     );
+    // An order submitted after its header was synced (or a step that failed) catches up here; Postgres only.
+    const progress = await advanceOrders(db, connection.id, services.log).catch((error: Error) => {
+      services.log.warn({ connectionId: connection.id, err: error.message }, 'order progress failed');
+      return { transitions: 0 };
+    });
+    summary.ordersAdvanced += progress.transitions;
     const states = await listSyncStates(db, connection.id);
     for (const entity of enabledEntities(connection.entitySettings)) {
       const state = states.find((s) => s.entity === entity);

@@ -1,5 +1,5 @@
 import type { OrderRejectionDetail } from '@exact-sync/core';
-import type { Database, OrderRow, OrderWithLines } from '@exact-sync/db';
+import type { ChannelSettings, Database, OrderRow, OrderWithLines } from '@exact-sync/db';
 import { markPostAttempt, transitionOrder } from '@exact-sync/db';
 import { type ExactClient, isPermanent, type SalesOrderInput } from '@exact-sync/exact';
 import type { Logger } from 'pino';
@@ -18,26 +18,62 @@ export type PostOutcome =
 const acceptedToSubmitted = (row: OrderRow | undefined): number | null =>
   row?.submittedAt ? (row.submittedAt.getTime() - row.acceptedAt.getTime()) / 1000 : null;
 
-function salesOrderBody(order: OrderWithLines, resolved: ResolvedOrder): SalesOrderInput {
+/** Exact's `Description` of a sales order holds at most 255 characters (the simulator refuses more). */
+const DESCRIPTION_MAX = 255;
+
+/** The consumer of a b2c order as lines of text: name, e-mail, then the address as written on an envelope. */
+function consumerLines(consumer: ConsumerCustomer): string[] {
+  const address = consumer.address;
+  return [
+    consumer.name,
+    consumer.email,
+    address?.line1,
+    address?.line2,
+    address && [address.postcode, address.city].filter(Boolean).join(' '),
+    address?.country,
+  ].filter((line): line is string => Boolean(line));
+}
+
+type ConsumerCustomer = Extract<OrderWithLines['customer'], { name: string }>;
+
+/**
+ * The sales order Exact gets. Where the consumer of a b2c order goes (Exact has no consumer on an order booked on
+ * the channel's account): `Description`, the one line Exact shows in its order lists, holds the consumer's name and
+ * e-mail; `Remarks` holds the whole consumer (name, e-mail, address) and then the storefront's `note`. Our order
+ * record and its callbacks keep the consumer whole. A b2b order's delivery address and contact (checked to be the
+ * customer's) go as `DeliveryAddress` and `OrderedByContactPerson`. Each line carries its unit (`UnitCode`) when known, and its
+ * price only when the channel's storefront prices the orders (`priceSource`); `WarehouseID` only when the channel
+ * configures one.
+ */
+function salesOrderBody(
+  order: OrderWithLines,
+  resolved: ResolvedOrder,
+  channel: ChannelSettings,
+): SalesOrderInput {
   const consumer = 'name' in order.customer ? order.customer : undefined;
-  const description = [
-    consumer && `${consumer.name}${consumer.email ? ` <${consumer.email}>` : ''}`,
-    order.note,
-  ]
-    .filter(Boolean)
-    .join(' | ');
+  const description = consumer && `${consumer.name}${consumer.email ? ` <${consumer.email}>` : ''}`;
+  const remarks = [consumer && consumerLines(consumer).join('\n'), order.note].filter(Boolean).join('\n\n');
+  const sendPrices = channel.priceSource !== 'exact';
   return {
     OrderedBy: resolved.accountId,
     YourRef: order.yourRef,
     ...(order.currency && { Currency: order.currency }),
     ...(order.orderDate && { OrderDate: order.orderDate }),
     ...(order.deliveryDate && { DeliveryDate: order.deliveryDate }),
-    ...(description && { Description: description.slice(0, 255) }),
-    SalesOrderLines: order.lines.map((line, i) => ({
-      Item: resolved.itemIds[i] ?? '',
-      Quantity: Number(line.quantity),
-      ...(line.unitPrice !== null && { NetPrice: Number(line.unitPrice) }),
-    })),
+    ...(description && { Description: description.slice(0, DESCRIPTION_MAX) }),
+    ...(remarks && { Remarks: remarks }),
+    ...(channel.warehouseId && { WarehouseID: channel.warehouseId }),
+    ...(order.deliveryAddressId && { DeliveryAddress: order.deliveryAddressId }),
+    ...(order.contactId && { OrderedByContactPerson: order.contactId }),
+    SalesOrderLines: order.lines.map((line, i) => {
+      const unit = resolved.unitCodes[i];
+      return {
+        Item: resolved.itemIds[i] ?? '',
+        Quantity: Number(line.quantity),
+        ...(unit && { UnitCode: unit }),
+        ...(sendPrices && line.unitPrice !== null && { NetPrice: Number(line.unitPrice) }),
+      };
+    }),
   };
 }
 
@@ -68,6 +104,7 @@ export async function postOrder(
   deps: { db: Database; exact: ExactClient; log: Logger },
   order: OrderWithLines,
   resolved: ResolvedOrder,
+  channel: ChannelSettings = {},
 ): Promise<PostOutcome> {
   const { db } = deps;
   if (order.status === 'accepted') {
@@ -96,7 +133,7 @@ export async function postOrder(
 
   await markPostAttempt(db, order.id);
   try {
-    const created = await deps.exact.createSalesOrder(salesOrderBody(order, resolved));
+    const created = await deps.exact.createSalesOrder(salesOrderBody(order, resolved, channel));
     const row = await transitionOrder(db, order.id, ['submitting'], 'submitted', {
       exactOrderId: created.orderId,
       exactOrderNumber: created.orderNumber,

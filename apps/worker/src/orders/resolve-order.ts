@@ -1,5 +1,6 @@
 import type { OrderProblem, OrderRejectionDetail } from '@exact-sync/core';
 import {
+  belongsToAccount,
   type Database,
   type LookupRef,
   type OrderWithLines,
@@ -16,6 +17,8 @@ export interface ResolvedOrder {
   accountId: string;
   /** Exact item ID per line, in line order. */
   itemIds: string[];
+  /** Exact unit code per line: the storefront's, else the synced item's unit; null when neither is known. */
+  unitCodes: (string | null)[];
 }
 
 export type Resolution = { ok: true; order: ResolvedOrder } | { ok: false; rejection: OrderRejectionDetail };
@@ -98,6 +101,25 @@ function problemsOf(
 }
 
 /**
+ * A b2b order's delivery address and contact must be the customer's own, as synced (`sync/CRM/Addresses`,
+ * `sync/CRM/Contacts`): Exact refuses another account's, and an order is never posted to hear it.
+ */
+async function linkProblems(db: Database, order: OrderWithLines, accountId: string): Promise<OrderProblem[]> {
+  const problems: OrderProblem[] = [];
+  const check = async (kind: 'address' | 'contact', id: string | null, field: string) => {
+    if (id === null || (await belongsToAccount(db, order.connectionId, accountId, { kind, id }))) return;
+    problems.push({
+      code: kind === 'address' ? 'unknown_address' : 'unknown_contact',
+      field,
+      message: `${field} ${id} is not one of the customer's ${kind === 'address' ? 'addresses' : 'contacts'}`,
+    });
+  };
+  await check('address', order.deliveryAddressId, 'deliveryAddressExactId');
+  await check('contact', order.contactId, 'contactExactId');
+  return problems;
+}
+
+/**
  * Maps the storefront's customer and SKUs to Exact GUIDs and checks them before any post. What the synced data has
  * (live rows) is used as is; the rest is looked up in Exact, at most once per code an hour (`lookUpCodes`).
  * Unknown codes, a blocked customer and items that are not sales items reject the order with every problem listed,
@@ -136,15 +158,19 @@ export async function resolveOrder(
       : fromLookup(looked.get(`${customer.lookup.kind}:${customer.lookup.code}`)));
 
   const lines = order.lines.map((line) => ({ sku: line.sku, known: itemOf(line.sku) }));
-  const problems = problemsOf(
-    customer && account && { ref: customer, known: account },
-    lines,
-    policy.lookupsPerKeyPerHour,
-  );
+  const problems = [
+    ...problemsOf(
+      customer && account && { ref: customer, known: account },
+      lines,
+      policy.lookupsPerKeyPerHour,
+    ),
+    ...(account?.record ? await linkProblems(db, order, account.record.exactId) : []),
+  ];
   const [first] = problems;
   if (first || !account?.record) {
     return { ok: false, rejection: { code: first?.code ?? 'unknown_customer', problems } };
   }
   const itemIds = lines.map((line) => line.known.record?.exactId ?? '');
-  return { ok: true, order: { accountId: account.record.exactId, itemIds } };
+  const unitCodes = order.lines.map((line, i) => line.unitCode ?? lines[i]?.known.record?.unit ?? null);
+  return { ok: true, order: { accountId: account.record.exactId, itemIds, unitCodes } };
 }

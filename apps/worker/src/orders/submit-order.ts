@@ -1,6 +1,12 @@
 import { ORDER_LIMIT_WINDOW_MS } from '@exact-sync/core';
 import type { Database, DatabaseHandle } from '@exact-sync/db';
-import { exactRejectionHold, findOrder, withKeyPostLock, withSessionLock } from '@exact-sync/db';
+import {
+  type ChannelsSettings,
+  exactRejectionHold,
+  findOrder,
+  withKeyPostLock,
+  withSessionLock,
+} from '@exact-sync/db';
 import type { ExactClient } from '@exact-sync/exact';
 import type { Logger } from 'pino';
 import { LookupInProgressError } from './order-lookups.ts';
@@ -18,6 +24,8 @@ export type SubmitOutcome =
 export interface SubmitPolicy extends ResolvePolicy {
   /** Orders of one storefront key that Exact may reject in an hour before the key's orders wait. */
   rejectionsPerKeyPerHour: number;
+  /** The connection's channels: who prices their orders, and their warehouse. */
+  channels?: ChannelsSettings | undefined;
 }
 
 interface SubmitDeps {
@@ -65,7 +73,8 @@ async function submitLocked(
   const resolved = resolution.order;
 
   const { apiKeyId } = order;
-  if (apiKeyId === null) return postOrder(deps, order, resolved);
+  const channel = input.policy.channels?.[order.channel] ?? {};
+  if (apiKeyId === null) return postOrder(deps, order, resolved, channel);
   const outcome = await withKeyPostLock(db, apiKeyId, async (): Promise<SubmitOutcome> => {
     const hold = await exactRejectionHold(db, {
       apiKeyId,
@@ -73,7 +82,7 @@ async function submitLocked(
       windowMs: ORDER_LIMIT_WINDOW_MS,
     });
     if (hold) return { outcome: 'held', until: hold.until, rejections: hold.rejections };
-    return postOrder(deps, order, resolved);
+    return postOrder(deps, order, resolved, channel);
   });
   return outcome ?? { outcome: 'busy', what: 'key' };
 }

@@ -47,11 +47,12 @@ async function chooseStrategy(
   deps: DeletionRunDeps,
   plan: DeletionPlanRow,
   now: Date,
+  entities: readonly EntityName[],
 ): Promise<{ strategy: DeletionStrategy; switchedFrom?: DeletionStrategy }> {
   const { connectionId } = plan;
   const windowMs = deps.strategyWindowMs;
   const rounds = await deletionRoundsSince(deps.db, connectionId, new Date(now.getTime() - windowMs));
-  const estimate = estimateStrategies(rounds, windowMs);
+  const estimate = estimateStrategies(rounds, windowMs, entities);
   await saveDeletionEstimate(deps.db, connectionId, { ...estimate, decidedAt: now, windowMs });
   const current = plan.strategy;
   const other: DeletionStrategy = current === 'all' ? 'per_type' : 'all';
@@ -120,7 +121,7 @@ export async function runDeletions(
   const unparked = await unpark(deps, connectionId);
   const { strategy, switchedFrom } = resuming
     ? { strategy: plan.strategy, switchedFrom: undefined }
-    : await chooseStrategy(deps, plan, now);
+    : await chooseStrategy(deps, plan, now, enabledList);
   if (!resuming) await markDeletionRound(deps.db, connectionId, roundAt);
   const result: DeletionRoundResult = {
     strategy,

@@ -1,4 +1,4 @@
-import { ENTITY_NAMES } from '@exact-sync/core';
+import type { EntityName } from '@exact-sync/core';
 import type { DeletionRoundRow } from '@exact-sync/db';
 
 /** Records in one page of `sync/Deleted`. */
@@ -29,7 +29,12 @@ type Round = Pick<
  * the foreign volume taken from the rate the unfiltered chain last saw (its rounds, or the probe's sample) spread
  * over the window's rounds.
  */
-export function estimateStrategies(rounds: readonly Round[], windowMs: number): StrategyEstimate {
+export function estimateStrategies(
+  rounds: readonly Round[],
+  windowMs: number,
+  /** The entities the connection syncs: the per-type strategy runs one chain for each. */
+  entities: readonly EntityName[],
+): StrategyEstimate {
   const groups = new Map<number, Round[]>();
   for (const r of rounds) groups.set(r.roundAt.getTime(), [...(groups.get(r.roundAt.getTime()) ?? []), r]);
   // The rate comes from what the unfiltered chain read lately; a first run's (or a resumed connection's) backlog
@@ -56,7 +61,7 @@ export function estimateStrategies(rounds: readonly Round[], windowMs: number): 
         allRounds += 1;
         out.records += r.records;
         out.callsAll += r.pages;
-        out.callsPerType += ENTITY_NAMES.reduce((n, e) => n + pagesFor(r.byEntity[e] ?? 0), 0);
+        out.callsPerType += entities.reduce((n, e) => n + pagesFor(r.byEntity[e] ?? 0), 0);
       }
     }
     const typed = group.filter((r) => r.chain !== 'deleted');

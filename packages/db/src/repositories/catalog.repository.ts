@@ -68,6 +68,8 @@ export interface ItemFilters {
   search?: string | undefined;
   /** Leave out items that are not sales items. */
   salesOnly?: boolean | undefined;
+  /** Leave out items whose `endDate` is at or before this time: Exact ended them. */
+  liveAt?: Date | undefined;
 }
 
 /** `LIKE` pattern matching `text` anywhere, its own `%`, `_` and `\` taken literally. */
@@ -83,6 +85,7 @@ function itemFilters(filters: ItemFilters): (SQL | undefined)[] {
     out.push(or(ilike(items.code, pattern), ilike(items.description, pattern)));
   }
   if (filters.salesOnly) out.push(eq(items.isSalesItem, true));
+  if (filters.liveAt) out.push(or(isNull(items.endDate), gt(items.endDate, filters.liveAt)));
   return out;
 }
 

@@ -1,11 +1,14 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Executor } from '../client.ts';
 import { accounts, items } from '../schema/synced.ts';
+import { addresses, contacts } from '../schema/synced-sales.ts';
 
 /** A live synced item, as the order lane needs it. */
 export interface SyncedItem {
   exactId: string;
   isSalesItem: boolean;
+  /** The item's default unit (Exact's `Unit`), when synced. */
+  unit?: string | null;
 }
 
 /** A live synced account, as the order lane needs it. */
@@ -22,12 +25,35 @@ export async function syncedItemsByCode(
 ): Promise<Map<string, SyncedItem>> {
   if (codes.length === 0) return new Map();
   const rows = await db
-    .select({ code: items.code, exactId: items.exactId, isSalesItem: items.isSalesItem })
+    .select({ code: items.code, exactId: items.exactId, isSalesItem: items.isSalesItem, unit: items.unit })
     .from(items)
     .where(
       and(eq(items.connectionId, connectionId), inArray(items.code, [...codes]), isNull(items.deletedAt)),
     );
   return new Map(rows.map(({ code, ...item }) => [code, item]));
+}
+
+/** Whether the live synced address (`addresses`) or contact (`contacts`) with this ID belongs to the account. */
+export async function belongsToAccount(
+  db: Executor,
+  connectionId: string,
+  accountId: string,
+  ref: { kind: 'address' | 'contact'; id: string },
+): Promise<boolean> {
+  const table = ref.kind === 'address' ? addresses : contacts;
+  const [row] = await db
+    .select({ exactId: table.exactId })
+    .from(table)
+    .where(
+      and(
+        eq(table.connectionId, connectionId),
+        eq(table.exactId, ref.id.toLowerCase()),
+        eq(table.accountId, accountId),
+        isNull(table.deletedAt),
+      ),
+    )
+    .limit(1);
+  return row !== undefined;
 }
 
 /** The live account with this (trimmed) code or Exact ID, or undefined when it is not synced. */

@@ -7,6 +7,7 @@ interface EventColumns {
   id: AnyColumn;
   reference: AnyColumn;
   channel: AnyColumn;
+  customer: AnyColumn;
   status: AnyColumn;
   statusReason: AnyColumn;
   exactOrderId: AnyColumn;
@@ -24,6 +25,7 @@ export function eventOf(order: EventColumns, previousStatus: SQLWrapper): SQL<Or
     'orderId', ${order.id},
     'reference', ${order.reference},
     'channel', ${order.channel},
+    'customer', ${order.customer},
     'status', ${order.status},
     'previousStatus', ${previousStatus},
     'changedAt', to_char(${order.updatedAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),

@@ -28,7 +28,9 @@ interface NewOrder {
   orderDate?: string | undefined;
   deliveryDate?: string | undefined;
   note?: string | undefined;
-  lines: { sku: string; quantity: string; unitPrice?: string | undefined }[];
+  deliveryAddressId?: string | undefined;
+  contactId?: string | undefined;
+  lines: { sku: string; quantity: string; unitPrice?: string | undefined; unitCode?: string | undefined }[];
 }
 
 /**
@@ -153,6 +155,10 @@ const stateTime = {
   submitted: 'submittedAt',
   rejected: 'rejectedAt',
   failed: 'failedAt',
+  partly_delivered: 'partlyDeliveredAt',
+  delivered: 'deliveredAt',
+  invoiced: 'invoicedAt',
+  cancelled: 'cancelledAt',
 } as const satisfies Record<OrderStatus, keyof OrderRow>;
 
 /** A transition the order state machine (`canTransition`) forbids: a mistake in the caller, never a race. */
@@ -177,7 +183,10 @@ export async function transitionOrder(
   from: readonly OrderStatus[],
   to: OrderStatus,
   fields: Partial<
-    Pick<OrderRow, 'statusReason' | 'rejection' | 'exactOrderId' | 'exactOrderNumber' | 'exactAccountId'>
+    Pick<
+      OrderRow,
+      'statusReason' | 'rejection' | 'exactOrderId' | 'exactOrderNumber' | 'exactAccountId' | 'exactVersion'
+    >
   > = {},
 ): Promise<OrderRow | undefined> {
   const forbidden = from.filter((status) => !canTransition(status, to));

@@ -8,6 +8,15 @@ export interface ChannelSettings {
   defaultAccountCode?: string;
   /** Where order state changes are posted, signed. */
   callbackUrl?: string;
+  /**
+   * Who prices the channel's orders in Exact: `storefront` (the default) sends each line's `unitPrice` as the line's
+   * `NetPrice`; `exact` sends no price, and Exact prices the order itself (price lists, customer prices).
+   */
+  priceSource?: 'storefront' | 'exact';
+  /** Whether the storefront's prices include VAT (what its `unitPrice` means). */
+  pricesIncludeVat?: boolean;
+  /** Exact warehouse GUID sent as the order's `WarehouseID` (only some Exact editions accept it). */
+  warehouseId?: string;
 }
 export type ChannelsSettings = Partial<Record<'b2b' | 'b2c', ChannelSettings>>;
 

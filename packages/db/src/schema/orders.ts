@@ -1,4 +1,4 @@
-import type { OrderRejectionDetail } from '@exact-sync/core';
+import { ORDER_STATUSES, type OrderRejectionDetail } from '@exact-sync/core';
 import { sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
@@ -56,9 +56,11 @@ export const orders = pgTable(
     orderDate: date('order_date'),
     deliveryDate: date('delivery_date'),
     note: text('note'),
-    status: text('status', { enum: ['accepted', 'submitting', 'submitted', 'rejected', 'failed'] })
-      .notNull()
-      .default('accepted'),
+    /** A b2b order's delivery address: one of its customer's addresses in Exact (`DeliveryAddress`). */
+    deliveryAddressId: uuid('delivery_address_id'),
+    /** A b2b order's contact: one of its customer's contacts in Exact (`OrderedByContactPerson`). */
+    contactId: uuid('contact_id'),
+    status: text('status', { enum: ORDER_STATUSES }).notNull().default('accepted'),
     statusReason: text('status_reason'),
     rejection: jsonb('rejection').$type<OrderRejectionDetail>(),
     exactAccountId: uuid('exact_account_id'),
@@ -71,6 +73,15 @@ export const orders = pgTable(
     submittedAt: tstz('submitted_at'),
     rejectedAt: tstz('rejected_at'),
     failedAt: tstz('failed_at'),
+    partlyDeliveredAt: tstz('partly_delivered_at'),
+    deliveredAt: tstz('delivered_at'),
+    invoicedAt: tstz('invoiced_at'),
+    cancelledAt: tstz('cancelled_at'),
+    /**
+     * The highest Exact Timestamp among the order's synced header, lines, delivery lines and invoice lines that it
+     * has been compared with: a higher one means Exact changed something of it (the feed shows the order again).
+     */
+    exactVersion: bigint('exact_version', { mode: 'bigint' }),
     updatedAt: tstz('updated_at').notNull().defaultNow(),
   },
   (t) => [
@@ -86,9 +97,12 @@ export const orders = pgTable(
       .on(t.apiKeyId, t.rejectedAt)
       .where(sql`${t.rejection}->>'code' = 'exact_rejected'`),
     index('orders_open').on(t.status).where(sql`${t.status} in ('accepted', 'submitting', 'failed')`),
-    check('orders_status', sql`${t.status} in ('accepted', 'submitting', 'submitted', 'rejected', 'failed')`),
+    check('orders_status', sql.raw(`"status" in (${ORDER_STATUSES.map((s) => `'${s}'`).join(', ')})`)),
     check('orders_channel', sql`${t.channel} in ('b2b', 'b2c')`),
-    check('orders_submitted_has_exact_id', sql`${t.status} <> 'submitted' or ${t.exactOrderId} is not null`),
+    check(
+      'orders_submitted_has_exact_id',
+      sql`${t.status} in ('accepted', 'submitting', 'rejected', 'failed') or ${t.exactOrderId} is not null`,
+    ),
   ],
 );
 
@@ -102,6 +116,8 @@ export const orderLines = pgTable(
     sku: text('sku').notNull(),
     quantity: numeric('quantity').notNull(),
     unitPrice: numeric('unit_price'),
+    /** The unit the line is in, as the storefront named it (null: the item's own unit). */
+    unitCode: text('unit_code'),
     exactItemId: uuid('exact_item_id'),
   },
   (t) => [
@@ -118,6 +134,8 @@ export interface OrderCallbackEvent {
   orderId: string;
   reference: string;
   channel: 'b2b' | 'b2c';
+  /** The customer as placed: a b2c order's consumer whole (name, e-mail, address), whatever Exact had room for. */
+  customer: OrderCustomer;
   status: string;
   /** Null for `accepted` at the order's creation. */
   previousStatus: string | null;
