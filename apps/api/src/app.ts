@@ -15,6 +15,7 @@ import { adminRoutes } from './routes/admin.route.ts';
 import { catalogRoutes } from './routes/catalog.route.ts';
 import { healthRoutes } from './routes/health.route.ts';
 import { orderRoutes } from './routes/orders.route.ts';
+import { priceRoutes } from './routes/prices.route.ts';
 import { webhookRoutes } from './routes/webhooks.route.ts';
 
 export interface AppOptions {
@@ -51,6 +52,7 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
     rejectionsPerKeyPerHour: options.config.ORDER_REJECTIONS_PER_KEY_PER_HOUR,
   });
   await instance.register(catalogRoutes, { settleMs: options.config.FEED_SETTLE_MS });
+  await instance.register(priceRoutes);
   await instance.register(webhookRoutes, {
     secret: options.config.EXACT_WEBHOOK_SECRET,
     debounceMs: options.config.WEBHOOK_DEBOUNCE_MS,

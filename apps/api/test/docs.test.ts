@@ -123,6 +123,7 @@ describe('the documents per audience', () => {
     const storefront = documents.storefront as OpenApiDocument;
     expect(ids(storefront)).toEqual([
       'createOrder',
+      'createPriceQuote',
       'getItem',
       'getOrder',
       'listAccounts',

@@ -162,8 +162,14 @@ describe('order callbacks through real processes', () => {
     await stack.startWorker();
     await waitForLife([id]);
     expectInOrder(id);
-    const left = await handle.db.select().from(orderCallbacks).where(isNull(orderCallbacks.deliveredAt));
-    expect(left).toEqual([]);
+    // The receiver has the last post before the worker records its answer: wait for that record too.
+    await waitFor(
+      'every callback recorded as delivered',
+      async () =>
+        (await handle.db.select().from(orderCallbacks).where(isNull(orderCallbacks.deliveredAt))).length ===
+        0,
+      10_000,
+    );
   });
 
   it('signs with the new and the old secret after a rotation', async () => {

@@ -145,6 +145,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/prices/quote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The price a customer pays, line by line
+         * @description Prices each line for the customer on the day (today without `date`), from the synced Exact data alone, by the precedence in the service’s README ("Quote pricing"): the customer’s own price, their price list’s volume discount (by period and quantity break), the general price less their `DiscountSales`, the general price. Each line tells its unit, VAT, amounts, the rule that won and every other rule that matched. A b2c key quotes for its channel’s default account.
+         */
+        post: operations["createPriceQuote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -653,6 +673,90 @@ export interface components {
             data: components["schemas"]["Order"][];
             nextCursor: string | null;
         };
+        /**
+         * @description Where a price came from, in order of precedence: `customer_price` (the customer’s own SalesItemPrice), `price_list` (a volume discount of the customer’s price list), `account_discount` (the general price less the account’s DiscountSales), `general_price` (the general SalesItemPrice).
+         * @enum {string}
+         */
+        PriceRule: "customer_price" | "price_list" | "account_discount" | "general_price";
+        PriceRuleMatch: {
+            rule: components["schemas"]["PriceRule"];
+            /**
+             * @description the unit price this rule gives
+             * @example 10.5
+             */
+            unitPrice: string;
+            /**
+             * @description the Exact entity the row is from
+             * @enum {string}
+             */
+            source: "sales_item_price" | "volume_discount";
+            /**
+             * Format: uuid
+             * @description the row's Exact ID
+             */
+            sourceExactId: string;
+            /**
+             * @description the row's Quantity: the break reached
+             * @example 10.5
+             */
+            quantityBreak: string;
+            /** @description for `price_list`: the period */
+            priceListPeriodExactId: string | null;
+            /** @description for `price_list`: 1 a discount off the general price, 2 a new price */
+            entryMethod: number | null;
+            /** @description set when converted from the item's unit: how many of it one line unit holds */
+            unitFactor: string | null;
+        };
+        QuoteLine: {
+            sku: string;
+            /**
+             * @description a decimal string
+             * @example 10.5
+             */
+            quantity: string;
+            /** @description the unit of quantity and prices */
+            unitCode: string | null;
+            /** @description the item's own unit (Exact's DefaultItemUnit) */
+            itemUnitCode: string | null;
+            /**
+             * @description how many of the item's unit one `unitCode` holds (NumberOfItemsPerUnit)
+             * @example 10.5
+             */
+            itemsPerUnit: string;
+            /** @description the rule the price came from; `none`: no price */
+            rule: components["schemas"]["PriceRule"] | "none";
+            /** @description the price of one `unitCode`, as Exact would book it */
+            unitPrice: string | null;
+            /** @description the general price at break 1 (Exact's UnitPrice on the line) */
+            basePrice: string | null;
+            currency: string | null;
+            /** @description the customer's SalesVATCode, else the item's SalesVatCode */
+            vatCode: string | null;
+            /** @description the percentage on the date (`"21"`) */
+            vatPercentage: string | null;
+            /** @description whether `unitPrice` includes VAT (a VAT code of type I) */
+            pricesIncludeVat: boolean | null;
+            unitPriceExclVat: string | null;
+            unitPriceInclVat: string | null;
+            /** @description quantity × unitPrice without VAT, in cents */
+            amountExclVat: string | null;
+            vatAmount: string | null;
+            amountInclVat: string | null;
+            /** @description every rule that matched, the one that won first, so a shop can check */
+            matched: components["schemas"]["PriceRuleMatch"][];
+        };
+        QuotedCustomer: {
+            code: string;
+            /** Format: uuid */
+            exactId: string;
+        };
+        /** @description The price of each line, with its VAT, its rule and the other rules that matched. */
+        Quote: {
+            customer: components["schemas"]["QuotedCustomer"];
+            /** Format: date */
+            date: string;
+            lines: components["schemas"]["QuoteLine"][];
+        };
         Address: {
             line1: string;
             line2?: string;
@@ -733,6 +837,52 @@ export interface components {
              * @description to place a rejected order again under the same `reference`: the `id` of its latest attempt, which must be `rejected`. The new order is the next `attempt`, with `previousAttemptId` set.
              */
             retryOf?: string;
+        };
+        /** @description The Exact customer priced, by account `code` or `exactId`. A b2c key quotes for its channel’s default account: it may leave this out or name that account, no other. */
+        QuoteCustomer: {
+            code: string;
+        } | {
+            /** Format: uuid */
+            exactId: string;
+        };
+        QuoteRequestLine: {
+            sku: string;
+            /**
+             * @description in the line's unit: a decimal string greater than 0, at most 4 decimals
+             * @example 2
+             * @example 19.95
+             */
+            quantity: string;
+            /** @description Exact's unit code (`pc`, `box`); without it, the item's own unit */
+            unitCode?: string;
+        };
+        /**
+         * @description What a customer would pay for these lines on a day, from the synced Exact data.
+         * @example {
+         *       "customer": {
+         *         "code": "1002"
+         *       },
+         *       "lines": [
+         *         {
+         *           "sku": "CAN-000003",
+         *           "quantity": "12"
+         *         }
+         *       ]
+         *     }
+         */
+        QuoteRequest: {
+            customer?: components["schemas"]["QuoteCustomer"];
+            /**
+             * Format: uuid
+             * @description operators only (a storefront key fixes its connection): the connection to price in
+             */
+            connectionId?: string;
+            /**
+             * Format: date
+             * @description the day priced (validity of prices, periods and VAT); without it, today (UTC)
+             */
+            date?: string;
+            lines: components["schemas"]["QuoteRequestLine"][];
         };
     };
     responses: never;
@@ -1463,6 +1613,97 @@ export interface operations {
             };
             /** @description `forbidden`: a b2c key reads no customer accounts. */
             403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: wait `Retry-After` seconds (`rate_limited`). */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createPriceQuote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "customer": {
+                 *         "code": "1002"
+                 *       },
+                 *       "lines": [
+                 *         {
+                 *           "sku": "CAN-000003",
+                 *           "quantity": "12"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["QuoteRequest"];
+            };
+        };
+        responses: {
+            /** @description The price of every line. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quote"];
+                };
+            };
+            /** @description `validation_failed`: a bad field, an unknown customer or SKU, an item not for sale on the day, or a unit the item is not sold in (each line named in `details`). */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Credentials missing, unknown or revoked (`unauthorized`). */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `customer_not_allowed`: a b2c key named a customer other than its channel's default account. `channel_not_configured`: a b2c key while the channel has no (synced) default account. */
+            422: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];

@@ -57,5 +57,6 @@ export {
   progressPath,
   yourRefFor,
 } from './orders.ts';
+export { type LinePrice, priceLine, type RuleMatch, unitFactor, type VatSource } from './pricing.ts';
 export { QUEUE_NAMES, type QueueName } from './queues.ts';
 export { withTimeout } from './timeout.ts';

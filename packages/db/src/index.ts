@@ -117,6 +117,13 @@ export {
   transitionOrder,
 } from './repositories/orders.repository.ts';
 export {
+  findPricingAccount,
+  loadPricingData,
+  type PricingAccount,
+  type PricingData,
+  type PricingItem,
+} from './repositories/pricing.repository.ts';
+export {
   countLiveListRows,
   /** @internal */
   LIST_TABLES,
