@@ -110,6 +110,11 @@ beforeAll(async () => {
     const orders = (await status()).orders as Record<string, number>;
     return orders.accepted === 0 && orders.submitting === 0 && (orders.submitted ?? 0) >= 2;
   });
+  // The two orders come back as Exact's sales order headers and lines: wait for them, so the figures hold still.
+  await waitFor('the orders synced back from Exact', async () => {
+    const entities = (await status()).entities as Record<string, { records: number }>;
+    return (entities.orderHeaders?.records ?? 0) >= 2 && (entities.orderLines?.records ?? 0) >= 2;
+  });
 }, 180_000);
 
 afterAll(async () => {
