@@ -132,7 +132,23 @@ describe('a quote from synced data', () => {
       });
       return { status: res.status, line: (res.body as { lines?: QuotedLine[] }).lines?.[0] };
     };
-    // Items, prices and accounts come through their sync endpoints, price lists through the daily list read.
+    // Items, prices and accounts come through their sync endpoints, price lists through the daily list read: all of
+    // them in whole before quoting (a price row still on its way would leave a period without its base price).
+    await waitFor(
+      'the catalogue and the price lists synced',
+      async () => {
+        const body = (await stack.call('GET', `/v1/connections/${id}/status`)).body as {
+          entities?: Record<string, { phase: string }>;
+          lists?: Record<string, { phase: string }>;
+        };
+        const ready = (phase: string | undefined) => phase === 'incremental';
+        return (
+          ['items', 'prices', 'accounts'].every((e) => ready(body.entities?.[e]?.phase)) &&
+          ['priceLists', 'priceListPeriods', 'volumeDiscounts'].every((l) => ready(body.lists?.[l]?.phase))
+        );
+      },
+      120_000,
+    );
     await waitFor(
       'the price list synced',
       async () => (await quote(TODAY, '10')).line?.rule === 'price_list',
