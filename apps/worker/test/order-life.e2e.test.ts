@@ -171,10 +171,16 @@ describe("an order's life after Exact", () => {
 
     const invoiced = await stack.simControl.invoiceOrder(DIVISION, exactId);
     await waitForStatus(order.id, 'invoiced');
-    await waitFor(
-      'the invoice on the order',
-      async () => (await detail(order.id)).exact?.invoices.length === 1,
-    );
+    // The header, the invoice, the deliveries and the order lines come through their own datasets, each in its own
+    // run: wait for all of them.
+    await waitFor('the invoice and both deliveries on the order, and its lines invoiced', async () => {
+      const exact = (await detail(order.id)).exact;
+      return (
+        exact?.invoices.length === 1 &&
+        exact.deliveries.length === 2 &&
+        exact.lines.every((l) => l.quantityInvoiced === l.quantity && l.quantityDelivered === l.quantity)
+      );
+    });
     const done = await detail(order.id);
     const header = (await stack.simControl.dataset(DIVISION, 'orderHeaders')).find(
       (h) => h.OrderID === exactId,
