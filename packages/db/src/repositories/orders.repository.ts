@@ -12,7 +12,7 @@ export interface OrderWithLines extends OrderRow {
   lines: OrderLineRow[];
 }
 
-interface NewOrder {
+export interface NewOrder {
   connectionId: string;
   channel: Channel;
   reference: string;
