@@ -8,7 +8,7 @@ import {
   testRedisUrl,
   uniqueName,
 } from '@exact-sync/testkit';
-import { eq, inArray, sql } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createOrderIntake } from '../src/orders/order-intake.ts';
