@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createGroupCommit, type Settled } from '../src/orders/group-commit.ts';
+import { createGroupCommit } from '../src/orders/group-commit.ts';
+
+type Settled<O> = { ok: true; value: O } | { ok: false; error: unknown };
 
 /** A batch function that records its batches and answers each item doubled, refusing negative items. */
 function recorder(options: { hold?: Promise<void> } = {}) {

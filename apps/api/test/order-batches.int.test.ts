@@ -121,6 +121,43 @@ describe('concurrent orders by group commit', () => {
     expect(await api.database.sql`select 1 from orders where reference = 'G-REV-1'`).toHaveLength(0);
   });
 
+  it("writes each new order's accepted event when its channel has a callback URL, in the same statement", async () => {
+    const hooked = await seedConnection(api, {
+      b2b: { callbackUrl: 'https://shop.example/hooks' },
+      b2c: { defaultAccountCode: 'CONSUMERS' },
+    });
+    const consumer = { ...order('E-2'), customer: { name: 'Ann Smith' } };
+    const [b2b, b2c] = await Promise.all([
+      post(api, hooked.keys.b2b, order('E-1')),
+      post(api, hooked.keys.b2c, consumer),
+    ]);
+    expect([b2b.statusCode, b2c.statusCode]).toEqual([202, 202]);
+    const events = await api.database.sql<
+      { order_id: string; status: string; payload: Record<string, unknown> }[]
+    >`
+      select order_id, status, payload from order_callbacks
+      where order_id in ${api.database.sql([b2b.json().id, b2c.json().id])}`;
+    expect(events).toEqual([
+      {
+        order_id: b2b.json().id,
+        status: 'accepted',
+        payload: {
+          orderId: b2b.json().id,
+          reference: 'E-1',
+          channel: 'b2b',
+          customer: { code: 'C0001' },
+          status: 'accepted',
+          previousStatus: null,
+          changedAt: b2b.json().updatedAt,
+          statusReason: null,
+          exactOrderId: null,
+          exactOrderNumber: null,
+          rejection: null,
+        },
+      },
+    ]);
+  });
+
   it('fails only the order that fails in the database; the others of its batch are stored', async () => {
     const intake = createOrderIntake(api, { rejectionsPerKeyPerHour: 5 });
     const base: Omit<BatchOrder, 'connectionId' | 'reference' | 'yourRef'> = {

@@ -117,6 +117,7 @@ export {
   countOpenOrders,
   findOrder,
   findOrderByReference,
+  /** @internal tests place orders one at a time; the api places them in batches (placeOrders) */
   insertOrder,
   listOrders,
   markPostAttempt,

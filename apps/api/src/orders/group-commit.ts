@@ -1,5 +1,5 @@
 /** What the batch function answers for one item: its own result, or its own error. */
-export type Settled<O> = { ok: true; value: O } | { ok: false; error: unknown };
+type Settled<O> = { ok: true; value: O } | { ok: false; error: unknown };
 
 export interface GroupCommitOptions<I, O> {
   /** Writes a batch; answers one result per item, in the items' order. Throwing fails the whole batch. */
