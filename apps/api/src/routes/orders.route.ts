@@ -127,9 +127,7 @@ export async function orderRoutes(instance: FastifyInstance, options: OrderRoute
           409,
           'order_conflict',
           `order ${body.reference} exists with a different payload${retry}`,
-          {
-            id: order.id,
-          },
+          { id: order.id },
         );
       }
       return reply.code(200).send(toOrderView(order));
