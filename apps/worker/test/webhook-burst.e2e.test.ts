@@ -56,9 +56,10 @@ async function burst(): Promise<number> {
 }
 
 /**
- * No sync job runs or waits, apart from the planned polls' next iterations (30 days away). A planned poll that
- * waits for budget also sits in the delayed set with its scheduler's key, but due within seconds: it counts as
- * waiting. The delayed set's score is the due time in ms times 4096 (BullMQ's layout).
+ * No sync job runs or waits, apart from the planned polls' next iterations (30 days away; the daily lists' at the
+ * next midnight). A planned poll that waits for budget also sits in the delayed set with its scheduler's key, but
+ * due within a minute or two: it counts as waiting. The delayed set's score is the due time in ms times 4096
+ * (BullMQ's layout).
  */
 async function quiet(): Promise<void> {
   await waitFor(
@@ -68,7 +69,7 @@ async function quiet(): Promise<void> {
       const dueSoon = await queueRedis.zcount(
         `${queue.keys.delayed}`,
         '-inf',
-        (Date.now() + 86_400_000) * 4096,
+        (Date.now() + 120_000) * 4096,
       );
       return Object.values(counts).every((n) => n === 0) && dueSoon === 0;
     },
