@@ -66,11 +66,7 @@ async function quiet(): Promise<void> {
     'a quiet sync queue',
     async () => {
       const counts = await queue.getJobCounts('waiting', 'active', 'prioritized');
-      const dueSoon = await queueRedis.zcount(
-        `${queue.keys.delayed}`,
-        '-inf',
-        (Date.now() + 120_000) * 4096,
-      );
+      const dueSoon = await queueRedis.zcount(`${queue.keys.delayed}`, '-inf', (Date.now() + 120_000) * 4096);
       return Object.values(counts).every((n) => n === 0) && dueSoon === 0;
     },
     60_000,
