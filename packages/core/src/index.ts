@@ -22,6 +22,7 @@ export {
   entityNameSchema,
   isEntityEnabled,
   targetLagSeconds,
+  WEBHOOK_TOPICS,
 } from './entities.ts';
 export {
   CAPPED_BACKOFF_MAX_MS,
