@@ -43,7 +43,7 @@ export {
   LIST_NAMES,
   type ListName,
 } from './lists.ts';
-export { argsForLog, errorForLog, fieldsForLog, LOG_REDACT_PATHS } from './log-safety.ts';
+export { argsForLog, errorForLog, errorSummary, fieldsForLog, LOG_REDACT_PATHS } from './log-safety.ts';
 export {
   CHANNELS,
   type Channel,
