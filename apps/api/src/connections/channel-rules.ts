@@ -5,7 +5,8 @@ import type { FieldError } from '../errors.ts';
 /**
  * What a channel's settings must hold together, checked on what a PATCH leaves (its changes merged into the stored
  * settings): a b2c channel books its orders on a default account, and prices including VAT are priced by Exact,
- * since Exact books a line's `NetPrice` as it gets it and is not sent the VAT to take out.
+ * since Exact books a line's `NetPrice` as it gets it, under the line's VAT code, and whether that includes VAT
+ * depends on the code's type in the division.
  */
 export function channelProblems(channels: ChannelsSettings): FieldError[] {
   const problems: FieldError[] = [];
