@@ -152,7 +152,7 @@ describe('operator routes', () => {
       method: 'PATCH',
       url,
       headers: ADMIN,
-      payload: { channels: { b2c: {} } },
+      payload: { channels: { b2c: { defaultAccountCode: null, priceSource: 'exact' } } },
     });
     expect(noCode.json().error.details[0].field).toBe('body.channels.b2c.defaultAccountCode');
   });

@@ -180,6 +180,7 @@ describe('onboarding a connection through HTTP', () => {
       encryptionKey: config.TOKEN_ENCRYPTION_KEY,
       clientId: config.EXACT_CLIENT_ID,
       clientSecret: config.EXACT_CLIENT_SECRET,
+      exactBaseUrl: config.EXACT_BASE_URL,
     });
     const before = await simStats();
     await expect(worker.providerFor(id).accessToken()).rejects.toMatchObject({

@@ -41,6 +41,15 @@ function integer(values: Values, name: string): number | undefined {
 
 const PRICE_SOURCES = ['storefront', 'exact'] as const;
 
+/** `set-channel`'s options by the channel setting each one sets (what `--unset` names). */
+const CHANNEL_SETTINGS = {
+  'default-account': 'defaultAccountCode',
+  'callback-url': 'callbackUrl',
+  'price-source': 'priceSource',
+  'prices-include-vat': 'pricesIncludeVat',
+  warehouse: 'warehouseId',
+} as const;
+
 function oneOf<T extends string>(value: string, allowed: readonly T[], what: string): T {
   if (!(allowed as readonly string[]).includes(value)) {
     throw new UsageError(`${what} must be one of ${allowed.join(', ')}, got "${value}"`);
@@ -142,21 +151,23 @@ export const COMMANDS: Command[] = [
     args: ['connection-id', 'channel'],
     usage:
       'set-channel <connection-id> <b2b|b2c> [--default-account <code>] [--callback-url <url>] ' +
-      '[--price-source <storefront|exact>] [--prices-include-vat] [--warehouse <exact warehouse id>]',
+      '[--price-source <storefront|exact>] [--prices-include-vat] [--warehouse <exact warehouse id>] ' +
+      `[--unset <${Object.keys(CHANNEL_SETTINGS).join('|')}>[,...]]`,
     summary:
-      "Replace a channel's settings (B2C needs the account its orders are booked on; who prices its orders, " +
-      'whether its prices include VAT, the warehouse its orders name)',
+      "Change a channel's settings, only those given; --unset removes some (B2C needs the account its orders are " +
+      'booked on; who prices its orders, whether its prices include VAT, the warehouse its orders name)',
     options: {
       'default-account': { type: 'string' },
       'callback-url': { type: 'string' },
       'price-source': { type: 'string' },
       'prices-include-vat': { type: 'boolean' },
       warehouse: { type: 'string' },
+      unset: { type: 'string' },
     },
     async run(ctx, args, values) {
       const channel = oneOf(args[1] ?? '', CHANNELS, 'channel');
       const priceSource = str(values, 'price-source');
-      const settings = {
+      const settings: Record<string, string | boolean | null | undefined> = {
         defaultAccountCode: str(values, 'default-account'),
         callbackUrl: str(values, 'callback-url'),
         priceSource:
@@ -164,6 +175,14 @@ export const COMMANDS: Command[] = [
         pricesIncludeVat: values['prices-include-vat'] === true ? true : undefined,
         warehouseId: str(values, 'warehouse'),
       };
+      const names = Object.keys(CHANNEL_SETTINGS) as (keyof typeof CHANNEL_SETTINGS)[];
+      for (const given of (str(values, 'unset') ?? '').split(',').filter((s) => s !== '')) {
+        const option = oneOf(given.trim(), names, 'unset');
+        if (settings[CHANNEL_SETTINGS[option]] !== undefined) {
+          throw new UsageError(`--${option} and --unset ${option} contradict each other`);
+        }
+        settings[CHANNEL_SETTINGS[option]] = null;
+      }
       await patch(ctx, args, { channels: { [channel]: settings } }, `${channel} settings saved`);
     },
   },

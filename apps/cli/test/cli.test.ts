@@ -173,6 +173,17 @@ describe('exs command line', () => {
     expect(priced.requests[0]?.body).toEqual({
       channels: { b2c: { defaultAccountCode: 'WEB', priceSource: 'exact', pricesIncludeVat: true } },
     });
+    const unset = await run(
+      ['set-channel', 'c1', 'b2b', '--warehouse', 'W', '--unset', 'callback-url,prices-include-vat'],
+      { status: 200, body: { name: 'Shop' } },
+    );
+    expect(unset.requests[0]?.body).toEqual({
+      channels: { b2b: { warehouseId: 'W', callbackUrl: null, pricesIncludeVat: null } },
+    });
+    const both = await run(['set-channel', 'c1', 'b2b', '--warehouse', 'W', '--unset', 'warehouse']);
+    expect([both.code, both.requests]).toEqual([2, []]);
+    const unknownSetting = await run(['set-channel', 'c1', 'b2b', '--unset', 'colour']);
+    expect(unknownSetting.err).toContain('unset must be one of default-account, callback-url');
     const wrong = await run(['set-channel', 'c1', 'b2c', '--price-source', 'shop']);
     expect(wrong.err).toContain('price-source must be one of storefront, exact');
   });

@@ -70,6 +70,7 @@ export class SimState {
     for (const event of changes.events) {
       if (!isEntityName(event.entity)) continue;
       const meta = ENTITIES[event.entity];
+      if (meta.topic === null) continue;
       const key = String((event.record as unknown as Record<string, unknown>)[meta.webhookKey]);
       const dedupe = `${meta.topic}|${key}|${event.action}`;
       if (seen.has(dedupe)) continue;

@@ -35,9 +35,13 @@ interface WebhookContent {
   EventCreatedOn: string;
 }
 
+/**
+ * The topics a subscription may name: those on both lists of Exact's topics that two independent clients keep
+ * (affiliprint/django-exact `exact/models.py` Webhook.TOPIC_CHOICES; pdik/laravelExactonline
+ * `src/Services/Exact.php`), as far as this simulator has their data. Neither has `Addresses`.
+ */
 export const TOPICS = [
   'Accounts',
-  'Addresses',
   'Contacts',
   'FinancialTransactions',
   'GoodsDeliveries',

@@ -87,6 +87,10 @@ describe('webhook subscriptions', () => {
 
   it('refuses unknown topics, bad URLs and duplicates with Exact error bodies', async () => {
     expect((await subscribe('Nope')).status).toBe(400);
+    // No list of Exact's topics has addresses (affiliprint/django-exact, pdik/laravelExactonline).
+    const addresses = await subscribe('Addresses');
+    expect(addresses.status).toBe(400);
+    expect((await json<ExactErrorBody>(addresses)).error.message.value).toMatch(/unknown topic/);
     const badUrl = await subscribe('Items', 'not a url');
     expect(badUrl.status).toBe(400);
     expect((await json<ExactErrorBody>(badUrl)).error.message.value).toMatch(/CallbackURL/);
@@ -138,6 +142,16 @@ describe('webhook deliveries', () => {
       Action: 'Delete',
       Key: body.deleted[0],
     });
+  });
+
+  it('announces no change of an address: Exact has no topic for them', async () => {
+    for (const topic of ['Accounts', 'Contacts', 'Items']) await subscribe(topic);
+    received = [];
+    await sim.control('POST', `/_sim/divisions/${DIVISION}/mutate`, { entity: 'addresses', update: 2 });
+    await sim.control('POST', `/_sim/divisions/${DIVISION}/mutate`, { entity: 'contacts', update: 1 });
+    await until(() => received.length >= 1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(received.map((r) => parseDelivery(r.body).content.Topic)).toEqual(['Contacts']);
   });
 
   it('retries a failed delivery', async () => {

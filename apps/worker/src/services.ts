@@ -65,6 +65,7 @@ export function createServices(
     encryptionKey: config.TOKEN_ENCRYPTION_KEY,
     clientId: config.EXACT_CLIENT_ID,
     clientSecret: config.EXACT_CLIENT_SECRET,
+    exactBaseUrl: config.EXACT_BASE_URL,
     logger: log.child({ component: 'tokens' }),
   });
   const transport = createUndiciTransport();

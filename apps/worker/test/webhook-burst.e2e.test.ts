@@ -56,20 +56,17 @@ async function burst(): Promise<number> {
 }
 
 /**
- * No sync job runs or waits, apart from the planned polls' next iterations (30 days away). A planned poll that
- * waits for budget also sits in the delayed set with its scheduler's key, but due within seconds: it counts as
- * waiting. The delayed set's score is the due time in ms times 4096 (BullMQ's layout).
+ * No sync job runs or waits, apart from the planned polls' next iterations (30 days away; the daily lists' at the
+ * next midnight). A planned poll that waits for budget also sits in the delayed set with its scheduler's key, but
+ * due within a minute or two: it counts as waiting. The delayed set's score is the due time in ms times 4096
+ * (BullMQ's layout).
  */
 async function quiet(): Promise<void> {
   await waitFor(
     'a quiet sync queue',
     async () => {
       const counts = await queue.getJobCounts('waiting', 'active', 'prioritized');
-      const dueSoon = await queueRedis.zcount(
-        `${queue.keys.delayed}`,
-        '-inf',
-        (Date.now() + 86_400_000) * 4096,
-      );
+      const dueSoon = await queueRedis.zcount(`${queue.keys.delayed}`, '-inf', (Date.now() + 120_000) * 4096);
       return Object.values(counts).every((n) => n === 0) && dueSoon === 0;
     },
     60_000,

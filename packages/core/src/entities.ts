@@ -26,8 +26,8 @@ interface ExactEntity {
   readonly syncPath: string;
   /** `EntityType` of this entity in `sync/Deleted` (Pi-Systems' and picqer's Sync/Deleted lists agree). */
   readonly deletedType: number;
-  /** Webhook topic whose deliveries mean this entity changed. */
-  readonly webhookTopic: string;
+  /** Webhook topic whose deliveries mean this entity changed; null where Exact has none (polling only). */
+  readonly webhookTopic: string | null;
   /** Freshness target when the operator sets none, in seconds. */
   readonly targetLagSeconds: number;
   /** Whether a connection syncs the entity when the operator has not said otherwise. */
@@ -45,7 +45,9 @@ export const EXACT_ENTITIES: Readonly<Record<EntityName, ExactEntity>> = {
   // Exact has no webhook topic for prices; a price change is announced as a change of its item.
   prices: entity('Logistics/SalesItemPrices', 8, 'Items', 1_800),
   accounts: entity('CRM/Accounts', 2, 'Accounts', 1_800),
-  addresses: entity('CRM/Addresses', 3, 'Addresses', 3_600),
+  // No list of Exact's webhook topics has addresses (affiliprint/django-exact's Webhook.TOPIC_CHOICES,
+  // pdik/laravelExactonline's topic switch): they are polled only.
+  addresses: entity('CRM/Addresses', 3, null, 3_600),
   contacts: entity('CRM/Contacts', 5, 'Contacts', 3_600),
   orderHeaders: entity('SalesOrder/SalesOrderHeaders', 32, 'SalesOrders', 600),
   orderLines: entity('SalesOrder/SalesOrderLines', 33, 'SalesOrders', 600),
@@ -57,12 +59,17 @@ export const EXACT_ENTITIES: Readonly<Record<EntityName, ExactEntity>> = {
 function entity(
   syncPath: string,
   deletedType: number,
-  webhookTopic: string,
+  webhookTopic: string | null,
   targetLagSeconds: number,
   enabledByDefault = true,
 ): ExactEntity {
   return { syncPath, deletedType, webhookTopic, targetLagSeconds, enabledByDefault };
 }
+
+/** The webhook topics of the synced entities, each once: what a division is subscribed to. */
+export const WEBHOOK_TOPICS: readonly string[] = [
+  ...new Set(ENTITY_NAMES.flatMap((e) => EXACT_ENTITIES[e].webhookTopic ?? [])),
+];
 
 /** The entity a `sync/Deleted` EntityType code belongs to, or undefined for types this service does not keep. */
 export function entityForDeletedType(type: number): EntityName | undefined {

@@ -22,6 +22,7 @@ export {
   entityNameSchema,
   isEntityEnabled,
   targetLagSeconds,
+  WEBHOOK_TOPICS,
 } from './entities.ts';
 export {
   CAPPED_BACKOFF_MAX_MS,
@@ -42,7 +43,7 @@ export {
   LIST_NAMES,
   type ListName,
 } from './lists.ts';
-export { argsForLog, errorForLog, fieldsForLog, LOG_REDACT_PATHS } from './log-safety.ts';
+export { argsForLog, errorForLog, errorSummary, fieldsForLog, LOG_REDACT_PATHS } from './log-safety.ts';
 export {
   CHANNELS,
   type Channel,

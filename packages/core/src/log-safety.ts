@@ -84,6 +84,35 @@ function describe(error: Error & Fields, depth: number): LoggedError {
   return { type: error.name, message: textOf(message), code: textOf(error.code), stack, cause };
 }
 
+const postgresSummary = (e: Error & Fields): string =>
+  [
+    `database error ${textOf(e.code) ?? '?'}`,
+    textOf(e.constraint_name) && `on constraint ${textOf(e.constraint_name)}`,
+    textOf(e.table_name) && `in table ${textOf(e.table_name)}`,
+    textOf(e.column_name) && `column ${textOf(e.column_name)}`,
+    textOf(e.routine) && `(${textOf(e.routine)})`,
+  ]
+    .filter(Boolean)
+    .join(' ');
+
+/**
+ * An error as one line of text that is kept beside the data (a failed job's reason in BullMQ, a dataset's last
+ * error in the sync state): a Postgres error by its code and names, Drizzle's wrapper by its cause and its query's
+ * text without the parameters, anything else by its message without a query's parameters or a JSON excerpt.
+ * Exact's own message stays: it says what to fix, and the operator sees it beside the record it is about.
+ */
+export function errorSummary(error: unknown): string {
+  if (!(error instanceof Error)) return String(error).slice(0, MAX_TEXT);
+  const e = error as Error & Fields;
+  if (isPostgresError(e)) return postgresSummary(e);
+  if (isDrizzleQueryError(e)) {
+    const cause = e.cause instanceof Error ? errorSummary(e.cause) : 'no cause';
+    return `${cause}; query: ${(textOf(e.query) ?? '').slice(0, 200)}`;
+  }
+  const message = withoutQueryParams(e.message);
+  return (e.name === 'SyntaxError' ? message.replace(/"[\s\S]*"/, '"…"') : message).slice(0, MAX_TEXT);
+}
+
 /** An error as logs may carry it (see the module comment); anything else unchanged. */
 export function errorForLog(value: unknown): unknown {
   return value instanceof Error ? describe(value as Error & Fields, 0) : value;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { argsForLog, errorForLog, fieldsForLog } from '../src/index.ts';
+import { argsForLog, errorForLog, errorSummary, fieldsForLog } from '../src/index.ts';
 
 const MARK = 'PII-MARK-Jane-Doe';
 
@@ -108,5 +108,24 @@ describe('fieldsForLog and argsForLog', () => {
     expect(argsForLog([{ err: error }, 'order failed'])).toEqual([{ err: error }, 'order failed']);
     expect(text(argsForLog([drizzleError().message]))).not.toContain(MARK);
     expect(argsForLog([{ a: 1 }])).toEqual([{ a: 1 }]);
+  });
+});
+
+describe('errorSummary', () => {
+  it("says a Postgres error by its code and names, and Drizzle's wrapper by its cause and query text", () => {
+    expect(errorSummary(postgresError())).toBe(
+      'database error 23514 on constraint orders_note_check in table orders column note (ExecConstraints)',
+    );
+    const summary = errorSummary(drizzleError());
+    expect(summary).toContain('database error 23514 on constraint orders_note_check');
+    expect(summary).toContain('query: insert into "orders" ("note") values ($1)');
+    expect(summary).not.toContain(MARK);
+  });
+
+  it("keeps Exact's message, which says what to fix, and cuts what JSON.parse quotes of its input", () => {
+    expect(errorSummary(exactError())).toBe(`Description: '${MARK}' is not valid.`);
+    const syntax = new SyntaxError(`Unexpected token in JSON at position 3: "{${MARK}"`);
+    expect(errorSummary(syntax)).not.toContain(MARK);
+    expect(errorSummary('plain text')).toBe('plain text');
   });
 });

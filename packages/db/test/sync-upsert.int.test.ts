@@ -2,6 +2,7 @@ import { createTestDatabase, type TestDatabase } from '@exact-sync/testkit';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  applyDeletions,
   connections,
   type DatabaseHandle,
   items,
@@ -155,5 +156,32 @@ describe('upsertSyncedRows', () => {
     );
     const [row] = await handle.db.select().from(stockPositions).where(eq(stockPositions.exactId, id));
     expect(row).toMatchObject({ itemCode: 'I1', currentStock: '-1.5', planningIn: '0', warehouseId: null });
+  });
+});
+
+describe('applyDeletions', () => {
+  it('tombstones a page of deletions in one statement per entity, except rows changed after their deletion', async () => {
+    const id = (n: number) => `00000000-0000-4000-9000-${String(n).padStart(12, '0')}`;
+    await upsertSyncedRows(
+      handle.db,
+      'items',
+      Array.from({ length: 1000 }, (_, i) => item(id(i), 500n, `D${i}`)),
+      { force: false },
+    );
+    const deletedAt = new Date('2026-12-01T08:00:00.000Z');
+    const deletions = Array.from({ length: 1000 }, (_, i) => ({
+      entity: 'items' as const,
+      exactId: id(i),
+      // The last ten were changed again in Exact after they were deleted (re-created): they stay.
+      timestamp: i < 990 ? 600n : 400n,
+      deletedAt,
+    }));
+    // A deletion reported twice, and one of a row this connection never had.
+    deletions.push({ entity: 'items', exactId: id(0), timestamp: 600n, deletedAt });
+    deletions.push({ entity: 'items', exactId: id(5000), timestamp: 600n, deletedAt });
+    expect(await applyDeletions(handle.db, connectionId, deletions)).toBe(990);
+    expect(await read(id(0))).toMatchObject({ deletedAt });
+    expect(await read(id(995))).toMatchObject({ deletedAt: null });
+    expect(await applyDeletions(handle.db, connectionId, deletions)).toBe(0);
   });
 });

@@ -60,6 +60,7 @@ beforeAll(async () => {
     encryptionKey: KEY,
     clientId: 'exact-sim-client',
     clientSecret: 'exact-sim-secret',
+    exactBaseUrl: sim.url,
   });
 });
 
@@ -143,6 +144,23 @@ describe('token manager against the simulator', () => {
     expect((await tokenStats(sim.url)).calls).toBe(0);
   });
 
+  it('stops a connection stored with a host that is not Exact: no token leaves, and it needs authorizing', async () => {
+    const id = await authorizedConnection('Elsewhere');
+    await database.db
+      .update(connections)
+      .set({ exactBaseUrl: 'http://169.254.169.254' })
+      .where(eq(connections.id, id));
+    await tokenStats(sim.url, { clear: true });
+    await expect(manager.providerFor(id).accessToken()).rejects.toBeInstanceOf(ConnectionNeedsReauthError);
+    await expect(manager.providerFor(id).refreshAfterUnauthorized('any')).rejects.toBeInstanceOf(
+      ConnectionNeedsReauthError,
+    );
+    const [row] = await database.db.select().from(connections).where(eq(connections.id, id));
+    expect(row).toMatchObject({ status: 'needs_reauth' });
+    expect(row?.statusReason).toContain('http://169.254.169.254 is neither one of Exact');
+    expect((await tokenStats(sim.url)).calls).toBe(0);
+  });
+
   it('gives up waiting for a refresh held too long by another process, and loses nothing', async () => {
     const id = await authorizedConnection('Slow neighbour');
     await clock.advance(601_000);
@@ -154,6 +172,7 @@ describe('token manager against the simulator', () => {
         encryptionKey: KEY,
         clientId: 'exact-sim-client',
         clientSecret: 'exact-sim-secret',
+        exactBaseUrl: sim.url,
       },
       { lockTimeoutMs: 200 },
     );
@@ -182,6 +201,7 @@ describe('token manager against the simulator', () => {
         encryptionKey: KEY,
         clientId: 'exact-sim-client',
         clientSecret: 'exact-sim-secret',
+        exactBaseUrl: sim.url,
       },
       { lockTimeoutMs: 2_000 },
     );

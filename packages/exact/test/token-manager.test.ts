@@ -85,6 +85,7 @@ const managerOver = (store: TokenStore) =>
     encryptionKey: KEY,
     clientId: 'client',
     clientSecret: 'secret',
+    exactBaseUrl: 'http://127.0.0.1:9',
   });
 
 describe('token manager over its store', () => {

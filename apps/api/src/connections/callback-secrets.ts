@@ -10,6 +10,8 @@ import {
   updateConnection,
 } from '@exact-sync/db';
 import type { TokenCipher } from '@exact-sync/exact';
+import { invalidFields } from '../errors.ts';
+import { channelProblems } from './channel-rules.ts';
 
 /** How long a replaced secret keeps signing (second) after a rotation: a storefront's time to switch. */
 export const CALLBACK_SECRET_OVERLAP_MS = 24 * 3_600_000;
@@ -25,7 +27,8 @@ const encrypted = (cipher: TokenCipher, connectionId: string, channel: Channel, 
 /**
  * Applies an operator's changes to a connection in one transaction with what they mean for callbacks: each channel
  * given a `callbackUrl` gets a signing secret if it has none (answered here, the only time it is shown), and its
- * held callbacks are tried again, since the URL may be what held them.
+ * held callbacks are tried again, since the URL may be what held them. Channels that end up breaking their rules
+ * (`channelProblems`) are a 400, and nothing is changed.
  */
 export async function updateConnectionAndSecrets(
   db: Database,
@@ -36,9 +39,11 @@ export async function updateConnectionAndSecrets(
   return db.transaction(async (tx) => {
     const row = await updateConnection(tx, id, changes);
     if (!row) return { row };
+    const problems = changes.channels ? channelProblems(row.channels) : [];
+    if (problems.length > 0) throw invalidFields(problems);
     const made: Secrets = {};
     for (const channel of CHANNELS) {
-      if (changes.channels?.[channel]?.callbackUrl === undefined) continue;
+      if (typeof changes.channels?.[channel]?.callbackUrl !== 'string') continue;
       const secret = generateCallbackSecret();
       if (await saveFirstCallbackSecret(tx, encrypted(cipher, id, channel, secret))) made[channel] = secret;
       await releaseHeldCallbacks(tx, { connectionId: id, channel });

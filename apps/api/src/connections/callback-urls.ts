@@ -18,12 +18,12 @@ const LIFTED_BY: Partial<Record<CallbackRefusal, string>> = {
  * whose every address is public, unless the policy allows more. Answers 400 naming the field and the reason.
  */
 export async function checkCallbackUrls(
-  channels: Partial<Record<Channel, { callbackUrl?: string | undefined }>> | undefined,
+  channels: Partial<Record<Channel, { callbackUrl?: string | null | undefined }>> | undefined,
   policy: CallbackPolicy,
 ): Promise<void> {
   for (const channel of CHANNELS) {
     const url = channels?.[channel]?.callbackUrl;
-    if (url === undefined) continue;
+    if (typeof url !== 'string') continue;
     try {
       await resolveCallbackTarget(url, policy);
     } catch (error) {

@@ -49,38 +49,39 @@ const targetLag = z
   .nullable()
   .describe('seconds the entity may lag behind Exact; null restores the default');
 
-/** How a channel's orders go to Exact (see `ChannelSettings`). */
-const orderSettings = {
-  priceSource: z
-    .enum(['storefront', 'exact'])
-    .optional()
-    .describe(
-      "`storefront` (default): each line's `unitPrice` goes to Exact as its `NetPrice`; `exact`: no price is sent " +
-        'and Exact prices the order (price lists, customer prices)',
-    ),
-  pricesIncludeVat: z
-    .boolean()
-    .optional()
-    .describe("whether the storefront's prices include VAT (default false)"),
-  warehouseId: z
-    .uuid('must be a GUID')
-    .optional()
-    .describe(
-      "an Exact warehouse's ID, sent as the order's WarehouseID (only some Exact editions accept it)",
-    ),
-};
-
 /**
- * Exact books a sales order line's `NetPrice` as it gets it, and this service has no VAT percentages yet to take the
- * VAT out of a storefront's price: a channel whose prices include VAT lets Exact price its orders.
+ * A channel's settings as a PATCH changes them: only the settings given change, and null removes one (back to its
+ * default). What the channel ends up with is checked as a whole by the route (`channelProblems`).
  */
-const exactPricesWhenVatIncluded = (channel: { priceSource?: string; pricesIncludeVat?: boolean }) =>
-  !(channel.pricesIncludeVat === true && channel.priceSource !== 'exact');
-const VAT_INCLUDED = {
-  error:
-    'pricesIncludeVat: true needs priceSource: "exact" (prices including VAT are not sent to Exact as net prices)',
-  path: ['priceSource'],
-};
+const channelPatch = z
+  .object({
+    defaultAccountCode: accountCode
+      .nullable()
+      .optional()
+      .describe("the account code orders are booked on (b2c: its consumers' orders; required there)"),
+    callbackUrl: callbackUrl.nullable().optional(),
+    priceSource: z
+      .enum(['storefront', 'exact'])
+      .nullable()
+      .optional()
+      .describe(
+        "`storefront` (default): each line's `unitPrice` goes to Exact as its `NetPrice`; `exact`: no price is " +
+          'sent and Exact prices the order (price lists, customer prices)',
+      ),
+    pricesIncludeVat: z
+      .boolean()
+      .nullable()
+      .optional()
+      .describe("whether the storefront's prices include VAT (default false)"),
+    warehouseId: z
+      .uuid('must be a GUID')
+      .nullable()
+      .optional()
+      .describe(
+        "an Exact warehouse's ID, sent as the order's WarehouseID (only some Exact editions accept it)",
+      ),
+  })
+  .strict();
 
 const entitySettingsPatch = z
   .object({
@@ -110,24 +111,10 @@ export const patchConnectionBody = z
       .optional()
       .describe('per entity: whether it is synced, and the freshness target the planner aims for'),
     channels: z
-      .object({
-        b2c: z
-          .object({ defaultAccountCode: accountCode, callbackUrl: callbackUrl.optional(), ...orderSettings })
-          .strict()
-          .refine(exactPricesWhenVatIncluded, VAT_INCLUDED)
-          .optional(),
-        b2b: z
-          .object({
-            defaultAccountCode: accountCode.optional(),
-            callbackUrl: callbackUrl.optional(),
-            ...orderSettings,
-          })
-          .strict()
-          .refine(exactPricesWhenVatIncluded, VAT_INCLUDED)
-          .optional(),
-      })
+      .object({ b2c: channelPatch.optional(), b2b: channelPatch.optional() })
       .strict()
-      .optional(),
+      .optional()
+      .describe('per channel, the settings to change; a setting given as null is removed'),
   })
   .strict()
   .refine(

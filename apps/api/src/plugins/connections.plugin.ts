@@ -24,6 +24,7 @@ async function connectionsPlugin(app: FastifyInstance, options: { config: ApiCon
       encryptionKey,
       clientId: config.EXACT_CLIENT_ID,
       clientSecret: config.EXACT_CLIENT_SECRET,
+      exactBaseUrl: config.EXACT_BASE_URL,
       logger: app.log,
     }),
     links: createLinkSigner({ encryptionKey, ttlMs: LINK_TTL_MS }),

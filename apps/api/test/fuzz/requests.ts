@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { ENTITY_NAMES, EXACT_ENTITIES } from '@exact-sync/core';
+import { WEBHOOK_TOPICS } from '@exact-sync/core';
 import fc from 'fast-check';
 import type { HTTPMethods, RouteOptions } from 'fastify';
 import { z } from 'zod';
@@ -115,7 +115,7 @@ function bodyOf(route: RouteOptions): fc.Arbitrary<string | undefined> {
   );
 }
 
-const topics = [...new Set(ENTITY_NAMES.map((e) => EXACT_ENTITIES[e].webhookTopic)), 'SalesOrders'];
+const topics = [...WEBHOOK_TOPICS, 'SalesOrders'];
 
 /**
  * Exact's webhook: the route takes raw text, since the HashCode signs the Content as sent, so it has no body schema

@@ -11,8 +11,11 @@ export interface EntityMeta {
   deletedType: number;
   /** `__metadata.type`. */
   odataType: string;
-  /** Webhook topic fired when a record changes. Prices fire `Items` (Key = the item's ID). */
-  topic: string;
+  /**
+   * Webhook topic fired when a record changes. Prices fire `Items` (Key = the item's ID). Addresses fire none: no
+   * list of Exact's topics has one (see `TOPICS` in ../webhooks.ts).
+   */
+  topic: string | null;
   /** The field whose value is the webhook's Key, and the endpoint its ExactOnlineEndpoint points at. */
   webhookKey: string;
   webhookPath: string;
@@ -25,7 +28,7 @@ const meta = (
   syncPath: SyncSubPath,
   deletedType: number,
   odataType: string,
-  topic: string,
+  topic: string | null,
   webhookPath: string,
   webhookKey = 'ID',
 ): EntityMeta => ({
@@ -58,7 +61,7 @@ export const ENTITIES: Record<EntityName, EntityMeta> = {
     'Item',
   ),
   accounts: meta('CRM/Accounts', T.Accounts, 'CRM.Account', 'Accounts', 'crm/Accounts'),
-  addresses: meta('CRM/Addresses', T.Addresses, 'CRM.Address', 'Addresses', 'crm/Addresses'),
+  addresses: meta('CRM/Addresses', T.Addresses, 'CRM.Address', null, 'crm/Addresses'),
   contacts: meta('CRM/Contacts', T.Contacts, 'CRM.Contact', 'Contacts', 'crm/Contacts'),
   orderHeaders: meta(
     'SalesOrder/SalesOrderHeaders',

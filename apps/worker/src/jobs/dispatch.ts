@@ -1,4 +1,5 @@
 import {
+  errorSummary,
   isJobName,
   JOB_NAMES,
   type JobName,
@@ -20,6 +21,25 @@ export type JobObserver = (job: JobName, outcome: JobOutcome, seconds: number) =
 export function assertHandlersComplete(handlers: Partial<Record<string, unknown>>): void {
   const missing = JOB_NAMES.filter((name) => typeof handlers[name] !== 'function');
   if (missing.length > 0) throw new Error(`no handler for job(s): ${missing.join(', ')}`);
+}
+
+/**
+ * The error BullMQ keeps as a failed job's reason and stack (in Redis, on the operator's board): its summary
+ * (`errorSummary`), so a query's parameters or a row quoted by Postgres never land there. Same class for
+ * UnrecoverableError, which decides whether BullMQ retries.
+ */
+function keptError(error: unknown): unknown {
+  if (error instanceof DelayedError) return error;
+  const summary = errorSummary(error);
+  if (error instanceof Error && error.message === summary) return error;
+  const kept = error instanceof UnrecoverableError ? new UnrecoverableError(summary) : new Error(summary);
+  if (error instanceof Error && !(error instanceof UnrecoverableError)) kept.name = error.name;
+  const frames =
+    error instanceof Error
+      ? (error.stack ?? '').split('\n').filter((l) => l.trimStart().startsWith('at '))
+      : [];
+  kept.stack = [`${kept.name}: ${summary}`, ...frames].join('\n');
+  return kept;
 }
 
 /**
@@ -55,7 +75,7 @@ export function processorFor(queue: QueueName, handlers: HandlerMap, log: Logger
       await (handlers[name] as Handler<typeof name>)(payload as never, context);
     } catch (error) {
       settled(error instanceof DelayedError ? 'delayed' : 'failed');
-      throw error;
+      throw keptError(error);
     }
     settled('completed');
   };

@@ -1,4 +1,4 @@
-import { isEntityEnabled, syncDedup } from '@exact-sync/core';
+import { errorSummary, isEntityEnabled, syncDedup } from '@exact-sync/core';
 import { recordSyncError, requestFullResync, type SyncDataset, withSessionLock } from '@exact-sync/db';
 import { ConnectionNeedsReauthError, isPermanent, RetryLaterError } from '@exact-sync/exact';
 import { enqueue } from '@exact-sync/queues';
@@ -81,7 +81,7 @@ async function guarded(
       context.log.warn({ connectionId: where.connectionId }, 'connection needs re-authorization; sync waits');
       return;
     }
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorSummary(error);
     await recordSyncError(services.database.db, where.connectionId, where.dataset, message).catch(
       () => undefined,
     );

@@ -1,9 +1,7 @@
-import { ENTITY_NAMES, EXACT_ENTITIES } from '@exact-sync/core';
+import { WEBHOOK_TOPICS } from '@exact-sync/core';
 import { recordWebhookSubscription, subscribedTopics } from '@exact-sync/db';
 import { isPermanent, RetryLaterError } from '@exact-sync/exact';
 import { exactFor, type WorkerServices } from '../services.ts';
-
-const TOPICS = [...new Set(ENTITY_NAMES.map((e) => EXACT_ENTITIES[e].webhookTopic))];
 
 /**
  * Subscribes a connection's division to the topics of the synced entities, once, when the service has a public
@@ -18,7 +16,7 @@ export async function ensureWebhookSubscriptions(
   if (!publicUrl) return 0;
   const { db } = services.database;
   const existing = await subscribedTopics(db, connectionId);
-  const missing = TOPICS.filter((t) => !existing.includes(t));
+  const missing = WEBHOOK_TOPICS.filter((t) => !existing.includes(t));
   if (missing.length === 0) return 0;
   const access = await exactFor(services, connectionId);
   if (!access.ok) return 0;

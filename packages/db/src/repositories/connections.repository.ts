@@ -1,7 +1,7 @@
 import type { EntitiesSettings, EntityName } from '@exact-sync/core';
-import { and, asc, eq, isNotNull, type SQL, sql } from 'drizzle-orm';
+import { type AnyColumn, and, asc, eq, isNotNull, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../client.ts';
-import { type ChannelsSettings, connections } from '../schema/connections.ts';
+import { type ChannelSettings, type ChannelsSettings, connections } from '../schema/connections.ts';
 import { announceApiKeyChange } from './api-keys.repository.ts';
 
 export type ConnectionRow = typeof connections.$inferSelect;
@@ -27,23 +27,27 @@ export async function createConnection(
   return row;
 }
 
-/** What an operator may change of a connection; each channel named replaces that channel's settings only. */
+/** A channel's settings to change: a setting given as null is removed. */
+type ChannelPatch = { [K in keyof ChannelSettings]?: ChannelSettings[K] | null | undefined };
+
+/** What an operator may change of a connection; per channel, only the settings given change. */
 export interface ConnectionChanges {
   name?: string | undefined;
   paused?: boolean | undefined;
-  channels?: ChannelsSettings | undefined;
+  channels?: Partial<Record<keyof ChannelsSettings, ChannelPatch | undefined>> | undefined;
   /** Per entity, the settings to change; a setting given as null goes back to its default. */
   entities?:
     | Partial<Record<EntityName, { targetLagSeconds?: number | null; enabled?: boolean | null }>>
     | undefined;
 }
 
-/** The entity settings with `changes` merged in per entity; null values remove the setting. */
-function mergedEntitySettings(changes: NonNullable<ConnectionChanges['entities']>): SQL {
-  let merged: SQL = sql`${connections.entitySettings}`;
-  for (const [entity, patch] of Object.entries(changes)) {
-    merged = sql`jsonb_set(${merged}, ${`{${entity}}`}::text[],
-      jsonb_strip_nulls(coalesce(${merged} -> ${entity}, '{}'::jsonb) || ${JSON.stringify(patch)}::jsonb))`;
+/** A jsonb column of settings per key (entity, channel) with `changes` merged in per key; null values remove one. */
+function mergedPerKey(column: SQL | AnyColumn, changes: Record<string, object | undefined>): SQL {
+  let merged: SQL = sql`${column}`;
+  for (const [key, patch] of Object.entries(changes)) {
+    if (patch === undefined) continue;
+    merged = sql`jsonb_set(${merged}, ${`{${key}}`}::text[],
+      jsonb_strip_nulls(coalesce(${merged} -> ${key}, '{}'::jsonb) || ${JSON.stringify(patch)}::jsonb))`;
   }
   return merged;
 }
@@ -60,9 +64,8 @@ export async function updateConnection(
     .set({
       ...(name !== undefined ? { name } : {}),
       ...(paused !== undefined ? { paused } : {}),
-      // A jsonb merge: the channel not named keeps its settings.
-      ...(channels ? { channels: sql`${connections.channels} || ${JSON.stringify(channels)}::jsonb` } : {}),
-      ...(entities ? { entitySettings: mergedEntitySettings(entities) } : {}),
+      ...(channels ? { channels: mergedPerKey(connections.channels, channels) } : {}),
+      ...(entities ? { entitySettings: mergedPerKey(connections.entitySettings, entities) } : {}),
       updatedAt: sql`now()`,
     })
     .where(eq(connections.id, id))

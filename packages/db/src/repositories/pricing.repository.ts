@@ -47,7 +47,8 @@ export async function findPricingAccount(
 /**
  * Loads what pricing `codes` for `account` takes: the items, all their prices, the periods of the account's price
  * list with their volume discounts for these items or their groups, and the VAT codes involved with their dated
- * percentages. Two rounds of parallel queries, whatever the number of lines.
+ * percentages. One round of six parallel queries, whatever the number of lines: what a query needs of another
+ * table (the items' IDs, groups and VAT codes, the list's periods) it selects itself.
  */
 export async function loadPricingData(
   db: Executor,
@@ -55,7 +56,26 @@ export async function loadPricingData(
   account: PricingAccount,
   codes: readonly string[],
 ): Promise<PricingData> {
-  const [itemRows, periods] = await Promise.all([
+  const liveItems = and(
+    eq(items.connectionId, connectionId),
+    inArray(items.code, [...codes]),
+    isNull(items.deletedAt),
+  );
+  const itemIds = db.select({ id: items.exactId }).from(items).where(liveItems);
+  const listPeriods = and(
+    eq(priceListPeriods.connectionId, connectionId),
+    eq(priceListPeriods.priceListId, account.priceListId ?? ''),
+    isNull(priceListPeriods.deletedAt),
+  );
+  const itemVatCodes = db.select({ code: items.salesVatCode }).from(items).where(liveItems);
+  const vatCodeIn = and(
+    eq(vatCodes.connectionId, connectionId),
+    account.salesVatCode === null
+      ? inArray(vatCodes.code, itemVatCodes)
+      : or(eq(vatCodes.code, account.salesVatCode), inArray(vatCodes.code, itemVatCodes)),
+    isNull(vatCodes.deletedAt),
+  );
+  const [itemRows, periods, prices, discounts, codesFound, percentages] = await Promise.all([
     db
       .select({
         exactId: items.exactId,
@@ -68,64 +88,35 @@ export async function loadPricingData(
         endDate: items.endDate,
       })
       .from(items)
+      .where(liveItems),
+    account.priceListId === null ? [] : db.select().from(priceListPeriods).where(listPeriods),
+    db
+      .select()
+      .from(salesItemPrices)
       .where(
-        and(eq(items.connectionId, connectionId), inArray(items.code, [...codes]), isNull(items.deletedAt)),
+        and(
+          eq(salesItemPrices.connectionId, connectionId),
+          // By code for the index (connection, item_code); by ID so a reused code finds no other item's prices.
+          inArray(salesItemPrices.itemCode, [...codes]),
+          inArray(salesItemPrices.itemId, itemIds),
+          isNull(salesItemPrices.deletedAt),
+        ),
       ),
-    account.priceListId === null
-      ? []
-      : db
-          .select()
-          .from(priceListPeriods)
-          .where(
-            and(
-              eq(priceListPeriods.connectionId, connectionId),
-              eq(priceListPeriods.priceListId, account.priceListId),
-              isNull(priceListPeriods.deletedAt),
-            ),
+    account.priceListId === null ? [] : discountsOf(db, connectionId, listPeriods, liveItems),
+    db.select().from(vatCodes).where(vatCodeIn),
+    db
+      .select()
+      .from(vatPercentages)
+      .where(
+        and(
+          eq(vatPercentages.connectionId, connectionId),
+          inArray(
+            vatPercentages.vatCodeId,
+            db.select({ id: vatCodes.exactId }).from(vatCodes).where(vatCodeIn),
           ),
-  ]);
-  const itemIds = itemRows.map((i) => i.exactId);
-  const groupIds = [...new Set(itemRows.flatMap((i) => (i.itemGroupId ? [i.itemGroupId] : [])))];
-  const vatCodeList = [
-    ...new Set([account.salesVatCode, ...itemRows.map((i) => i.salesVatCode)].filter((c) => c !== null)),
-  ];
-  const vatCodeIn = and(
-    eq(vatCodes.connectionId, connectionId),
-    inArray(vatCodes.code, vatCodeList),
-    isNull(vatCodes.deletedAt),
-  );
-  const [prices, discounts, codesFound, percentages] = await Promise.all([
-    itemIds.length === 0
-      ? []
-      : db
-          .select()
-          .from(salesItemPrices)
-          .where(
-            and(
-              eq(salesItemPrices.connectionId, connectionId),
-              // By code for the index (connection, item_code); by ID so a reused code finds no other item's prices.
-              inArray(salesItemPrices.itemCode, [...codes]),
-              inArray(salesItemPrices.itemId, itemIds),
-              isNull(salesItemPrices.deletedAt),
-            ),
-          ),
-    discountsOf(db, connectionId, periods, itemIds, groupIds),
-    vatCodeList.length === 0 ? [] : db.select().from(vatCodes).where(vatCodeIn),
-    vatCodeList.length === 0
-      ? []
-      : db
-          .select()
-          .from(vatPercentages)
-          .where(
-            and(
-              eq(vatPercentages.connectionId, connectionId),
-              inArray(
-                vatPercentages.vatCodeId,
-                db.select({ id: vatCodes.exactId }).from(vatCodes).where(vatCodeIn),
-              ),
-              isNull(vatPercentages.deletedAt),
-            ),
-          ),
+          isNull(vatPercentages.deletedAt),
+        ),
+      ),
   ]);
   return {
     items: itemRows,
@@ -137,16 +128,13 @@ export async function loadPricingData(
   };
 }
 
-async function discountsOf(
+/** The volume discounts of the list's periods for these items or their groups. */
+function discountsOf(
   db: Executor,
   connectionId: string,
-  periods: ReadonlyArray<{ exactId: string }>,
-  itemIds: string[],
-  groupIds: string[],
+  listPeriods: SQL | undefined,
+  liveItems: SQL | undefined,
 ) {
-  if (periods.length === 0 || itemIds.length === 0) return [];
-  const targets: SQL[] = [inArray(volumeDiscounts.itemId, itemIds)];
-  if (groupIds.length > 0) targets.push(inArray(volumeDiscounts.itemGroupId, groupIds));
   return db
     .select()
     .from(volumeDiscounts)
@@ -155,9 +143,15 @@ async function discountsOf(
         eq(volumeDiscounts.connectionId, connectionId),
         inArray(
           volumeDiscounts.priceListPeriodId,
-          periods.map((p) => p.exactId),
+          db.select({ id: priceListPeriods.exactId }).from(priceListPeriods).where(listPeriods),
         ),
-        or(...targets),
+        or(
+          inArray(volumeDiscounts.itemId, db.select({ id: items.exactId }).from(items).where(liveItems)),
+          inArray(
+            volumeDiscounts.itemGroupId,
+            db.select({ id: items.itemGroupId }).from(items).where(liveItems),
+          ),
+        ),
         isNull(volumeDiscounts.deletedAt),
       ),
     );

@@ -1,5 +1,5 @@
 import type { EntityName } from '@exact-sync/core';
-import { and, eq, getTableColumns, isNull, lt, lte, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, isNull, lt, sql } from 'drizzle-orm';
 import { getTableConfig, type PgColumn } from 'drizzle-orm/pg-core';
 import { type Executor, rawClient } from '../client.ts';
 import { accounts, items, salesItemPrices, stockPositions } from '../schema/synced.ts';
@@ -130,30 +130,43 @@ export interface Deletion {
   deletedAt: Date;
 }
 
+/** The tombstoning statement of a table: a page of deletions as one JSON parameter, like the upsert's pages. */
+function deletionStatement(table: SyncTable): string {
+  const columns = getTableColumns(table) as Record<string, PgColumn>;
+  const type = (key: string) => (columns[key] as PgColumn).getSQLType();
+  return `update ${quote(getTableConfig(table).name)} as t
+set "deleted_at" = d."deletedAt", "updated_at" = clock_timestamp()
+from json_to_recordset($1::text::json) as d("exactId" ${type('exactId')}, "timestamp" ${type('timestamp')}, "deletedAt" timestamptz)
+where t."connection_id" = $2::uuid and t."exact_id" = d."exactId" and t."deleted_at" is null
+  and t."timestamp" <= d."timestamp"
+returning t."exact_id"`;
+}
+
+const deletionStatements = new Map<EntityName, string>();
+
 /**
  * Tombstones rows that `sync/Deleted` reports, but only when the local row is not newer than the deletion (as
- * Exact's own sync sample does): a record re-created or changed after its deletion stays.
+ * Exact's own sync sample does): a record re-created or changed after its deletion stays. One statement per entity
+ * of the page, whatever its size.
  */
 export async function applyDeletions(
   tx: Executor,
   connectionId: string,
   deletions: Deletion[],
 ): Promise<number> {
+  const byEntity = new Map<EntityName, Deletion[]>();
+  for (const d of deletions) byEntity.set(d.entity, [...(byEntity.get(d.entity) ?? []), d]);
   let applied = 0;
-  for (const d of deletions) {
-    const table: SyncTable = SYNC_TABLES[d.entity];
-    const rows = await tx
-      .update(table)
-      .set({ deletedAt: d.deletedAt, updatedAt: sql`clock_timestamp()` })
-      .where(
-        and(
-          eq(table.connectionId, connectionId),
-          eq(table.exactId, d.exactId),
-          isNull(table.deletedAt),
-          lte(table.timestamp, d.timestamp),
-        ),
-      )
-      .returning({ id: table.exactId });
+  for (const [entity, page] of byEntity) {
+    let statement = deletionStatements.get(entity);
+    if (statement === undefined) {
+      statement = deletionStatement(SYNC_TABLES[entity]);
+      deletionStatements.set(entity, statement);
+    }
+    const json = JSON.stringify(
+      page.map((d) => ({ exactId: d.exactId, timestamp: d.timestamp.toString(), deletedAt: d.deletedAt })),
+    );
+    const rows = await rawClient(tx).unsafe(statement, [json, connectionId], { prepare: true });
     applied += rows.length;
   }
   return applied;

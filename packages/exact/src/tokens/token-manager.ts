@@ -1,6 +1,7 @@
 import { mayAuthorize } from '@exact-sync/core';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../exact-call.ts';
+import { isAllowedExactOrigin } from '../exact-hosts.ts';
 import type { TokenProvider } from '../token-provider.ts';
 import {
   classifyOAuthFailure,
@@ -43,6 +44,11 @@ export interface TokenManagerDeps {
   encryptionKey: string | Buffer;
   clientId: string;
   clientSecret: string;
+  /**
+   * EXACT_BASE_URL. Tokens and the client secret go only to Exact's country sites and this origin: a connection
+   * stored with another host (before that was checked, or written to the database by hand) is stopped instead.
+   */
+  exactBaseUrl: string;
   logger?: Logger;
 }
 
@@ -116,6 +122,25 @@ export function createTokenManager(deps: TokenManagerDeps, options: TokenManager
     };
   }
 
+  /** Why the connection's stored host may not get its tokens, if it may not. */
+  function foreignHost(row: TokenRow): string | undefined {
+    let origin: string;
+    try {
+      origin = new URL(row.exactBaseUrl).origin;
+    } catch {
+      return 'its exactBaseUrl is not a URL; create the connection again';
+    }
+    if (isAllowedExactOrigin(origin, deps.exactBaseUrl)) return undefined;
+    return `its exactBaseUrl ${origin} is neither one of Exact's sites nor EXACT_BASE_URL; create the connection again`;
+  }
+
+  /** Stops a connection whose host may not get its tokens: needs_reauth, with the reason. */
+  async function refuseForeignHost(id: string, reason: string): Promise<never> {
+    await withLock(id, async (writes) => writes.markNeedsReauth(reason));
+    logger?.warn({ connectionId: id }, 'connection stopped: its Exact host is not allowed');
+    throw new ConnectionNeedsReauthError(id, 'needs_reauth', reason);
+  }
+
   /** The row's tokens, or the reason a person must authorize first. */
   function usable(id: string, row: TokenRow | undefined) {
     if (!row) throw new ConnectionNotFoundError(id);
@@ -168,6 +193,11 @@ export function createTokenManager(deps: TokenManagerDeps, options: TokenManager
         if (now < current.times.expiresAt) await writes.expireAccessToken(new Date(now));
         return { waitUntil: earliest };
       }
+      const foreign = row && foreignHost(row);
+      if (foreign) {
+        await writes.markNeedsReauth(foreign);
+        return { reauth: foreign };
+      }
       const refreshToken = cipher.decrypt(current.refreshTokenEnc, refreshContext(id));
       const baseUrl = row?.exactBaseUrl ?? '';
       let tokens: OAuthTokens;
@@ -202,7 +232,10 @@ export function createTokenManager(deps: TokenManagerDeps, options: TokenManager
     providerFor(connectionId) {
       return {
         async accessToken() {
-          const current = usable(connectionId, await store.readTokenRow(connectionId));
+          const row = await store.readTokenRow(connectionId);
+          const foreign = row && foreignHost(row);
+          if (foreign) return refuseForeignHost(connectionId, foreign);
+          const current = usable(connectionId, row);
           const stored = cipher.decrypt(current.accessTokenEnc, accessContext(connectionId));
           const now = clock.now();
           if (shouldRefresh(current.times, stored, now, { kind: 'current' }, policy)) {
