@@ -3,12 +3,14 @@
  * 1. `POST /v1/orders` throughput and latency with autocannon (50 connections, orders of 2 lines, a new reference
  *    in every request) against the api, next to a bare Fastify route and the per-request floor (validate, one
  *    transaction for order and lines, one BullMQ add: bench/ingest-floor.ts), each run three times in turn; medians
- *    and api/floor. The api runs without a worker, so the figures are the api's own.
+ *    and api/floor. The api runs without a worker, so the figures are the api's own. The api's memory (RSS of its
+ *    process group) is sampled during its runs.
  * 2. The worker's records per second from sync page to committed rows, with a rate limit that never binds.
  * 3. Accepted→submitted latency of orders placed while a large initial sync keeps the sync lane at its share.
- * `--quick`: 5 s load runs, 20k items; else 20 s and 100k.
+ * `--quick`: 5 s load runs, 20k items; else 20 s and 100k. `--built`: part 1's api runs as the image runs it
+ * (`pnpm build`, node on dist/) instead of from source with tsx, which holds 80 to 90 MiB more (see startup).
  *
- *   pnpm bench ingest [--quick]
+ *   pnpm bench ingest [--quick] [--built]
  */
 
 import { ENTITY_NAMES } from '@exact-sync/core';
@@ -22,6 +24,7 @@ import {
   uniqueName,
 } from '@exact-sync/testkit';
 import { count, like } from 'drizzle-orm';
+import { buildAll } from '../scripts/bundle.ts';
 import { startBenchStack } from './lib/bench-stack.ts';
 import { divisionCalls } from './lib/call-stats.ts';
 import { type Cleanup, runBench } from './lib/cleanup.ts';
@@ -29,11 +32,13 @@ import { latencySummary, num, printTable } from './lib/figures.ts';
 import { observeFullSync } from './lib/full-sync.ts';
 import { type LoadResult, postLoad } from './lib/load.ts';
 import { orderBody, placeOrder, settleOrders, storefrontFor } from './lib/orders.ts';
+import { sampleGroupMemory } from './lib/process-memory.ts';
 import { benchRedisUrl } from './lib/services.ts';
 import { initialSyncDone } from './lib/sync-check.ts';
 import { sampleWindows } from './lib/windows.ts';
 
 const quick = process.argv.includes('--quick');
+const built = process.argv.includes('--built');
 const LOAD_SECONDS = quick ? 5 : 20;
 const WARMUP_SECONDS = quick ? 1 : 3;
 const CONNECTIONS = 50;
@@ -58,6 +63,7 @@ async function ingest(cleanup: Cleanup): Promise<boolean> {
     simEnv: { SIM_DIVISIONS: String(FIRST), SIM_ITEMS: '200', SIM_ACCOUNTS: '50' },
     // The per-key request limit guards against runaway storefronts; this load is one storefront on purpose.
     env: { STOREFRONT_RATE_LIMIT_PER_MINUTE: '1000000000' },
+    built,
   });
   const connectionId = await onboard(stack, { division: FIRST });
   const storefront = await storefrontFor(stack, connectionId, FIRST);
@@ -103,9 +109,12 @@ async function ingest(cleanup: Cleanup): Promise<boolean> {
     const warm = await load(target, WARMUP_SECONDS);
     if (target.prefix === 'I') apiAccepted += warm.statuses['202'] ?? 0;
   }
+  const apiMemory: number[] = [];
   for (let round = 0; round < RUNS; round++) {
     for (const target of targets) {
+      const memory = target.prefix === 'I' ? sampleGroupMemory(stack.api.child.pid ?? 0, 250) : undefined;
       const result = await load(target, LOAD_SECONDS);
+      apiMemory.push(...(memory?.stop() ?? []));
       results.get(target.label)?.push(result);
       if (target.prefix === 'I') {
         apiAccepted += result.statuses['202'] ?? 0;
@@ -153,6 +162,12 @@ async function ingest(cleanup: Cleanup): Promise<boolean> {
         `p99 ${apiM.p99} ms (target ≤ 50 ms); floor / bare: ${(floorM.rps / Math.max(1e-9, bareM.rps)).toFixed(2)}`,
     );
   }
+  const rss = [...apiMemory].sort((x, y) => x - y);
+  const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
+  console.log(
+    `api RSS during its runs (${built ? 'node on dist/' : 'tsx, source'}; process group, every 250 ms): median ${mb(median(rss))}, peak ${mb(rss.at(-1) ?? 0)} ` +
+      '(target ≤ 200 MB)',
+  );
   // autocannon stops at the deadline without waiting for requests in flight; the api still accepts those.
   const [row] = await handle.db
     .select({ n: count() })
@@ -279,6 +294,7 @@ async function syncAndBacklog(cleanup: Cleanup): Promise<boolean> {
 }
 
 await runBench(async (cleanup) => {
+  if (built) await buildAll();
   const first = cleanup.scope('ingest stack');
   const ingestOk = await ingest(first);
   await first.run();

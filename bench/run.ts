@@ -2,7 +2,8 @@
  * The benchmark runner: `pnpm bench <name> [--quick]` runs one scenario, `pnpm bench all [--quick]` runs them one
  * after another, `pnpm bench --list` lists them. Each scenario is its own process (its own group, so the runner can
  * stop it and everything it started); it prints figures and exits non-zero only when it crashed or a correctness
- * target (no 429, no lost, duplicated or unequal data) was missed. `--quick` is the size CI runs.
+ * target (no 429, no lost, duplicated or unequal data) was missed. `--quick` is the size CI runs; other flags go to
+ * the scenario (`pnpm bench ingest --quick --built`).
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -100,9 +101,9 @@ function list(): void {
 let current: { pid: number } | undefined;
 
 /** Runs one scenario in its own process group; answers its exit code (124 after the time limit). */
-function runScenario(scenario: Scenario, quick: boolean): Promise<number> {
+function runScenario(scenario: Scenario, quick: boolean, flags: readonly string[]): Promise<number> {
   const limitMs = (quick ? Math.max(3, scenario.limitMinutes / 4) : scenario.limitMinutes) * 60_000;
-  const child = spawn(tsx, [`${benchDir}${scenario.file}`, ...(quick ? ['--quick'] : [])], {
+  const child = spawn(tsx, [`${benchDir}${scenario.file}`, ...flags], {
     stdio: 'inherit',
     detached: true,
     env: {
@@ -168,7 +169,12 @@ const results: { name: string; code: number; seconds: number }[] = [];
 for (const scenario of chosen) {
   console.log(`\n##### ${scenario.name}${quick ? ' --quick' : ''}: ${scenario.about}\n`);
   const started = Date.now();
-  const code = await runScenario(scenario, quick);
+  // --quick and a scenario's own flags (e.g. ingest's --built) are passed on.
+  const code = await runScenario(
+    scenario,
+    quick,
+    args.filter((a) => a.startsWith('--') && a !== '--list'),
+  );
   results.push({ name: scenario.name, code, seconds: (Date.now() - started) / 1000 });
   if (code === 130) break;
 }

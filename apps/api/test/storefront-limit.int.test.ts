@@ -1,7 +1,7 @@
 import { connect, createServer, type Server } from 'node:net';
 import { deleteRedisKeys, freePort, testRedisUrl, uniqueName } from '@exact-sync/testkit';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createStorefrontLimit } from '../src/auth/storefront-limit.ts';
 
 // The limiter against real Redis, on a clock of the test's own: windows are the minutes of that clock, some minutes
@@ -62,6 +62,25 @@ describe('the storefront request limit', () => {
     // The next minute starts afresh, in every process.
     now += 15_000;
     expect(await b.hit('key-1')).toEqual({ limit: 3, remaining: 2, resetSeconds: 60, allowed: true });
+  });
+
+  it('counts the concurrent requests of a turn in one round trip, numbering each within its key', async () => {
+    const now = minuteAhead(10) + 1_000;
+    const redis = await client();
+    const multi = vi.spyOn(redis, 'multi');
+    const limit = createStorefrontLimit({ redis, prefix, perMinute: 3, now: () => now });
+    const states = await Promise.all(
+      ['key-5', 'key-5', 'key-6', 'key-5', 'key-5'].map((key) => limit.hit(key)),
+    );
+    expect(states.map((s) => [s.remaining, s.allowed])).toEqual([
+      [2, true],
+      [1, true],
+      [2, true],
+      [0, true],
+      [0, false],
+    ]);
+    expect(multi).toHaveBeenCalledTimes(1);
+    expect(await redis.get(`${prefix}:storefront-limit:{key-5}:${Math.floor(now / MINUTE)}`)).toBe('4');
   });
 
   it('counts in the process while Redis is down, never failing a request, and in Redis again once it is back', async () => {

@@ -8,6 +8,7 @@ export {
 } from './client.ts';
 export { migrateDatabase } from './migrate.ts';
 export {
+  API_KEYS_CHANNEL,
   type ApiKeyRow,
   createApiKey,
   findActiveApiKey,
@@ -86,6 +87,11 @@ export {
   requestReauthorization,
 } from './repositories/oauth-states.repository.ts';
 export {
+  type BatchOrder,
+  type Placement,
+  placeOrders,
+} from './repositories/order-batch.repository.ts';
+export {
   type CallbackCounts,
   type CallbackOutcome,
   type ClaimedCallback,
@@ -98,6 +104,7 @@ export {
 } from './repositories/order-callbacks.repository.ts';
 export {
   exactRejectionHold,
+  type RejectionHold,
   withKeyPostLock,
 } from './repositories/order-limits.repository.ts';
 export {
@@ -110,6 +117,7 @@ export {
   countOpenOrders,
   findOrder,
   findOrderByReference,
+  /** @internal tests place orders one at a time; the api places them in batches (placeOrders) */
   insertOrder,
   listOrders,
   markPostAttempt,

@@ -1,2 +1,2 @@
 export { pingRedis, producerRedis, workerRedis } from './connection.ts';
-export { bullPrefix, closeQueues, createQueues, enqueue, type Queues } from './queues.ts';
+export { bullPrefix, closeQueues, createQueues, enqueue, enqueueMany, type Queues } from './queues.ts';

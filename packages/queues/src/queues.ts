@@ -35,3 +35,22 @@ export async function enqueue<K extends JobName>(
   const job = await queues[definition.queue].add(name, data, { ...definition.options, ...options });
   return job.id;
 }
+
+/**
+ * Enqueues jobs of one name of the catalogue in one round trip (BullMQ's `addBulk`), each payload validated first
+ * (a bad payload sends nothing), each with the job's default options merged with its own.
+ */
+export async function enqueueMany<K extends JobName>(
+  queues: Queues,
+  name: K,
+  jobs: readonly { payload: JobPayload<K>; options?: JobsOptions }[],
+): Promise<void> {
+  if (jobs.length === 0) return;
+  const definition = JOBS[name];
+  const bulk = jobs.map((job) => ({
+    name,
+    data: definition.payload.parse(job.payload),
+    opts: { ...definition.options, ...job.options },
+  }));
+  await queues[definition.queue].addBulk(bulk);
+}

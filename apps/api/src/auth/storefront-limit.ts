@@ -34,19 +34,28 @@ interface LimitDeps {
   now?: () => number;
 }
 
+/** Requests of one key in one window that go to Redis together, each with its local count as the fallback. */
+interface Gathered {
+  keyId: string;
+  window: number;
+  waiters: { local: number; answer(count: number): void }[];
+}
+
 /**
  * Requests per storefront key, one count per key over all storefront routes, in fixed windows of a minute aligned
- * to the clock, so every api process counts in the same window. The count lives in Redis (`INCR` on a key per API
- * key and window), so it holds across api processes. Orders are accepted without Redis, and so is every request:
- * while Redis does not answer, each process counts on its own (N processes then allow a key N times the limit) and
- * tries Redis again after a few seconds. Each process counts every request locally too, so that fallback starts
- * from where this process stood, not from zero.
+ * to the clock, so every api process counts in the same window. The count lives in Redis (`INCRBY` on a key per API
+ * key and window), so it holds across api processes; the requests of a turn of the event loop are counted in one
+ * round trip (one `INCRBY` per key, each request then numbered within it), so a burst costs Redis one call. Orders
+ * are accepted without Redis, and so is every request: while Redis does not answer, each process counts on its own
+ * (N processes then allow a key N times the limit) and tries Redis again after a few seconds. Each process counts
+ * every request locally too, so that fallback starts from where this process stood, not from zero.
  */
 export function createStorefrontLimit(deps: LimitDeps): StorefrontLimit {
   const now = deps.now ?? Date.now;
   const local = new Map<string, number>();
   let localWindow = -1;
   let redisAfter = 0;
+  let gathering: Map<string, Gathered> | undefined;
 
   const countLocally = (keyId: string, window: number): number => {
     if (window !== localWindow) {
@@ -58,36 +67,58 @@ export function createStorefrontLimit(deps: LimitDeps): StorefrontLimit {
     return count;
   };
 
-  const countInRedis = async (keyId: string, window: number): Promise<number> => {
-    const key = `${deps.prefix}:storefront-limit:{${keyId}}:${window}`;
-    const replies = await withTimeout(
-      deps.redis
-        .multi()
-        .incr(key)
-        .pexpireat(key, (window + 1) * WINDOW_MS + KEY_GRACE_MS)
-        .exec(),
-      REDIS_TIMEOUT_MS,
-    );
-    const [error, count] = replies?.[0] ?? [new Error('no reply')];
-    if (error || typeof count !== 'number') throw error ?? new Error('INCR did not answer a number');
-    return count;
+  const redisKey = (keyId: string, window: number) => `${deps.prefix}:storefront-limit:{${keyId}}:${window}`;
+
+  /** Counts what a turn gathered in one MULTI; answers each request its own count (its local one on failure). */
+  const countInRedis = async (entries: Gathered[]): Promise<void> => {
+    try {
+      const multi = deps.redis.multi();
+      for (const { keyId, window, waiters } of entries) {
+        const key = redisKey(keyId, window);
+        multi.incrby(key, waiters.length).pexpireat(key, (window + 1) * WINDOW_MS + KEY_GRACE_MS);
+      }
+      const replies = await withTimeout(multi.exec(), REDIS_TIMEOUT_MS);
+      entries.forEach(({ waiters }, i) => {
+        const [error, total] = replies?.[2 * i] ?? [new Error('no reply')];
+        if (error || typeof total !== 'number') throw error ?? new Error('INCRBY did not answer a number');
+        waiters.forEach((waiter, n) => {
+          waiter.answer(total - waiters.length + n + 1);
+        });
+      });
+      if (redisAfter > 0) deps.onFallback?.(false);
+      redisAfter = 0;
+    } catch (error) {
+      if (redisAfter === 0) deps.onFallback?.(true, error);
+      redisAfter = now() + REDIS_RETRY_MS;
+      for (const { waiters } of entries) for (const waiter of waiters) waiter.answer(waiter.local);
+    }
   };
+
+  const gather = (keyId: string, window: number, count: number): Promise<number> =>
+    new Promise((answer) => {
+      if (!gathering) {
+        const turn = new Map<string, Gathered>();
+        gathering = turn;
+        setImmediate(() => {
+          gathering = undefined;
+          void countInRedis([...turn.values()]);
+        });
+      }
+      const id = `${keyId}:${window}`;
+      let entry = gathering.get(id);
+      if (!entry) {
+        entry = { keyId, window, waiters: [] };
+        gathering.set(id, entry);
+      }
+      entry.waiters.push({ local: count, answer });
+    });
 
   return {
     async hit(keyId) {
       const at = now();
       const window = Math.floor(at / WINDOW_MS);
-      let count = countLocally(keyId, window);
-      if (at >= redisAfter) {
-        try {
-          count = await countInRedis(keyId, window);
-          if (redisAfter > 0) deps.onFallback?.(false);
-          redisAfter = 0;
-        } catch (error) {
-          if (redisAfter === 0) deps.onFallback?.(true, error);
-          redisAfter = now() + REDIS_RETRY_MS;
-        }
-      }
+      const localCount = countLocally(keyId, window);
+      const count = at >= redisAfter ? await gather(keyId, window, localCount) : localCount;
       return {
         limit: deps.perMinute,
         remaining: Math.max(0, deps.perMinute - count),

@@ -1,5 +1,11 @@
 import { ORDER_LIMIT_WINDOW_MS } from '@exact-sync/core';
-import { exactRejectionHold, findAccountByCode, findConnection, findOrderByReference } from '@exact-sync/db';
+import {
+  exactRejectionHold,
+  findAccountByCode,
+  findConnection,
+  findOrderByReference,
+  type RejectionHold,
+} from '@exact-sync/db';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { HttpError, invalidField } from '../errors.ts';
 import type { Storefront } from '../plugins/auth.plugin.ts';
@@ -95,7 +101,8 @@ async function isAccount(
  * Exact blocks order submission for the whole division after 10 errors in an hour, so a key whose orders Exact
  * itself rejected `limit` times in the last hour places no new order until the oldest of those leaves the hour
  * (429 with Retry-After). A replay of an order it placed before is still answered. Counted in Postgres: every api
- * process sees the same count, with or without Redis.
+ * process sees the same count, with or without Redis. New orders are checked in the statement that writes them
+ * (`placeOrders`); this is the check for a retry (`retryOf`), made before its attempt is worked out.
  */
 export async function checkExactRejections(
   app: FastifyInstance,
@@ -112,8 +119,13 @@ export async function checkExactRejections(
   if (!hold) return;
   const replay = await findOrderByReference(db, storefront.connectionId, storefront.channel, input.reference);
   if (replay) return;
+  throw tooManyRejections(reply, hold, limit);
+}
+
+/** The 429 of a key held by Exact's rejections (see `checkExactRejections`), with its Retry-After. */
+export function tooManyRejections(reply: FastifyReply, hold: RejectionHold, limit: number): HttpError {
   reply.header('retry-after', String(hold.retryAfterSeconds));
-  throw new HttpError(
+  return new HttpError(
     429,
     'too_many_rejections',
     `Exact rejected ${hold.rejections} orders of this API key in the last hour (at most ${limit} may be, since ` +

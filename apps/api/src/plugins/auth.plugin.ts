@@ -1,8 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Channel } from '@exact-sync/core';
-import { findActiveApiKey } from '@exact-sync/db';
+import { type Channel, withTimeout } from '@exact-sync/core';
+import { API_KEYS_CHANNEL, findActiveApiKey } from '@exact-sync/db';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { type ApiKeyCache, createApiKeyCache } from '../auth/api-key-cache.ts';
 import { createAuthFailures } from '../auth/auth-failures.ts';
 import { unauthorized } from '../errors.ts';
 
@@ -36,6 +37,8 @@ declare module 'fastify' {
      * undefined when they are accepted (then `request.storefront` is set if a storefront key was accepted).
      */
     authenticate(request: FastifyRequest, allowed: readonly Access[]): Promise<Refusal | undefined>;
+    /** The active storefront keys this process knows (see `createApiKeyCache`). */
+    apiKeys: ApiKeyCache;
   }
   interface FastifyRequest {
     /** Set when a storefront key authenticated the request; on a route open to operators too, unset for them. */
@@ -102,6 +105,14 @@ interface AuthOptions {
   failuresPerMinute: number;
 }
 
+/**
+ * How long an active key is served from memory. Revocations are heard at once (LISTEN); this bounds how long a
+ * revocation could go unheard should the listening connection break without reconnecting. POST /v1/orders checks
+ * the key again in the statement that writes the order, so an order is never taken on a revoked key.
+ */
+const KEY_TTL_MS = 5_000;
+const LISTEN_WAIT_MS = 2_000;
+
 const refused = (message: string): Refusal => ({ status: 401, message });
 
 /**
@@ -112,6 +123,31 @@ const refused = (message: string): Refusal => ({ status: 401, message });
 async function authPlugin(app: FastifyInstance, options: AuthOptions): Promise<void> {
   app.decorateRequest('storefront', undefined);
   const failures = createAuthFailures({ perMinute: options.failuresPerMinute });
+  const keys = createApiKeyCache({
+    lookup: (keyHash) => findActiveApiKey(app.database.db, keyHash),
+    ttlMs: KEY_TTL_MS,
+  });
+  app.decorate('apiKeys', keys);
+  // A connection of its own, reconnected by postgres.js, which calls `onlisten` again (the cache starts afresh,
+  // since notifications may have been missed meanwhile). Until it listens, every request looks its key up.
+  const listening = app.database.sql
+    .listen(
+      API_KEYS_CHANNEL,
+      () => keys.clear(),
+      () => keys.setLive(true),
+    )
+    .catch((error: unknown) => {
+      app.log.warn({ err: error }, 'not listening for revoked API keys: every request looks its key up');
+      return undefined;
+    });
+  // Boot waits a little for it, so the first requests are served from memory already; never for long, since the
+  // api starts while Postgres does not answer.
+  await withTimeout(listening, LISTEN_WAIT_MS, () => undefined);
+  app.addHook('onClose', async () => {
+    keys.setLive(false);
+    // The pool may be closed already, and with it the listening connection.
+    await (await listening)?.unlisten().catch(() => undefined);
+  });
 
   app.decorate('authenticate', async (request: FastifyRequest, allowed: readonly Access[]) => {
     const { bearer, basicPassword } = credentialsOf(request);
@@ -138,7 +174,7 @@ async function authPlugin(app: FastifyInstance, options: AuthOptions): Promise<v
       return { status: 429, message, retryAfterSeconds: wait };
     }
     if (!API_KEY_SHAPE.test(bearer)) return refused('not a storefront API key (they look like exs_…)');
-    const key = await findActiveApiKey(app.database.db, keyHash);
+    const key = await keys.find(keyHash);
     attempt.settle(key !== undefined);
     if (!key) return refused('unknown or revoked API key');
     request.storefront = { keyId: key.id, connectionId: key.connectionId, channel: key.channel };

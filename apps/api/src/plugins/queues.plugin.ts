@@ -1,6 +1,13 @@
 import { type JobName, type JobPayload, syncDedupId, withTimeout } from '@exact-sync/core';
 import { createGovernor, type Governor, systemClock } from '@exact-sync/exact';
-import { closeQueues, createQueues, enqueue, producerRedis, type Queues } from '@exact-sync/queues';
+import {
+  closeQueues,
+  createQueues,
+  enqueue,
+  enqueueMany,
+  producerRedis,
+  type Queues,
+} from '@exact-sync/queues';
 import type { JobsOptions } from 'bullmq';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -21,6 +28,12 @@ declare module 'fastify' {
       name: K,
       payload: JobPayload<K>,
       options?: JobsOptions,
+      log?: FastifyBaseLogger,
+    ): Promise<boolean>;
+    /** `tryEnqueue` for many jobs of one name at once, in one round trip to Redis. */
+    tryEnqueueMany<K extends JobName>(
+      name: K,
+      jobs: readonly { payload: JobPayload<K>; options?: JobsOptions }[],
       log?: FastifyBaseLogger,
     ): Promise<boolean>;
     /** The polling interval (ms) of a connection's dataset as the worker's planner set it; undefined if unknown. */
@@ -62,6 +75,17 @@ async function queuesPlugin(app: FastifyInstance, options: QueuesOptions): Promi
       return true;
     } catch (error) {
       log.warn({ job: name, err: error }, 'could not enqueue; the reconciler will');
+      return false;
+    }
+  });
+  app.decorate('tryEnqueueMany', async (name, jobs, log = app.log) => {
+    try {
+      await withTimeout(enqueueMany(queues, name, jobs), ENQUEUE_TIMEOUT_MS, () => {
+        throw new Error(`Redis did not answer within ${ENQUEUE_TIMEOUT_MS} ms`);
+      });
+      return true;
+    } catch (error) {
+      log.warn({ job: name, jobs: jobs.length, err: error }, 'could not enqueue; the reconciler will');
       return false;
     }
   });

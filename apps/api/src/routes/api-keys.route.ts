@@ -102,6 +102,8 @@ export async function apiKeyRoutes(instance: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       if (!(await revokeApiKey(db, request.params.id))) throw notFound('API key');
+      // Other api processes hear of it through Postgres (API_KEYS_CHANNEL); this one forgets at once.
+      app.apiKeys.clear();
       return reply.code(204).send(null);
     },
   );

@@ -213,6 +213,8 @@ export async function connectionRoutes(instance: FastifyInstance, { services }: 
         );
       }
       await deleteConnection(db, id);
+      // Its keys are gone: other api processes hear of it through Postgres, this one forgets at once.
+      app.apiKeys.clear();
       return reply.code(204).send(null);
     },
   );

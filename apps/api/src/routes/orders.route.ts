@@ -1,9 +1,9 @@
 import { yourRefFor } from '@exact-sync/core';
-import { exactOrderProgress, findOrder, insertOrder, listOrders, transitionOrder } from '@exact-sync/db';
+import { exactOrderProgress, findOrder, listOrders, transitionOrder } from '@exact-sync/db';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { HttpError, notFound } from '../errors.ts';
+import { HttpError, notFound, unauthorized } from '../errors.ts';
 import { failures, json } from '../openapi/answers.ts';
 import {
   orderBodySchema,
@@ -12,7 +12,8 @@ import {
   orderPageSchema,
   orderViewSchema,
 } from '../orders/order.schemas.ts';
-import { attemptOf, checkCustomer, checkExactRejections } from '../orders/order-checks.ts';
+import { attemptOf, checkCustomer, checkExactRejections, tooManyRejections } from '../orders/order-checks.ts';
+import { createOrderIntake } from '../orders/order-intake.ts';
 import { toOrderDetailView, toOrderView } from '../orders/order-view.ts';
 import { payloadHash } from '../orders/payload-hash.ts';
 import { type Storefront, storefrontOf } from '../plugins/auth.plugin.ts';
@@ -29,6 +30,9 @@ interface OrderRouteOptions {
 /** Storefront orders: accepted into Postgres at once, submitted to Exact by the worker's order lane. */
 export async function orderRoutes(instance: FastifyInstance, options: OrderRouteOptions): Promise<void> {
   const app = instance.withTypeProvider<ZodTypeProvider>();
+  const intake = createOrderIntake(instance, options);
+  // Orders waiting for their batch are written before the pool closes.
+  instance.addHook('onClose', () => intake.drain());
 
   /** The operator sees every order; a storefront key only its own connection and channel. */
   const scope = (request: FastifyRequest): Storefront | 'admin' => request.storefront ?? 'admin';
@@ -73,14 +77,13 @@ export async function orderRoutes(instance: FastifyInstance, options: OrderRoute
       const storefront = storefrontOf(request);
       const body = request.body;
       await checkCustomer(instance, storefront, body);
-      await checkExactRejections(instance, reply, {
-        storefront,
-        reference: body.reference,
-        limit: options.rejectionsPerKeyPerHour,
-      });
+      const limit = options.rejectionsPerKeyPerHour;
+      if (body.retryOf !== undefined) {
+        await checkExactRejections(instance, reply, { storefront, reference: body.reference, limit });
+      }
       const hash = payloadHash(body);
       const next = await attemptOf(instance, storefront, body, hash);
-      const { created, order } = await insertOrder(app.database.db, {
+      const placed = await intake.submit({
         connectionId: storefront.connectionId,
         channel: storefront.channel,
         reference: body.reference,
@@ -103,20 +106,31 @@ export async function orderRoutes(instance: FastifyInstance, options: OrderRoute
           unitCode: l.unitCode,
         })),
       });
-      if (!created) {
-        if (order.payloadHash !== hash) {
-          const retry = order.status === 'rejected' ? `; to place it again, send retryOf: "${order.id}"` : '';
-          throw new HttpError(
-            409,
-            'order_conflict',
-            `order ${body.reference} exists with a different payload${retry}`,
-            { id: order.id },
-          );
-        }
-        return reply.code(200).send(toOrderView(order));
+      switch (placed.outcome) {
+        case 'created':
+          return reply
+            .code(202)
+            .header('location', `/v1/orders/${placed.order.id}`)
+            .send(toOrderView(placed.order));
+        case 'revoked':
+          // Revoked since this process last looked the key up: forget what it knows.
+          app.apiKeys.clear();
+          reply.header('cache-control', 'no-store');
+          throw unauthorized('unknown or revoked API key');
+        case 'held':
+          throw tooManyRejections(reply, placed.hold, limit);
       }
-      await app.tryEnqueue('order.submit', { orderId: order.id }, { jobId: order.id }, request.log);
-      return reply.code(202).header('location', `/v1/orders/${order.id}`).send(toOrderView(order));
+      const { order } = placed;
+      if (order.payloadHash !== hash) {
+        const retry = order.status === 'rejected' ? `; to place it again, send retryOf: "${order.id}"` : '';
+        throw new HttpError(
+          409,
+          'order_conflict',
+          `order ${body.reference} exists with a different payload${retry}`,
+          { id: order.id },
+        );
+      }
+      return reply.code(200).send(toOrderView(order));
     },
   );
 

@@ -101,13 +101,14 @@ describe('a flood of unknown keys from one address', () => {
 
   it('leaves storefronts elsewhere, known keys and the operator alone', async () => {
     expect((await asKey(shop.keys.b2b, SHOP)).statusCode).toBe(200);
-    // Seen active just now: still looked up and let in from the flooding address (a shared NAT or proxy)...
+    // Seen active just now: let in from the flooding address too (a shared NAT or proxy), from memory...
     expect((await asKey(shop.keys.b2b, ATTACKER)).statusCode).toBe(200);
     // ...while a key that address never showed valid waits like the guesses.
     expect((await asKey(shop.keys.b2c, ATTACKER)).statusCode).toBe(429);
     const operator = await api.inject({ url: '/v1/connections', remoteAddress: ATTACKER, headers: ADMIN });
     expect(operator.statusCode).toBe(200);
-    expect(lookups.mock.calls.length).toBe(2);
+    // ...so only its first request looked it up.
+    expect(lookups.mock.calls.length).toBe(1);
   });
 
   it('refuses bearers that cannot be keys without any lookup, and counts them too', async () => {

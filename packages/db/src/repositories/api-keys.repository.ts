@@ -24,6 +24,17 @@ export async function listApiKeys(db: Executor, connectionId: string): Promise<A
     .orderBy(asc(apiKeys.createdAt), asc(apiKeys.id));
 }
 
+/**
+ * The channel (Postgres LISTEN/NOTIFY) on which a revoked or deleted key is announced, so every api process drops
+ * the keys it keeps in memory at once, with or without Redis. Sent once the change is visible to other sessions.
+ */
+export const API_KEYS_CHANNEL = 'exs_api_keys';
+
+/** Tells every api process that keys were revoked or deleted (see `API_KEYS_CHANNEL`). */
+export async function announceApiKeyChange(db: Executor): Promise<void> {
+  await db.execute(sql`select pg_notify(${API_KEYS_CHANNEL}, '')`);
+}
+
 /** Revokes a key (a key revoked before keeps its first revocation time); false when there is no such key. */
 export async function revokeApiKey(db: Executor, id: string): Promise<boolean> {
   const [row] = await db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.id, id));
@@ -32,6 +43,7 @@ export async function revokeApiKey(db: Executor, id: string): Promise<boolean> {
     .update(apiKeys)
     .set({ revokedAt: sql`now()` })
     .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)));
+  await announceApiKeyChange(db);
   return true;
 }
 

@@ -2,6 +2,7 @@ import type { EntitiesSettings, EntityName } from '@exact-sync/core';
 import { type AnyColumn, and, asc, eq, isNotNull, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../client.ts';
 import { type ChannelSettings, type ChannelsSettings, connections } from '../schema/connections.ts';
+import { announceApiKeyChange } from './api-keys.repository.ts';
 
 export type ConnectionRow = typeof connections.$inferSelect;
 
@@ -75,6 +76,8 @@ export async function updateConnection(
 /** Deletes a connection; its keys, orders, sync state and synced rows go with it (foreign keys cascade). */
 export async function deleteConnection(db: Executor, id: string): Promise<void> {
   await db.delete(connections).where(eq(connections.id, id));
+  // Its keys went with it.
+  await announceApiKeyChange(db);
 }
 
 /** A connection that may call Exact now, with what its rate budget is keyed by. */

@@ -12,7 +12,7 @@ export interface OrderWithLines extends OrderRow {
   lines: OrderLineRow[];
 }
 
-interface NewOrder {
+export interface NewOrder {
   connectionId: string;
   channel: Channel;
   reference: string;
@@ -37,6 +37,8 @@ interface NewOrder {
  * Writes an order and its lines in one transaction, with its `accepted` callback event when the channel has a
  * callback URL, unless (connection, channel, reference) exists already: then
  * nothing is written and the existing order comes back with `created: false`, so replays never make a second one.
+ * The api places storefront orders in batches (`placeOrders`); tests place theirs one at a time with this.
+ * @internal
  */
 export async function insertOrder(
   db: Database,
