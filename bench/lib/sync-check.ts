@@ -1,5 +1,5 @@
-import { ENTITY_NAMES, type EntityName } from '@exact-sync/core';
-import { type DatabaseHandle, SYNC_TABLES, syncState } from '@exact-sync/db';
+import { ENTITY_NAMES, type EntityName, LIST_NAMES, WEBHOOK_TOPICS } from '@exact-sync/core';
+import { type DatabaseHandle, SYNC_TABLES, syncState, webhookSubscriptions } from '@exact-sync/db';
 import type { SimControl } from '@exact-sync/testkit';
 import { and, eq, isNull } from 'drizzle-orm';
 
@@ -10,6 +10,26 @@ export async function initialSyncDone(handle: DatabaseHandle, connectionId: stri
     .from(syncState)
     .where(eq(syncState.connectionId, connectionId));
   return ENTITY_NAMES.every((e) => states.some((s) => s.entity === e && s.phase === 'incremental'));
+}
+
+/**
+ * Whether a connection's one-off start is over: besides the initial sync, every daily list read once and the
+ * division subscribed to every webhook topic (the maintenance subscribes a topic a round, on the sync budget).
+ */
+export async function startupDone(handle: DatabaseHandle, connectionId: string): Promise<boolean> {
+  if (!(await initialSyncDone(handle, connectionId))) return false;
+  const states = await handle.db
+    .select({ entity: syncState.entity, phase: syncState.phase, nextUrl: syncState.nextUrl })
+    .from(syncState)
+    .where(eq(syncState.connectionId, connectionId));
+  const read = (list: string) =>
+    states.some((s) => s.entity === list && s.phase === 'incremental' && !s.nextUrl);
+  if (!LIST_NAMES.every(read)) return false;
+  const topics = await handle.db
+    .select({ topic: webhookSubscriptions.topic })
+    .from(webhookSubscriptions)
+    .where(eq(webhookSubscriptions.connectionId, connectionId));
+  return WEBHOOK_TOPICS.every((t) => topics.some((s) => s.topic === t));
 }
 
 /** Whether no run of the connection is half-way (no pending `__next` and no requested full resync). */

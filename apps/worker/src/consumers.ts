@@ -5,12 +5,14 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { type JobObserver, processorFor } from './jobs/dispatch.ts';
 import type { HandlerMap } from './jobs/handler.ts';
+import { HELD_MIN } from './sync/lane-capacity.ts';
 
 // Orders are short and must never queue behind each other for long. Sync jobs run SYNC_SLOTS at a time; the worker
-// takes more of them from the queue than that, so its sync lane can hand the slots round-robin by connection
+// holds many more of them (its part of every dataset the planner polls: `lane-capacity.ts` sets the sync worker's
+// concurrency, starting from HELD_MIN), so its sync lane can hand the slots by connection in fair turns
 // (`FairLane`) rather than in the queue's order.
 export const SYNC_SLOTS = 4;
-export const WORKER_CONCURRENCY: Readonly<Record<QueueName, number>> = { orders: 8, sync: 64 };
+export const WORKER_CONCURRENCY: Readonly<Record<QueueName, number>> = { orders: 8, sync: HELD_MIN };
 
 /**
  * The `capped` backoff of the job catalogue: doubling from the job's delay, never above the cap.

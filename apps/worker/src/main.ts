@@ -7,11 +7,14 @@ import { createHandlers } from './jobs/handlers.ts';
 import { createLogger } from './logger.ts';
 import { startMaintenance } from './maintenance/maintenance-loop.ts';
 import { createServices } from './services.ts';
+import { startLaneCapacity } from './sync/lane-capacity.ts';
 
 // Refresh tokens are good for 30 days unused; checking every six hours refreshes idle ones long before that.
 const IDLE_REFRESH_EVERY_MS = 6 * 3_600_000;
 // Order callbacks: up to 8 posts at once per worker, the outbox read every second when nothing wakes it sooner.
 const CALLBACK_LOOP = { concurrency: 8, pollMs: 1_000 };
+// How often a worker announces itself to the others and sizes the sync jobs it holds (see lane-capacity.ts).
+const LANE_CAPACITY_EVERY_MS = 2_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -27,6 +30,16 @@ async function main(): Promise<void> {
     log,
     observeJob: services.metrics.jobSettled,
   });
+  const syncConsumer = consumers.find((c) => c.name === 'sync');
+  const laneCapacity = syncConsumer
+    ? startLaneCapacity({
+        redis: services.redis,
+        prefix: config.REDIS_PREFIX,
+        worker: syncConsumer,
+        everyMs: LANE_CAPACITY_EVERY_MS,
+        log,
+      })
+    : undefined;
 
   const maintenance = startMaintenance(services, {
     everyMs: config.MAINTENANCE_INTERVAL_MS,
@@ -59,6 +72,9 @@ async function main(): Promise<void> {
     try {
       await maintenance.stop();
       await callbacks.stop();
+      await laneCapacity?.stop();
+      // Sync jobs still waiting for their turn go back to the queue; runs in progress stop at their next page.
+      services.syncLane.close();
       await Promise.all(consumers.map((c) => c.close()));
       await health.close();
       await services.close();

@@ -11,8 +11,11 @@ import {
   createGovernor,
   createTokenManager,
   createUndiciTransport,
+  EndpointGuardedError,
+  type ExactCallObserver,
   type ExactClient,
   type Governor,
+  RetryLaterError,
   systemClock,
   type TokenManager,
   type Transport,
@@ -23,7 +26,8 @@ import type { Logger } from 'pino';
 import type { WorkerConfig } from './config.ts';
 import { SYNC_SLOTS, WORKER_CONCURRENCY } from './consumers.ts';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.ts';
-import { FairLane } from './sync/fair-lane.ts';
+import { FairLane, type LaneWait } from './sync/fair-lane.ts';
+import { redisPicker } from './sync/lane-picker.ts';
 
 /** Everything the job handlers share in one worker process. */
 export interface WorkerServices {
@@ -37,9 +41,25 @@ export interface WorkerServices {
   readonly clock: Clock;
   readonly log: Logger;
   readonly metrics: WorkerMetrics;
-  /** The sync lane's run slots, round-robin by connection. */
+  /** The sync lane's run slots, in fair turns by connection (shared with the other processes through Redis). */
   readonly syncLane: FairLane;
   close(): Promise<void>;
+}
+
+/**
+ * The longest wait for budget the sync lane holds a run through (the rest of a minute window, with its reset's
+ * jitter); a run refused for longer (the day's share used) goes back to BullMQ's delayed set.
+ */
+const LANE_WAIT_MAX_MS = 65_000;
+
+/**
+ * Which refusals the sync lane waits out itself: the budget's (its pacing, the window's share used, an order going
+ * first) and an early token refresh hold the whole connection; the error guard only the dataset's endpoint.
+ * @internal exported for its test
+ */
+export function laneWait(error: unknown, now: number): LaneWait | undefined {
+  if (!(error instanceof RetryLaterError) || error.until - now > LANE_WAIT_MAX_MS) return undefined;
+  return { until: error.until, scope: error instanceof EndpointGuardedError ? 'dataset' : 'connection' };
 }
 
 export function createServices(
@@ -80,7 +100,14 @@ export function createServices(
     clock,
     log,
     metrics: createWorkerMetrics(),
-    syncLane: new FairLane(SYNC_SLOTS),
+    syncLane: new FairLane(SYNC_SLOTS, {
+      picker: redisPicker(redis, {
+        prefix: config.REDIS_PREFIX,
+        onError: (error) => log.warn({ err: error }, 'sync lane: Redis did not answer; turns chosen locally'),
+      }),
+      now: () => clock.now(),
+      waitOf: (error) => laneWait(error, clock.now()),
+    }),
     async close() {
       await closeQueues(queues);
       await transport.close();
@@ -105,6 +132,14 @@ export async function exactFor(services: WorkerServices, connectionId: string): 
   if (connection.status !== 'active' || connection.division === null) {
     return { ok: false, reason: `connection is ${connection.status}` };
   }
+  // Every sync call counts toward the connection's turns in the lane (see lane-picker.ts).
+  const observer: ExactCallObserver = {
+    onResponse(event) {
+      services.metrics.exact.onResponse?.(event);
+      if (event.lane === 'sync') services.syncLane.callMade(connectionId);
+    },
+    onGuardBlocked: (endpoint, lane) => services.metrics.exact.onGuardBlocked?.(endpoint, lane),
+  };
   const exact = createExactClient(
     {
       governor: services.governor,
@@ -112,7 +147,7 @@ export async function exactFor(services: WorkerServices, connectionId: string): 
       clock: services.clock,
       transport: services.transport,
       logger: services.log.child({ connectionId }),
-      observer: services.metrics.exact,
+      observer,
     },
     { baseUrl: connection.exactBaseUrl, division: connection.division },
   );

@@ -11,6 +11,7 @@ export { type Clock, systemClock } from './clock.ts';
 export {
   /** @internal */
   BudgetExhaustedError,
+  EndpointGuardedError,
   ExactValidationError,
   isPermanent,
   RetryLaterError,

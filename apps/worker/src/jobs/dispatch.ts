@@ -64,6 +64,7 @@ export function processorFor(queue: QueueName, handlers: HandlerMap, log: Logger
       attempt: job.attemptsMade + 1,
       maxAttempts: job.opts.attempts ?? 1,
       log: log.child({ job: name, jobId: job.id }),
+      schedulerId: job.repeatJobKey,
       async delayUntil(until: number): Promise<never> {
         await job.moveToDelayed(until, token);
         throw new DelayedError();

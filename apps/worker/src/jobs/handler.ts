@@ -8,6 +8,8 @@ export interface JobContext {
   /** Attempts the job has in all; on the last one a handler records why it gives up. */
   readonly maxAttempts: number;
   readonly log: Logger;
+  /** The job scheduler that planned this job (a planned poll), if any. */
+  readonly schedulerId?: string | undefined;
   /** Puts the job back into the delayed set until `until` without using an attempt (budget waits). */
   delayUntil(until: number): Promise<never>;
 }

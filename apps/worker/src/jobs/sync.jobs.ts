@@ -4,20 +4,17 @@ import { ConnectionNeedsReauthError, isPermanent, RetryLaterError } from '@exact
 import { enqueue } from '@exact-sync/queues';
 import { UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
+import { parkNextPoll } from '../maintenance/sync-schedulers.ts';
 import { advanceOrders, ORDER_LIFE_ENTITIES } from '../orders/order-progress.ts';
 import { exactFor, type WorkerServices } from '../services.ts';
 import { runDeletions } from '../sync/deletions.run.ts';
+import { LaneClosedError } from '../sync/fair-lane.ts';
 import { runListSync } from '../sync/list-sync.run.ts';
 import { runEntitySync } from '../sync/sync-entity.run.ts';
 import type { DeletionRunDeps } from '../sync/sync-run-deps.ts';
 import type { Handler, JobContext } from './handler.ts';
 
 const DAY_MS = 86_400_000;
-
-/** A wait for budget at most this long is waited out in the worker, in the lane's round, not in BullMQ's delayed set. */
-const SHORT_WAIT_MS = 2_000;
-/** Short waits one job may wait out in a row before it goes back to BullMQ. */
-const SHORT_WAITS = 20;
 
 /** What the runs of one job work with: the worker's clock, its settings, its metrics and the lane's turns. */
 function runDeps(services: WorkerServices, log: Logger, connectionId: string): DeletionRunDeps {
@@ -35,25 +32,37 @@ function runDeps(services: WorkerServices, log: Logger, connectionId: string): D
 }
 
 /**
- * Runs a job's work in the sync lane, in its connection's turn. A short wait for budget (pacing, an order going
- * first) is waited out here and the work resumes in a later turn (runs resume from their committed state); a longer
- * one is thrown, and the job goes back to BullMQ's delayed set.
+ * Runs a job's work in the sync lane, in its connection's turn, as the run of its dataset: jobs for a dataset that
+ * already waits in the lane join that run. A wait for budget within a window (pacing, an order going first, the
+ * window's share used) is waited out in the lane, which serves other connections meanwhile, and the work resumes in
+ * a later turn (runs resume from their committed state); a longer one is thrown, and the job goes back to BullMQ's
+ * delayed set (see `laneWait` in services.ts).
  */
-async function inLane(
+function inLane(
   services: WorkerServices,
-  connectionId: string,
+  where: { connectionId: string; dataset: SyncDataset },
   run: () => Promise<void>,
 ): Promise<void> {
-  for (let waits = 0; ; waits++) {
+  return services.syncLane.run(where.connectionId, run, { dataset: where.dataset });
+}
+
+/**
+ * A sync job's handler with its scheduler's next poll parked while it waits in the lane and runs (see
+ * `parkNextPoll`): a planned poll is queued again when its run is over, not as soon as it is taken.
+ */
+function planned<K extends 'sync.entity' | 'sync.list' | 'sync.deleted'>(
+  services: WorkerServices,
+  handler: Handler<K>,
+): Handler<K> {
+  return async (payload, context) => {
+    if (!context.schedulerId) return handler(payload, context);
+    const release = await parkNextPoll(services.queues.sync, context.schedulerId);
     try {
-      return await services.syncLane.run(connectionId, run);
-    } catch (error) {
-      if (!(error instanceof RetryLaterError) || waits >= SHORT_WAITS) throw error;
-      const wait = error.until - services.clock.now();
-      if (wait > SHORT_WAIT_MS) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, wait)));
+      await handler(payload, context);
+    } finally {
+      await release();
     }
-  }
+  };
 }
 
 /**
@@ -71,6 +80,8 @@ async function guarded(
   try {
     await run();
   } catch (error) {
+    // The worker stops: the job goes back to the queue for another process (or this one, restarted).
+    if (error instanceof LaneClosedError) return context.delayUntil(Date.now());
     if (error instanceof RetryLaterError) {
       context.log.debug({ until: error.until, reason: error.name }, 'waiting to call Exact again');
       // BullMQ delays on the wall clock; the governor answers on the worker's clock (the same one, except where a
@@ -91,7 +102,7 @@ async function guarded(
 }
 
 export function syncEntityHandler(services: WorkerServices): Handler<'sync.entity'> {
-  return async ({ connectionId, entity, full }, context) => {
+  return planned(services, async ({ connectionId, entity, full }, context) => {
     const { db } = services.database;
     if (full) await requestFullResync(db, connectionId, [entity]);
     const access = await exactFor(services, connectionId);
@@ -104,8 +115,9 @@ export function syncEntityHandler(services: WorkerServices): Handler<'sync.entit
       context.log.info({ connectionId, entity }, 'sync skipped: the entity is disabled');
       return;
     }
-    await guarded(services, context, { connectionId, dataset: entity }, () =>
-      inLane(services, connectionId, async () => {
+    const where = { connectionId, dataset: entity };
+    await guarded(services, context, where, () =>
+      inLane(services, where, async () => {
         const result = await runEntitySync(runDeps(services, context.log, connectionId), access.exact, {
           connectionId,
           entity,
@@ -129,19 +141,20 @@ export function syncEntityHandler(services: WorkerServices): Handler<'sync.entit
         }
       }),
     );
-  };
+  });
 }
 
 /** A full read of one REST list (price lists, VAT codes, …): planned daily, and once when a connection starts. */
 export function syncListHandler(services: WorkerServices): Handler<'sync.list'> {
-  return async ({ connectionId, list }, context) => {
+  return planned(services, async ({ connectionId, list }, context) => {
     const access = await exactFor(services, connectionId);
     if (!access.ok) {
       context.log.info({ connectionId, list, reason: access.reason }, 'list read skipped');
       return;
     }
-    await guarded(services, context, { connectionId, dataset: list }, () =>
-      inLane(services, connectionId, async () => {
+    const where = { connectionId, dataset: list };
+    await guarded(services, context, where, () =>
+      inLane(services, where, async () => {
         const result = await runListSync(runDeps(services, context.log, connectionId), access.exact, {
           connectionId,
           list,
@@ -149,18 +162,19 @@ export function syncListHandler(services: WorkerServices): Handler<'sync.list'> 
         context.log.info({ connectionId, list, ...result }, 'list read finished');
       }),
     );
-  };
+  });
 }
 
 export function syncDeletedHandler(services: WorkerServices): Handler<'sync.deleted'> {
-  return async ({ connectionId }, context) => {
+  return planned(services, async ({ connectionId }, context) => {
     const access = await exactFor(services, connectionId);
     if (!access.ok) {
       context.log.info({ connectionId, reason: access.reason }, 'deleted sync skipped');
       return;
     }
-    await guarded(services, context, { connectionId, dataset: 'deleted' }, () =>
-      inLane(services, connectionId, async () => {
+    const where = { connectionId, dataset: 'deleted' as const };
+    await guarded(services, context, where, () =>
+      inLane(services, where, async () => {
         // One round per connection at a time (a planned one and a triggered one may meet): the other returns at no
         // cost, and a round that waited for budget resumes without reading a finished chain again.
         const result = await withSessionLock(services.database, `sync:deletions-round:${connectionId}`, () =>
@@ -181,5 +195,5 @@ export function syncDeletedHandler(services: WorkerServices): Handler<'sync.dele
         }
       }),
     );
-  };
+  });
 }
