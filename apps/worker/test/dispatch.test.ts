@@ -59,6 +59,8 @@ describe('a failed job as BullMQ keeps it', () => {
     );
     expect(`${error.message}\n${error.stack}`).not.toContain(MARK);
     expect(error.stack).toContain('dispatch.test.ts');
+    // The original stays as the cause, for the worker's log, which names a Postgres error by its codes only.
+    expect(error.cause).toBeInstanceOf(Error);
   });
 
   it('stays unrecoverable, so BullMQ does not retry what can never succeed', async () => {

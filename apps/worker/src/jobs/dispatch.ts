@@ -25,7 +25,7 @@ export function assertHandlersComplete(handlers: Partial<Record<string, unknown>
 
 /**
  * The error BullMQ keeps as a failed job's reason and stack (in Redis, on the operator's board): its summary
- * (`errorSummary`), so a query's parameters or a row quoted by Postgres never land there. Same class for
+ * (`errorSummary`), so a query's parameters or a row quoted by Postgres never land there; the original is its cause. Same class for
  * UnrecoverableError, which decides whether BullMQ retries.
  */
 function keptError(error: unknown): unknown {
@@ -34,6 +34,9 @@ function keptError(error: unknown): unknown {
   if (error instanceof Error && error.message === summary) return error;
   const kept = error instanceof UnrecoverableError ? new UnrecoverableError(summary) : new Error(summary);
   if (error instanceof Error && !(error instanceof UnrecoverableError)) kept.name = error.name;
+  // For the worker's own log of the failure, which describes causes by their codes and names (`errorForLog`);
+  // BullMQ keeps only the message and the stack.
+  kept.cause = error;
   const frames =
     error instanceof Error
       ? (error.stack ?? '').split('\n').filter((l) => l.trimStart().startsWith('at '))
